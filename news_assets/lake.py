@@ -1,0 +1,92 @@
+"""The warehouse directory: raw bytes by sha256, one Parquet file per asset and partition.
+
+Writes go to a temporary name and are renamed into place, so a re-run replaces a partition whole
+and parallel runs never see half a file. Paths go through UPath so the same code can point at
+object storage (where a single PUT is already atomic).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import uuid
+from pathlib import Path
+
+import polars as pl
+from upath import UPath
+
+WAREHOUSE_ENV = "NEWS_WAREHOUSE_DIR"
+DEFAULT_WAREHOUSE = "warehouse"
+
+
+def default_warehouse_dir() -> str:
+    return os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
+
+
+class Lake:
+    """Everything the partitioned stages read and write lives under one root."""
+
+    def __init__(self, root: str | os.PathLike[str] | UPath):
+        self.root = UPath(root)
+        self._local = self.root.protocol in ("", "file", "local")
+
+    # ---- raw HTML, content-addressed -------------------------------------------------------
+    def raw_path(self, sha256: str) -> UPath:
+        return self.root / "raw" / "sha256" / sha256[:2] / sha256
+
+    def put_raw(self, data: bytes) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        path = self.raw_path(sha)
+        if not path.exists():  # same bytes, same name: storing twice is a no-op
+            self._write_bytes(path, data)
+        return sha
+
+    def get_raw(self, sha256: str) -> bytes:
+        return self.raw_path(sha256).read_bytes()
+
+    # ---- partitioned tables ----------------------------------------------------------------
+    def partition_path(self, table: str, publish_date: str) -> UPath:
+        return self.root / table / f"publish_date={publish_date}" / "part.parquet"
+
+    def write_partition(self, table: str, publish_date: str, df: pl.DataFrame) -> UPath:
+        path = self.partition_path(table, publish_date)
+        buf = io.BytesIO()
+        df.write_parquet(buf, compression="zstd", statistics=True)
+        self._write_bytes(path, buf.getvalue())
+        return path
+
+    def read_partition(self, table: str, publish_date: str) -> pl.DataFrame | None:
+        path = self.partition_path(table, publish_date)
+        if not path.exists():
+            return None
+        return pl.read_parquet(io.BytesIO(path.read_bytes()))
+
+    def partition_files(self, table: str) -> list[str]:
+        """Every partition file of a table, as paths DuckDB can read."""
+        base = self.root / table
+        if not base.exists():
+            return []
+        files = sorted(str(p) for p in base.glob("publish_date=*/part.parquet"))
+        return files
+
+    @property
+    def duckdb_path(self) -> Path:
+        if not self._local:
+            raise ValueError("the DuckDB file must live on a local disk; set a local warehouse root")
+        return Path(self.root.path) / "news.duckdb"
+
+    def state_path(self, *parts: str) -> UPath:
+        return self.root.joinpath("_state", *parts)
+
+    # ---- helpers ---------------------------------------------------------------------------
+    def _write_bytes(self, path: UPath, data: bytes) -> None:
+        if self._local:
+            target = Path(path.path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)  # atomic on POSIX: readers see the old file or the new one
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)

@@ -1,0 +1,102 @@
+"""Source configuration: one YAML file, a list of entries the user edits.
+
+Default location: `sources.yaml` in the working directory, or the file named by NEWS_SOURCES.
+When neither exists, the bundled sample folder is the only source, so a fresh clone runs as is.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SOURCES_ENV = "NEWS_SOURCES"
+DEFAULT_SOURCES_FILE = "sources.yaml"
+SOURCE_TYPES = ("folder", "listing", "sitemap", "rss")
+
+
+class SourceConfigError(ValueError):
+    """A sources file or one of its entries is wrong; the message names the entry and line."""
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    type: str
+    path: str | None = None
+    url: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None  # where the entry starts in the YAML file, for error messages
+
+
+def bundled_sample_dir() -> Path:
+    return Path(str(resources.files("news_assets") / "data" / "sample" / "pages"))
+
+
+def default_sources() -> list[SourceConfig]:
+    return [SourceConfig(name="sample", type="folder", path=str(bundled_sample_dir()))]
+
+
+def sources_file() -> Path | None:
+    env = os.environ.get(SOURCES_ENV)
+    if env:
+        p = Path(env)
+        if not p.exists():
+            raise SourceConfigError(f"{SOURCES_ENV}={env}: no such file")
+        return p
+    p = Path(DEFAULT_SOURCES_FILE)
+    return p if p.exists() else None
+
+
+def load_sources(path: str | os.PathLike[str] | None = None) -> list[SourceConfig]:
+    """Read and validate a sources file; no file at all means the bundled sample."""
+    p = Path(path) if path else sources_file()
+    if p is None:
+        return default_sources()
+    text = p.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError as e:
+        raise SourceConfigError(f"{p}: not valid YAML: {e}") from e
+    data = yaml.safe_load(text)
+    if data is None:
+        return []
+    if isinstance(data, dict) and "sources" in data:
+        data = data["sources"]
+        node = next(v for k, v in node.value if k.value == "sources")
+    if not isinstance(data, list):
+        raise SourceConfigError(f"{p}: expected a list of sources (or a mapping with key 'sources')")
+    out: list[SourceConfig] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(data):
+        line = node.value[i].start_mark.line + 1
+        where = f"{p}:{line}"
+        if not isinstance(entry, dict):
+            raise SourceConfigError(f"{where}: entry {i + 1} is not a mapping")
+        name = entry.get("name")
+        if not name or not isinstance(name, str):
+            raise SourceConfigError(f"{where}: entry {i + 1} has no 'name'")
+        where = f"{where} (source {name!r})"
+        if name in seen:
+            raise SourceConfigError(f"{where}: duplicate source name")
+        seen.add(name)
+        typ = entry.get("type")
+        if typ not in SOURCE_TYPES:
+            raise SourceConfigError(f"{where}: 'type' must be one of {', '.join(SOURCE_TYPES)}, got {typ!r}")
+        if typ == "folder":
+            if not entry.get("path"):
+                raise SourceConfigError(f"{where}: a folder source needs 'path'")
+            path_value = str((p.parent / entry["path"]).resolve()) if not os.path.isabs(entry["path"]) else entry["path"]
+            url_value = None
+        else:
+            url_value = entry.get("url")
+            if not url_value or not str(url_value).startswith(("http://", "https://")):
+                raise SourceConfigError(f"{where}: a {typ} source needs an http(s) 'url'")
+            path_value = None
+        options = {k: v for k, v in entry.items() if k not in ("name", "type", "path", "url")}
+        out.append(SourceConfig(name=name, type=typ, path=path_value, url=url_value, options=options, line=line))
+    return out
