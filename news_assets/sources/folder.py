@@ -2,9 +2,10 @@
 
 A page's partition is its publish date, which for a saved file is only known by parsing it; the
 dates are cached per folder (keyed by size, mtime and content hash) so a backfill over many days
-reads and parses each file once, not once per day. A page with no findable date goes to the day of
-its file's modification time with date_source 'file_mtime'; the articles stage then quarantines it
-as undated, so it is neither lost nor counted twice.
+reads and parses each file once, not once per day. A page with no findable date goes to the day the
+sidecar index gives for it (date_source 'index', e.g. the day it was saved), else to the day of its
+file's modification time ('file_mtime'); the articles stage then quarantines it as undated, so it
+is neither lost nor counted twice.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def page_url(source: SourceConfig, rel: str, index: dict) -> str:
     return meta.get("url") or f"folder://{source.name}/{rel}"
 
 
-def _page_date(data: bytes, url: str, mtime: float) -> tuple[str, str]:
+def _page_date(data: bytes, url: str, mtime: float, fallback: str | None) -> tuple[str, str]:
     from ..parse import ParseError, parse_html
 
     try:
@@ -44,6 +45,8 @@ def _page_date(data: bytes, url: str, mtime: float) -> tuple[str, str]:
         art = None
     if art is not None and art.publish_time is not None:
         return art.publish_time.astimezone(SHANGHAI).date().isoformat(), "parsed"
+    if fallback:
+        return fallback, "index"
     return datetime.fromtimestamp(mtime, SHANGHAI).date().isoformat(), "file_mtime"
 
 
@@ -70,7 +73,7 @@ def folder_index(source: SourceConfig, lake: Lake) -> dict[str, dict]:
             continue
         data = _read(path)
         url = page_url(source, rel, index)
-        day, date_source = _page_date(data, url, st.st_mtime)
+        day, date_source = _page_date(data, url, st.st_mtime, (index.get(rel) or {}).get("publish_date"))
         out[rel] = {
             "url": url,
             "date": day,

@@ -1,0 +1,13 @@
+select
+    m.article_id,
+    cast(m.publish_date as date) as publish_date,
+    m.start,
+    m."end",
+    m.text,
+    m.region_code,
+    m.name,
+    m.level,
+    m.province_code
+from {{ source('lake', 'region_mentions') }} m
+semi join {{ ref('stg_articles') }} a
+    on a.article_id = m.article_id and a.publish_date = cast(m.publish_date as date)

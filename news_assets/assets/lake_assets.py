@@ -1,0 +1,162 @@
+"""The partitioned stages: raw_html -> articles -> facts (+ region and date mentions).
+
+Thin glue: pick the run's publish dates, call news_assets.pipeline for each, report metadata.
+A run over a range (single-run backfill) loops over context.partition_keys.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from .. import pipeline, schemas
+from ..facts import EXTRACTOR_VERSION
+from ..parse import PARSER_VERSION
+from ..partitions import publish_date_partitions
+from ..resources import SourcesResource, WarehouseResource
+from ._common import GROUP, column_schema, partition_keys, preview_md, run_days
+
+BAD_PAGE_SHARE_LIMIT = 0.5  # above this share of quarantined pages something is broken, not just a bad page
+SINGLE_RUN = dg.BackfillPolicy.single_run()
+
+
+def _totals(results: list[pipeline.StageResult]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in results:
+        for k, v in r.counts.items():
+            out[k] = out.get(k, 0) + v
+    return out
+
+
+def _last_preview(lake, table: str, days: list[str], columns: list[str]) -> dg.MetadataValue:
+    for d in reversed(days):
+        df = lake.read_partition(table, d)
+        if df is not None and df.height:
+            return preview_md(df, columns)
+    return preview_md(None, columns)
+
+
+@dg.asset(
+    partitions_def=publish_date_partitions,
+    backfill_policy=SINGLE_RUN,
+    group_name=GROUP,
+    kinds={"python", "parquet"},
+    description=(
+        "Raw HTML of every page published on the day, discovered from the configured sources and "
+        "kept byte for byte under raw/sha256/, plus a manifest row per discovered URL (status, "
+        "final URL, charset, size, sha256, and the reason for any failure)."
+    ),
+    metadata={"dagster/column_schema": column_schema(schemas.MANIFEST)},
+)
+def raw_html(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource
+) -> dg.MaterializeResult:
+    lake, days = warehouse.lake(), partition_keys(context)
+    srcs = sources.load()
+    # Fetching is I/O-bound and polite per host; days run one after another.
+    results = [pipeline.run_raw_html(lake, d, srcs) for d in days]
+    totals = _totals(results)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": sum(r.rows for r in results),
+            "fetched": totals.get("fetched", 0),
+            "failed": totals.get("failed", 0),
+            "skipped": totals.get("skipped", 0),
+            "sources": ", ".join(s.name for s in srcs),
+            "partitions": len(days),
+            "preview": _last_preview(lake, "raw_html", days, ["url", "outcome", "status", "size", "sha256"]),
+        }
+    )
+
+
+@dg.asset(
+    partitions_def=publish_date_partitions,
+    backfill_policy=SINGLE_RUN,
+    group_name=GROUP,
+    kinds={"python", "parquet"},
+    deps=[raw_html],
+    code_version=f"parser-{PARSER_VERSION}",
+    description=(
+        "Parsed articles of the day: title, publish time, category, 来源 source, 本文转自 origin, "
+        "dateline, authors, main body text, related links. Non-article, undated, empty and "
+        "unparseable pages go to quarantine_articles with their reason."
+    ),
+    metadata={"dagster/column_schema": column_schema(schemas.ARTICLES)},
+    check_specs=[dg.AssetCheckSpec("bad_page_share", asset="articles",
+                                   description=f"Quarantined pages stay under {BAD_PAGE_SHARE_LIMIT:.0%} of the run's pages.")],
+)
+def articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    lake, days = warehouse.lake(), partition_keys(context)
+    results = run_days(pipeline.run_articles, lake, days, warehouse.workers)
+    pages = sum(r.inputs for r in results)
+    bad = sum(r.quarantined for r in results)
+    share = bad / pages if pages else 0.0
+    yield dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": sum(r.rows for r in results),
+            "pages": pages,
+            "quarantined": bad,
+            "quarantine_reasons": dg.MetadataValue.json(_totals(results)),
+            "partitions": len(days),
+            "preview": _last_preview(lake, "articles", days, ["publish_time_local", "title", "source_name", "site"]),
+        }
+    )
+    yield dg.AssetCheckResult(
+        check_name="bad_page_share",
+        passed=share <= BAD_PAGE_SHARE_LIMIT,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"share": share, "quarantined": bad, "pages": pages},
+    )
+
+
+FACT_SPECS = [
+    dg.AssetSpec(
+        "facts", deps=["articles"], group_name=GROUP, kinds={"python", "parquet"},
+        description="Money, count and percent facts with exact values, linked to region, period and metric, "
+                    "each with its sentence and character offsets.",
+        metadata={"dagster/column_schema": column_schema(schemas.FACTS)},
+    ),
+    dg.AssetSpec(
+        "region_mentions", deps=["articles"], group_name=GROUP, kinds={"python", "parquet"},
+        description="Every mention of a Chinese division (GB/T 2260 code valid at the publish date), "
+                    "country or macro region in an article body, with offsets.",
+        metadata={"dagster/column_schema": column_schema(schemas.REGION_MENTIONS)},
+    ),
+    dg.AssetSpec(
+        "date_mentions", deps=["articles"], group_name=GROUP, kinds={"python", "parquet"},
+        description="Every date or period expression resolved against the publish date to an interval.",
+        metadata={"dagster/column_schema": column_schema(schemas.DATE_MENTIONS)},
+    ),
+]
+
+
+@dg.multi_asset(
+    specs=FACT_SPECS,
+    partitions_def=publish_date_partitions,
+    backfill_policy=SINGLE_RUN,
+    code_version=f"extractor-{EXTRACTOR_VERSION}",
+    name="extract_facts",
+)
+def extract_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    lake, days = warehouse.lake(), partition_keys(context)
+    results = run_days(pipeline.run_facts, lake, days, warehouse.workers)
+    totals = _totals(results)
+    bad = sum(r.quarantined for r in results)
+    yield dg.MaterializeResult(
+        asset_key="facts",
+        metadata={
+            "dagster/row_count": totals.get("facts", 0),
+            "articles": sum(r.inputs for r in results),
+            "quarantined": bad,
+            "preview": _last_preview(lake, "facts", days, ["kind", "text", "value", "currency", "unit", "region_code", "metric"]),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key="region_mentions",
+        metadata={"dagster/row_count": totals.get("region_mentions", 0),
+                  "preview": _last_preview(lake, "region_mentions", days, ["text", "region_code", "name", "level"])},
+    )
+    yield dg.MaterializeResult(
+        asset_key="date_mentions",
+        metadata={"dagster/row_count": totals.get("date_mentions", 0),
+                  "preview": _last_preview(lake, "date_mentions", days, ["text", "start_date", "end_date", "granularity"])},
+    )

@@ -1,0 +1,217 @@
+"""One partition's work for each stage, as plain functions over the lake (no Dagster here).
+
+Assets call these; so can scripts and benchmarks. Each function reads one publish date's input,
+writes that date's output files (data and quarantine) atomically and returns counts, so a stage's
+memory is bounded by one partition and days can run in parallel processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from . import schemas
+from .lake import Lake
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+QUARANTINE_TABLE = "quarantine_{stage}"
+
+
+@dataclass
+class StageResult:
+    publish_date: str
+    rows: int = 0
+    quarantined: int = 0
+    inputs: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def stable_id(*parts: str | None) -> str:
+    return hashlib.sha256("\x1f".join(p or "" for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+_WORD = re.compile(r"\w", re.UNICODE)
+_LANE = 16  # bits per counter lane: room for 65,535 distinct trigrams
+_SPREAD = [sum(((v >> i) & 1) << (_LANE * i) for i in range(8)) for v in range(256)]
+
+
+def simhash64(text: str) -> int:
+    """64-bit simhash over distinct character trigrams: reprints of a story land a few bits apart.
+
+    The 64 per-bit counters are packed into lanes of one big integer, so each trigram costs one
+    addition instead of 64 (about 2 ms for a 1,500-character article).
+    """
+    chars = "".join(_WORD.findall(text))[:60000]
+    grams = {chars[i : i + 3] for i in range(max(1, len(chars) - 2))} if chars else set()
+    total = 0
+    for g in grams:
+        d = hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest()
+        total += sum(_SPREAD[d[i]] << (_LANE * 8 * i) for i in range(8))
+    mask = (1 << _LANE) - 1
+    return sum(1 << b for b in range(64) if 2 * ((total >> (_LANE * b)) & mask) > len(grams))
+
+
+def write_quarantine(lake: Lake, stage: str, day: str, rows: list[dict]) -> None:
+    for r in rows:
+        r.setdefault("publish_date", day)
+        r.setdefault("stage", stage)
+    lake.write_partition(QUARANTINE_TABLE.format(stage=stage), day, schemas.frame(rows, schemas.QUARANTINE))
+
+
+# ---- raw_html ------------------------------------------------------------------------------
+def run_raw_html(lake: Lake, day: str, sources) -> StageResult:
+    from .sources import collect_partition
+
+    entries = collect_partition(sources, day, lake)
+    rows = [e.as_row() for e in entries]
+    lake.write_partition("raw_html", day, schemas.frame(rows, schemas.MANIFEST))
+    bad = [
+        {"url": e.url, "raw_sha256": e.sha256, "error_kind": e.reason or "failed", "message": e.error}
+        for e in entries
+        if e.outcome == "failed"
+    ]
+    write_quarantine(lake, "raw_html", day, bad)
+    res = StageResult(day, rows=len(rows), quarantined=len(bad), inputs=len(rows))
+    for e in entries:
+        res.counts[e.outcome] = res.counts.get(e.outcome, 0) + 1
+    return res
+
+
+# ---- articles ------------------------------------------------------------------------------
+def article_row(art, day: str, raw_sha256: str) -> dict:
+    from .parse import PARSER_VERSION
+
+    key_url = art.canonical_url or art.url
+    pt = art.publish_time
+    dl = art.dateline
+    body = art.body or ""
+    return {
+        "article_id": stable_id(key_url),
+        "publish_date": day,
+        "url": art.url,
+        "canonical_url": art.canonical_url,
+        "site": art.site,
+        "title": art.title,
+        "publish_time": pt.astimezone(UTC) if pt else None,
+        "publish_time_local": pt.isoformat() if pt else None,
+        "category": art.category,
+        "source_name": art.source_name,
+        "origin_name": art.origin_name,
+        "dateline_agency": dl.agency if dl else None,
+        "dateline_place": dl.place if dl else None,
+        "dateline_date": dl.date if dl else None,
+        "authors": list(art.authors or []),
+        "body": body,
+        "related": [{"title": r.title, "url": r.url, "date": r.date} for r in art.related or []],
+        "language": art.language,
+        "script": art.script,
+        "body_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        "simhash": simhash64(body),
+        "parser": art.parser,
+        "parser_version": art.parser_version or PARSER_VERSION,
+        "raw_sha256": raw_sha256,
+        "charset": art.charset,
+    }
+
+
+def run_articles(lake: Lake, day: str) -> StageResult:
+    from .parse import ParseError, parse_html
+
+    manifest = lake.read_partition("raw_html", day)
+    res = StageResult(day)
+    rows: list[dict] = []
+    bad: list[dict] = []
+    seen: set[str] = set()
+    if manifest is not None:
+        for m in manifest.filter(pl.col("outcome") == "fetched").iter_rows(named=True):
+            res.inputs += 1
+            url, sha = m["final_url"] or m["url"], m["sha256"]
+
+            def quarantine(kind: str, msg: str, url=url, sha=sha) -> None:
+                bad.append({"url": url, "raw_sha256": sha, "error_kind": kind, "message": msg})
+
+            try:
+                art = parse_html(lake.get_raw(sha), url, declared_charset=m["declared_charset"])
+            except ParseError as e:
+                quarantine(getattr(e, "kind", "parse_error"), str(e))
+                continue
+            except Exception as e:  # a parser bug must not sink the partition: keep it visible
+                quarantine("parser_crash", f"{type(e).__name__}: {e}")
+                continue
+            if not art.is_article:
+                quarantine("not_article", art.reject_reason or "not an article page")
+                continue
+            if art.publish_time is None:
+                quarantine("no_publish_date", "no publish time found on the page")
+                continue
+            if not (art.body or "").strip():
+                quarantine("empty_body", "no main text found")
+                continue
+            row = article_row(art, day, sha)
+            if row["article_id"] in seen:
+                quarantine("duplicate", f"same canonical URL as an earlier page: {art.canonical_url or url}")
+                continue
+            seen.add(row["article_id"])
+            rows.append(row)
+    lake.write_partition("articles", day, schemas.frame(rows, schemas.ARTICLES))
+    write_quarantine(lake, "articles", day, bad)
+    res.rows, res.quarantined = len(rows), len(bad)
+    for b in bad:
+        res.counts[b["error_kind"]] = res.counts.get(b["error_kind"], 0) + 1
+    return res
+
+
+# ---- facts ---------------------------------------------------------------------------------
+def run_facts(lake: Lake, day: str) -> StageResult:
+    from .facts import EXTRACTOR_VERSION, extract
+
+    articles = lake.read_partition("articles", day)
+    res = StageResult(day)
+    facts: list[dict] = []
+    regions: list[dict] = []
+    dates: list[dict] = []
+    bad: list[dict] = []
+    pub = date.fromisoformat(day)
+    if articles is not None:
+        cols = ["article_id", "url", "body", "dateline_place", "raw_sha256"]
+        for a in articles.select(cols).iter_rows(named=True):
+            res.inputs += 1
+            aid = a["article_id"]
+            try:
+                ex = extract(a["body"] or "", pub, dateline_place=a["dateline_place"])
+            except Exception as e:  # one bad article is a quarantine row, not a failed day
+                bad.append({"url": a["url"], "raw_sha256": a["raw_sha256"], "error_kind": "extract_crash",
+                            "message": f"{type(e).__name__}: {e}"})
+                continue
+            base = {"article_id": aid, "publish_date": day}
+            for f in ex.facts:
+                facts.append({
+                    **base,
+                    "fact_id": stable_id(aid, str(f.start), str(f.end), f.kind),
+                    "kind": f.kind, "text": f.text, "start": f.start, "end": f.end,
+                    "value": f.value, "value_high": f.value_high, "currency": f.currency, "unit": f.unit,
+                    "qualifier": f.qualifier, "change": f.change, "change_basis": f.change_basis,
+                    "metric": f.metric, "region_code": f.region_code, "region_source": f.region_source,
+                    "period_start": f.period_start, "period_end": f.period_end,
+                    "period_source": f.period_source, "cumulative": f.cumulative, "sentence": f.sentence,
+                    "sentence_start": f.sentence_start, "sentence_end": f.sentence_end,
+                    "extractor_version": EXTRACTOR_VERSION,
+                })
+            for r in ex.regions:
+                regions.append({**base, "start": r.start, "end": r.end, "text": r.text, "region_code": r.code,
+                                "name": r.name, "level": r.level, "province_code": r.province_code})
+            for d in ex.dates:
+                dates.append({**base, "start": d.start, "end": d.end, "text": d.text,
+                              "start_date": d.start_date, "end_date": d.end_date, "granularity": d.granularity})
+    lake.write_partition("facts", day, schemas.frame(facts, schemas.FACTS))
+    lake.write_partition("region_mentions", day, schemas.frame(regions, schemas.REGION_MENTIONS))
+    lake.write_partition("date_mentions", day, schemas.frame(dates, schemas.DATE_MENTIONS))
+    write_quarantine(lake, "facts", day, bad)
+    res.rows, res.quarantined = len(facts), len(bad)
+    res.counts = {"facts": len(facts), "region_mentions": len(regions), "date_mentions": len(dates)}
+    return res

@@ -1,0 +1,31 @@
+"""Configured resources: where the warehouse lives and where pages come from. Nothing global."""
+
+from __future__ import annotations
+
+import dagster as dg
+from pydantic import Field
+
+from .lake import Lake, default_warehouse_dir
+from .sources import SourceConfig, load_sources
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The warehouse directory: raw bytes, Parquet partitions and the DuckDB file."""
+
+    root: str = Field(
+        default_factory=default_warehouse_dir,
+        description="Warehouse root (local path or fsspec URL). Defaults to $NEWS_WAREHOUSE_DIR or ./warehouse.",
+    )
+    workers: int = Field(default=2, description="Processes used when a run covers several partitions.")
+
+    def lake(self) -> Lake:
+        return Lake(self.root)
+
+
+class SourcesResource(dg.ConfigurableResource):
+    """The sources file (YAML). None: $NEWS_SOURCES, else ./sources.yaml, else the bundled sample."""
+
+    path: str | None = Field(default=None, description="Path of the sources YAML file.")
+
+    def load(self) -> list[SourceConfig]:
+        return load_sources(self.path)

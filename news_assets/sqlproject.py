@@ -1,0 +1,239 @@
+"""A small dbt-like runner for dbt_like_sql/: one SELECT per model file, refs, sources, YAML tests.
+
+Builds the whole DuckDB warehouse into a new file and renames it over the old one, so a reader
+(the CLI, an analyst's DuckDB session) never meets the writer's file lock: it opens either the old
+complete file or the new complete file. Lake tables are attached as temporary views over the
+Parquet partitions; nothing from the lake is formatted into SQL text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jinja2
+import polars as pl
+import yaml
+
+from . import schemas
+from .lake import Lake
+
+# The lake tables the SQL can read with {{ source('lake', name) }}, and the asset that writes each.
+LAKE_TABLES: dict[str, tuple[dict, str]] = {
+    "raw_html": (schemas.MANIFEST, "raw_html"),
+    "articles": (schemas.ARTICLES, "articles"),
+    "facts": (schemas.FACTS, "facts"),
+    "region_mentions": (schemas.REGION_MENTIONS, "region_mentions"),
+    "date_mentions": (schemas.DATE_MENTIONS, "date_mentions"),
+    "quarantine_raw_html": (schemas.QUARANTINE, "raw_html"),
+    "quarantine_articles": (schemas.QUARANTINE, "articles"),
+    "quarantine_facts": (schemas.QUARANTINE, "extract_facts"),
+}
+_SOURCE_REF = re.compile(r"""source\(\s*['"](\w+)['"]\s*,\s*['"](\w+)['"]\s*\)""")
+_MODEL_REF = re.compile(r"""ref\(\s*['"](\w+)['"]\s*\)""")
+
+
+SQL_DIR_ENV = "NEWS_SQL_DIR"
+
+
+def default_project_dir() -> Path:
+    """$NEWS_SQL_DIR, else dbt_like_sql/ of the checkout the package runs from (editable install)."""
+    env = os.environ.get(SQL_DIR_ENV)
+    here = Path(env) if env else Path(__file__).resolve().parent.parent / "dbt_like_sql"
+    if not here.is_dir():
+        raise FileNotFoundError(f"no SQL project at {here}: install from a checkout (pip install -e .) or set {SQL_DIR_ENV}")
+    return here
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass
+class Test:
+    name: str  # unique within the model, used as the Dagster check name
+    kind: str  # not_null | unique | accepted_values | relationships
+    column: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Model:
+    name: str
+    layer: str
+    path: Path
+    sql: str
+    refs: list[str]
+    sources: list[tuple[str, str]]
+    description: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
+    tests: list[Test] = field(default_factory=list)
+
+
+@dataclass
+class TestResult:
+    model: str
+    test: Test
+    failures: int
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and self.failures == 0
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    row_counts: dict[str, int]
+    tests: list[TestResult]
+    seconds: float
+
+
+class SqlProject:
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root else default_project_dir()
+        self.models = self._load_models()
+        self._apply_schema_yml()
+        self.order = self._topo_order()
+        self._env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+        self._generic = {
+            p.stem: p.read_text(encoding="utf-8") for p in sorted((self.root / "tests" / "generic").glob("*.sql"))
+        }
+
+    # ---- loading ---------------------------------------------------------------------------
+    def _load_models(self) -> dict[str, Model]:
+        models: dict[str, Model] = {}
+        for path in sorted((self.root / "models").rglob("*.sql")):
+            sql = path.read_text(encoding="utf-8")
+            name = path.stem
+            if name in models:
+                raise ValueError(f"two models named {name!r}: {models[name].path} and {path}")
+            sources = [(a, b) for a, b in _SOURCE_REF.findall(sql)]
+            for src, table in sources:
+                if src == "lake" and table not in LAKE_TABLES:
+                    raise ValueError(f"{path}: unknown lake table {table!r}")
+            models[name] = Model(name, path.parent.name, path, sql, sorted(set(_MODEL_REF.findall(sql))), sources)
+        for m in models.values():
+            for r in m.refs:
+                if r not in models:
+                    raise ValueError(f"{m.path}: ref('{r}') names no model")
+        return models
+
+    def _apply_schema_yml(self) -> None:
+        path = self.root / "schema.yml"
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        for entry in spec.get("models", []) or []:
+            m = self.models.get(entry["name"])
+            if m is None:
+                raise ValueError(f"schema.yml describes {entry['name']!r}, which has no .sql file")
+            m.description = (entry.get("description") or "").strip()
+            for col in entry.get("columns", []) or []:
+                m.columns[col["name"]] = (col.get("description") or "").strip()
+                for t in col.get("tests", []) or []:
+                    kind, args = (t, {}) if isinstance(t, str) else next(iter(t.items()))
+                    if kind not in ("not_null", "unique", "accepted_values", "relationships"):
+                        raise ValueError(f"schema.yml: {m.name}.{col['name']}: unknown test {kind!r}")
+                    if kind == "relationships":
+                        target = _MODEL_REF.search(args["to"])
+                        if not target or target.group(1) not in self.models:
+                            raise ValueError(f"schema.yml: {m.name}.{col['name']}: relationships 'to' must be ref('model')")
+                        args = {**args, "to": target.group(1)}
+                    m.tests.append(Test(f"{kind}_{col['name']}", kind, col["name"], dict(args)))
+
+    def _topo_order(self) -> list[str]:
+        order: list[str] = []
+        state: dict[str, int] = {}
+
+        def visit(n: str, trail: tuple[str, ...]) -> None:
+            if state.get(n) == 2:
+                return
+            if state.get(n) == 1:
+                raise ValueError("ref cycle: " + " -> ".join((*trail, n)))
+            state[n] = 1
+            for r in self.models[n].refs:
+                visit(r, (*trail, n))
+            state[n] = 2
+            order.append(n)
+
+        for n in sorted(self.models):
+            visit(n, ())
+        return order
+
+    # ---- rendering -------------------------------------------------------------------------
+    def render(self, model: Model) -> str:
+        def source(src: str, table: str) -> str:
+            return ident(f"{src}__{table}")
+
+        return self._env.from_string(model.sql).render(ref=ident, source=source).strip().rstrip(";")
+
+    def test_sql(self, model: Model, test: Test) -> tuple[str, list[Any]]:
+        template = self._generic[test.kind]
+        ctx = {"model": ident(model.name), "column": ident(test.column)}
+        params: list[Any] = []
+        if test.kind == "accepted_values":
+            params = [list(test.args["values"])]
+        if test.kind == "relationships":
+            ctx.update(to=ident(test.args["to"]), field=ident(test.args["field"]))
+        return self._env.from_string(template).render(**ctx).strip().rstrip(";"), params
+
+    # ---- building --------------------------------------------------------------------------
+    def attach_lake(self, con: duckdb.DuckDBPyConnection, lake: Lake) -> None:
+        needed = {t for m in self.models.values() for s, t in m.sources if s == "lake"}
+        for table in sorted(needed):
+            schema, _ = LAKE_TABLES[table]
+            files = lake.partition_files(table)
+            if files:
+                rel = con.read_parquet(files, union_by_name=True)
+            else:  # no partition yet: an empty relation with the right columns
+                rel = con.from_arrow(pl.DataFrame(schema=schema).to_arrow())
+            rel.create_view(f"lake__{table}", replace=True)
+
+    def build(self, lake: Lake, target: Path | None = None) -> BuildResult:
+        t0 = time.perf_counter()
+        target = Path(target) if target else lake.duckdb_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.building")
+        counts: dict[str, int] = {}
+        try:
+            con = duckdb.connect(str(tmp))
+            try:
+                self.attach_lake(con, lake)
+                for name in self.order:
+                    con.execute(f"CREATE TABLE {ident(name)} AS {self.render(self.models[name])}")
+                    counts[name] = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0]
+                tests = self.run_tests(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, target)  # readers holding the old file keep reading it; new readers get this one
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                if leftover.exists():
+                    leftover.unlink()
+        return BuildResult(target, counts, tests, time.perf_counter() - t0)
+
+    def run_tests(self, con: duckdb.DuckDBPyConnection) -> list[TestResult]:
+        out = []
+        for name in self.order:
+            m = self.models[name]
+            for t in m.tests:
+                sql, params = self.test_sql(m, t)
+                try:
+                    n = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+                    out.append(TestResult(name, t, int(n)))
+                except duckdb.Error as e:
+                    out.append(TestResult(name, t, -1, str(e)))
+        return out
+
+
+def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    if not Path(path).exists():
+        raise FileNotFoundError(f"no warehouse database at {path}: materialise the warehouse first")
+    return duckdb.connect(str(path), read_only=True)
