@@ -1,0 +1,385 @@
+"""parse_html: bytes -> Article."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from . import fields as F
+from .charset import decode_html
+from .classify import classify
+from .errors import ParseError
+from .extract import Line, cjk_count, norm_ws, read_lines, scan
+from .model import Article, Dateline
+from .profiles import profile_for
+from .related import find_related
+from .script import detect_language
+
+PARSER_NAME = "generic"
+PARSER_VERSION = "0.1.0"
+
+_TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|meta|title|table|span|a|br|script)\b", re.I)
+_META_TIME_KEYS = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:release_date",
+    "publishdate",
+    "publish_date",
+    "pubdate",
+    "pubtime",
+    "publishtime",
+    "publish-time",
+    "publication_date",
+    "datepublished",
+    "article:published",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "sailthru.date",
+    "weibo: article:create_at",
+    "firstpublishedtime",
+    "ptime",
+    "created",
+    "date",
+    "article:modified_time",
+    "lastmodified",
+)
+_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|\s-\s|\s–\s|\s—\s|-{2,}|——\s)\s*")
+
+_EDITOR_LINE = re.compile(
+    r"^[（(【\[]?\s*(?:责任编辑|責任編輯|责编|責編|编辑|編輯|值班编辑|网络编辑|审核|審核|校对|校對|监制|監製|编审|"
+    r"审校|主编|出品人|策划|美编|终审|初审|复审|[一二三]审|编校|编导|统筹|文字编辑|图片编辑|视频编辑|实习编辑|"
+    r"翻译|排版|设计|海报|视觉|新媒体编辑|本期编辑)\s*[:：丨|]"
+)
+_EDITOR_TAIL = re.compile(r"[（(【\[]\s*(?:责任编辑|責任編輯|责编|编辑|編輯)\s*[:：][^）)】\]]{0,30}[）)】\]]\s*$")
+_STOP_LINE = re.compile(
+    r"^(?:[【\[]?\s*(?:相关新闻|相關新聞|相关阅读|相關閱讀|相关报道|相關報導|相关链接|延伸阅读|推荐阅读|热门推荐|"
+    r"更多关于|猜你喜欢|热点推荐|为你推荐|往期回顾|精彩推荐|热门文章|热门新闻|今日推荐|最新新闻|"
+    r"以上内容为资讯信息快照|免责声明|版权声明|特别声明|网友评论|我要评论|发表评论|文章评论|热门评论|"
+    r"分享到|分享至|扫一扫|打开微信|微信扫一扫|关注我们|点击进入|返回搜狐|返回顶部|上一篇|下一篇|"
+    r"【纠错】|纠错|Copyright|copyright|版权所有))"
+)
+_JUNK_LINE = re.compile(
+    r"^(?:打印|关闭|关闭窗口|收藏|举报|字号|字体|分享|评论|点赞|赞|返回|查看原文|阅读原文|阅读全文|展开全文|"
+    r"\d+\s*(?:条评论|人参与|阅读)|【字号\s*大\s*中\s*小】|字号\s*[:：]?\s*大\s*中\s*小|"
+    r"[【\[]?(?:打印|关闭|收藏)[】\]]?|来源[:：].{0,30}|\s*|[>›»]+.*|原标题[:：].{0,80}|"
+    r"(?:本文)?(?:转自|转载自|本文转自)[:：].{0,30}|.{0,20}(?:声明|提示)[:：].{0,6})$"
+)
+_BYLINE_HINT = re.compile(
+    r"来源|來源|发布时间|發布時間|作者|编辑|浏览|瀏覽|字号|阅读|點擊|点击|时间[:：]|日期[:：]|类别[:：]|本文转自|"
+    r"(?:19|20)\d\d[-/年.]\d{1,2}"
+)
+
+
+def _strip_title(t: str, site_names: set[str]) -> str:
+    parts = [p for p in _TITLE_SPLIT.split(t) if p]
+    if not parts:
+        return t
+    # drop trailing site/channel names
+    while len(parts) > 1 and (parts[-1] in site_names or len(parts[-1]) <= 12):
+        parts.pop()
+    return max(parts, key=len) if len(parts) > 1 and len(parts[0]) < 6 else parts[0]
+
+
+def _meta_map(tree) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in tree.css("meta"):
+        a = m.attributes
+        key = a.get("property") or a.get("name") or a.get("itemprop") or a.get("http-equiv")
+        val = a.get("content")
+        if key and val:
+            key = key.strip().lower()
+            if key not in out:
+                out[key] = val.strip()
+    return out
+
+
+def _jsonld_dates(tree) -> tuple[str | None, list[str]]:
+    date_pub = None
+    authors: list[str] = []
+    for s in tree.css('script[type="application/ld+json"]'):
+        raw = s.text()
+        if "datePublished" not in raw and "author" not in raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            m = re.search(r'"datePublished"\s*:\s*"([^"]+)"', raw)
+            if m and not date_pub:
+                date_pub = m.group(1)
+            continue
+        stack = [data]
+        while stack:
+            d = stack.pop()
+            if isinstance(d, list):
+                stack.extend(d)
+            elif isinstance(d, dict):
+                if not date_pub and isinstance(d.get("datePublished"), str):
+                    date_pub = d["datePublished"]
+                a = d.get("author")
+                if a and not authors:
+                    for x in a if isinstance(a, list) else [a]:
+                        n = x.get("name") if isinstance(x, dict) else x
+                        if isinstance(n, str) and n.strip():
+                            authors.append(n.strip())
+                stack.extend(v for v in d.values() if isinstance(v, dict | list))
+    return date_pub, authors
+
+
+def _host(u: str | None) -> str | None:
+    if not u:
+        return None
+    try:
+        h = urlsplit(u).hostname
+    except ValueError:
+        return None
+    if not h:
+        return None
+    return h[4:] if h.startswith("www.") else h
+
+
+def _pick_title(tree, meta, orders, title_tag: str) -> tuple[str | None, int | None]:
+    og = norm_ws(meta.get("og:title", "")) or norm_ws(meta.get("twitter:title", ""))
+    ref = title_tag + " " + og
+    best = None
+    best_score = 0.0
+    best_order = None
+    cands = tree.css("h1, h2, h3, [class*=title], [id*=title], [class*=Title], [class*=headline]")
+    for i, n in enumerate(cands):
+        if n.tag in ("title", "meta", "head", "html", "body", "a", "img", "input", "script", "style"):
+            continue
+        t = norm_ws(n.text())
+        if not (4 <= len(t) <= 120):
+            continue
+        score = 0.0
+        if t in ref:
+            score = len(t) * 3.0
+        elif len(t) >= 8 and t[: len(t) // 2] in ref:
+            score = len(t) * 1.5
+        else:
+            continue
+        if n.tag == "h1":
+            score *= 1.5
+        elif n.tag in ("h2", "h3"):
+            score *= 1.1
+        score -= i * 0.01
+        if score > best_score:
+            best, best_score = t, score
+            best_order = orders.get(n.mem_id)
+    if best:
+        return best, best_order
+    if og:
+        return _strip_title(og, set()), None
+    h1 = tree.css_first("h1")
+    if h1 is not None:
+        t = norm_ws(h1.text())
+        if 6 <= len(t) <= 100:
+            return t, orders.get(h1.mem_id)
+    if title_tag:
+        return _strip_title(title_tag, set()), None
+    return None, None
+
+
+def _clean_body(lines: list[Line], title: str | None) -> tuple[list[str], list[str]]:
+    """Body paragraphs and the header-ish lines dropped from the top (kept for field rules)."""
+    out: list[str] = []
+    header: list[str] = []
+    seen_long = False
+    for ln in lines:
+        t = ln.text
+        if not t:
+            continue
+        if title and (t == title or (len(t) < len(title) + 10 and title in t and not seen_long)):
+            header.append(t)
+            continue
+        n = len(t)
+        if ln.link and ln.link > 0.5 * n and n < 200:
+            if not seen_long:
+                header.append(t)
+            continue
+        if _STOP_LINE.match(t) and (seen_long or len(out) >= 2):
+            break
+        if _EDITOR_LINE.match(t) and n < 80:
+            continue
+        if "以上内容为资讯信息快照" in t or "快照生成时间" in t:
+            break
+        if not seen_long and n < 120 and _BYLINE_HINT.search(t) and not re.search(r"[电電]\s*[（(]|电\s|。", t):
+            header.append(t)
+            continue
+        if n < 60 and _JUNK_LINE.match(t):
+            if not seen_long:
+                header.append(t)
+            continue
+        t = _EDITOR_TAIL.sub("", t).strip()
+        if not t:
+            continue
+        out.append(t)
+        if n >= 30 or "。" in t:
+            seen_long = True
+    # trailing junk: short link-ish/labels after the last sentence
+    while out and len(out[-1]) < 40 and (_JUNK_LINE.match(out[-1]) or _EDITOR_LINE.match(out[-1])):
+        out.pop()
+    return out, header
+
+
+def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | None = None) -> Article:
+    """Parse one HTML page. Raises ParseError only for hopeless input (empty, not HTML, undecodable)."""
+    text, charset = decode_html(data, declared_charset)
+    if not _TAG_RE.search(text[:20000]):
+        raise ParseError("not_html", "no HTML markup found")
+    tree = LexborHTMLParser(text)
+    art = Article(url=url, charset=charset, parser=PARSER_NAME, parser_version=PARSER_VERSION)
+
+    meta = _meta_map(tree)
+    canon = None
+    for ln in tree.css("link[rel]"):
+        if (ln.attributes.get("rel") or "").lower() == "canonical" and ln.attributes.get("href"):
+            canon = ln.attributes["href"].strip()
+            break
+    if not canon and meta.get("og:url", "").startswith("http"):
+        canon = meta["og:url"]
+    if canon and url:
+        canon = urljoin(url, canon)
+    art.canonical_url = canon if canon and canon.startswith("http") else None
+    base_url = url or art.canonical_url
+    art.site = _host(art.canonical_url) or _host(url)
+    tnode = tree.css_first("title")
+    title_tag = norm_ws(tnode.text()) if tnode is not None else ""
+    ld_date, ld_authors = _jsonld_dates(tree)
+
+    tree.strip_tags(["script", "style", "noscript", "iframe", "svg", "template", "textarea", "select"])
+    body = tree.body
+    if body is None:
+        art.reject_reason = "no_body"
+        return art
+    sc = scan(body)
+    profile = profile_for(art.site)
+
+    title, title_order = _pick_title(tree, meta, sc.orders, title_tag)
+    if profile and profile.title:
+        title = profile.title(tree) or title
+    art.title = title
+
+    container = sc.best
+    if profile and profile.body_selector:
+        n = tree.css_first(profile.body_selector)
+        if n is not None:
+            container = n
+    lines = read_lines(container) if container is not None else []
+    body_lines, header_lines = _clean_body(lines, title)
+    art.body = "\n".join(body_lines)
+
+    # ---- header zone: text between the title and the first body paragraph
+    page_lines = [ln.text for ln in read_lines(body, skip_junk=False)] if body is not None else []
+    zone, before = _header_zone(page_lines, title, body_lines)
+    zone_text = "\n".join(header_lines + zone)
+
+    # ---- publish time
+    st = F.find_visible_time(zone_text)
+    meta_st = None
+    for k in _META_TIME_KEYS:
+        if k in meta:
+            meta_st = F.parse_machine_time(meta[k], "meta")
+            if meta_st:
+                break
+    if meta_st is None and ld_date:
+        meta_st = F.parse_machine_time(ld_date, "meta")
+    if meta_st is None:
+        for tn in tree.css("time[datetime]"):
+            meta_st = F.parse_machine_time(tn.attributes.get("datetime") or "", "meta")
+            if meta_st:
+                break
+    if st is None and meta_st is not None:
+        st = meta_st
+    elif st is not None and meta_st is not None and st.precision == "day" and meta_st.dt.date() == st.dt.date():
+        st = meta_st
+    if st is None:
+        yr = F.url_date(base_url)
+        year = yr.dt.year if yr else None
+        if year:
+            st = F.find_noyear_time(zone_text, year)
+        if st is None:
+            st = yr
+    if st is None:
+        st = F.find_visible_time("\n".join(before[-5:]))
+    if st is None:
+        m = F.LABELED_RE.search("\n".join(page_lines))
+        if m:
+            st = F.match_to_stamp(m, "visible")
+    art.publish_time = st.dt if st else None
+
+    # ---- category, source, origin
+    art.category = F.find_category(zone_text) or F.find_category("\n".join(before[-3:]))
+    if art.category is None:
+        art.category = meta.get("article:section") or None
+    head_body = "\n".join(body_lines[:2])
+    tail_body = "\n".join(body_lines[-3:])
+    src = F.find_source(zone_text) or F.find_source("\n".join(before[-4:])) or F.find_source(tail_body)
+    if src is None and meta.get("source"):
+        src = F.clean_source(re.sub(r"^(?:来源|來源)\s*[:：]\s*", "", meta["source"]))
+    origin = F.find_origin(zone_text) or F.find_origin(head_body)
+    if src is None and origin:
+        src, origin = origin, None
+    if src is None and profile and profile.source:
+        src = profile.source(tree)
+    art.source_name = src
+    art.origin_name = origin
+
+    # ---- authors
+    authors = F.authors_from_text(zone_text) or F.authors_from_text(head_body)
+    dl = F.find_dateline(body_lines[0], art.publish_time) if body_lines else None
+    if dl:
+        art.dateline = Dateline(agency=dl[0], place=dl[1], date=dl[2])
+        if not authors:
+            m = F.PAREN_AUTHORS_RE.search(body_lines[0][:80])
+            if m:
+                authors = F.split_names(m.group("v"))
+    if not authors and body_lines:
+        last = body_lines[-1]
+        m = re.search(r"[（(]\s*(?:记者|記者|作者)?\s*([\u4e00-\u9fff·、，, ]{2,30})\s*[)）]\s*$", last)
+        if m:
+            authors = F.split_names(m.group(1))
+        if not authors:
+            m = re.search(r"(?:记者|記者)\s*([\u4e00-\u9fff·、， ]{2,30}?)\s*(?:摄|攝|报道|報導)?\s*$", last)
+            if m:
+                authors = F.split_names(m.group(1))
+    if not authors and ld_authors:
+        authors = [a for a in ld_authors if 2 <= len(a) <= 4 and cjk_count(a) == len(a)]
+    if not authors:
+        a = meta.get("author") or meta.get("article:author")
+        if a and 2 <= len(a.strip()) <= 4 and cjk_count(a.strip()) == len(a.strip()):
+            authors = F.split_names(a)
+    art.authors = authors
+
+    # ---- related, language, article-ness
+    art.related = find_related(sc.date_nodes, sc.best_order, base_url)
+    art.language, art.script = detect_language(art.body or title_tag)
+    art.is_article, art.reject_reason = classify(art, url=base_url, title_tag=title_tag, meta=meta, scan=sc,
+                                                 page_lines=page_lines, stamp=st)
+    return art
+
+
+def _header_zone(page_lines: list[str], title: str | None, body_lines: list[str]):
+    """(lines after the title up to the first body paragraph, lines before the title)."""
+    start = 0
+    if title:
+        for i, t in enumerate(page_lines):
+            if t == title or (title in t and len(t) < len(title) + 20):
+                start = i + 1
+                # prefer the occurrence right before the body if the title repeats (nav, breadcrumbs)
+                break
+    first = body_lines[0][:12] if body_lines else None
+    end = min(len(page_lines), start + 25)
+    if first:
+        for j in range(start, min(len(page_lines), start + 60)):
+            if page_lines[j].startswith(first) or (len(first) >= 8 and first in page_lines[j]):
+                end = j
+                break
+    zone = page_lines[start:end]
+    before = page_lines[max(0, start - 12) : max(0, start - 1)]
+    # keep the zone short: bylines are a few short lines
+    zone = [z for z in zone if len(z) < 200][:25]
+    return zone, before

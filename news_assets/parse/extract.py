@@ -1,0 +1,241 @@
+"""Generic main-text extraction: one pass over the DOM, text and punctuation density per block.
+
+In the spirit of GNE / readability: every run of text belongs to its nearest block element; a block
+with enough non-link text and sentence punctuation credits its container ancestors (full, half,
+quarter); the best-scoring container, penalised by link density and boilerplate class names, is the
+article body. Its text is then read back as lines (one per block / ``<br>``) and cleaned line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+BLOCK_TAGS = frozenset(
+    "p div br li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr td th table tbody thead tfoot section article main "
+    "aside header footer nav blockquote pre figure figcaption hr center form fieldset address details "
+    "summary body html caption".split()
+)
+# Elements that may hold the article: credited by the paragraphs below them.
+CONTAINER_TAGS = frozenset("div td section article main body blockquote center form tbody table font span".split())
+SKIP_TAGS = frozenset(
+    "script style noscript iframe svg canvas template select option button textarea input object embed "
+    "video audio map head title meta link -comment".split()
+)
+HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+
+PUNCT = "，。！？；：、“”…,.!?;（）《》「」『』"
+_PUNCT_RE = re.compile("[，。！？；：、“”…！？（）《》「」『』]")
+_WS_RE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+_JUNK_ATTR = re.compile(
+    r"comment|share|footer|breadcrumb|crumb|sidebar|side-bar|recommend|related|relate|copyright|login|"
+    r"toolbar|tool-bar|pagination|pager|advert|banner|hotnews|hot-news|rank|guess|interest|statement|"
+    r"disclaimer|subscribe|qrcode|qr-code|download|(^|[\s_-])(nav|menu|ad|ads|footer|foot|side|hot|tags?|"
+    r"more|top|bottom|header|head|logo|search|keyword)([\s_-]|$)",
+    re.I,
+)
+_GOOD_ATTR = re.compile(r"article|content|main|text|body|detail|post|entry|story|news|zw|正文", re.I)
+
+
+def norm_ws(s: str) -> str:
+    return _WS_RE.sub(" ", s).strip()
+
+
+def cjk_count(s: str) -> int:
+    return len(_CJK_RE.findall(s))
+
+
+@dataclass
+class DateNode:
+    text: str
+    order: int
+    node: object
+
+
+@dataclass
+class Scan:
+    best: object | None
+    best_score: float
+    best_order: int
+    candidates: list = field(default_factory=list)
+    date_nodes: list = field(default_factory=list)
+    total_text: int = 0
+    total_link: int = 0
+    orders: dict = field(default_factory=dict)
+
+
+_DATE_ONLY = re.compile(
+    r"^[\s(（\[【]*((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)[\s)）\]】]*$"
+)
+
+
+def scan(body) -> Scan:
+    """One recursive pass: credit containers, record date-only text nodes and document order."""
+    blocks: dict[int, list] = {}  # mem_id -> [node, text_len, link_len, punct, order, parent_chain]
+    container_score: dict[int, float] = {}
+    container_nodes: dict[int, object] = {}
+    container_order: dict[int, int] = {}
+    container_text: dict[int, int] = {}
+    date_nodes: list[DateNode] = []
+    counter = [0]
+    orders: dict[int, int] = {}
+
+    def rec(node, block_key, chain, in_link):
+        # chain: container ancestors (mem_ids) nearest first
+        for ch in node.iter(include_text=True):
+            tag = ch.tag
+            if tag == "-text":
+                s = ch.text_content
+                if not s:
+                    continue
+                st = s.strip()
+                if not st:
+                    continue
+                n = len(st)
+                b = blocks[block_key]
+                b[1] += n
+                if in_link:
+                    b[2] += n
+                b[3] += len(_PUNCT_RE.findall(st))
+                if n <= 40 and st[0] in "0123456789(（[【 " and _DATE_ONLY.match(st):
+                    counter[0] += 1
+                    date_nodes.append(DateNode(st, counter[0], ch))
+                continue
+            if tag in SKIP_TAGS:
+                continue
+            counter[0] += 1
+            if tag in BLOCK_TAGS:
+                key = ch.mem_id
+                orders[key] = counter[0]
+                new_chain = chain
+                if tag in CONTAINER_TAGS:
+                    container_nodes[key] = ch
+                    container_order[key] = counter[0]
+                    new_chain = (key,) + chain[:3]
+                blocks[key] = [ch, 0, 0, 0, counter[0], new_chain if tag in CONTAINER_TAGS else chain]
+                rec(ch, key, new_chain, in_link)
+            else:
+                rec(ch, block_key, chain, in_link or tag == "a")
+
+    root_key = body.mem_id
+    blocks[root_key] = [body, 0, 0, 0, 0, (root_key,)]
+    container_nodes[root_key] = body
+    container_order[root_key] = 0
+    rec(body, root_key, (root_key,), False)
+
+    total_text = 0
+    total_link = 0
+    for _key, (_node, tlen, llen, punct, _order, chain) in blocks.items():
+        total_text += tlen
+        total_link += llen
+        if tlen == 0:
+            continue
+        for c in chain[:4]:
+            container_text[c] = container_text.get(c, 0) + tlen
+        own = tlen - llen
+        if own < 8 or llen > 0.5 * tlen:
+            continue
+        w = own * (1.0 if punct else 0.3) * (1.0 + min(punct, 10) / 10.0)
+        if own < 25 and punct == 0:
+            w *= 0.2
+        factor = 1.0
+        for c in chain[:4]:
+            container_score[c] = container_score.get(c, 0.0) + w * factor
+            factor *= 0.5
+
+    # link density of each container over its whole subtree is too costly; approximate with blocks.
+    cands = []
+    for key, score in container_score.items():
+        cands.append((score, key))
+    cands.sort(reverse=True)
+    best = None
+    best_score = 0.0
+    best_order = 0
+    scored = []
+    for score, key in cands[:12]:
+        node = container_nodes[key]
+        attrs = node.attributes
+        cls = " ".join(v for k, v in attrs.items() if k in ("class", "id") and v)
+        s = score
+        if cls:
+            if _JUNK_ATTR.search(cls) and not _GOOD_ATTR.search(cls):
+                s *= 0.3
+            elif _GOOD_ATTR.search(cls):
+                s *= 1.15
+        scored.append((s, key))
+    scored.sort(reverse=True)
+    if scored:
+        best_score, key = scored[0]
+        best = container_nodes[key]
+        best_order = container_order[key]
+    return Scan(best, best_score, best_order, scored, date_nodes, total_text, total_link, orders)
+
+
+# ----------------------------------------------------------------------------------------- lines
+
+
+@dataclass
+class Line:
+    text: str
+    link: int
+    heading: bool = False
+
+
+def read_lines(container, skip_junk: bool = True) -> list[Line]:
+    """Text of ``container`` as lines: one per block element or ``<br>``; link chars counted."""
+    lines: list[Line] = []
+    buf: list[str] = []
+    link = [0]
+    heading = [False]
+
+    def flush():
+        if buf:
+            t = norm_ws("".join(buf))
+            if t:
+                lines.append(Line(t, link[0], heading[0]))
+            buf.clear()
+        link[0] = 0
+
+    def rec(node, in_link, depth):
+        for ch in node.iter(include_text=True):
+            tag = ch.tag
+            if tag == "-text":
+                s = ch.text_content
+                if s:
+                    buf.append(s)
+                    if in_link:
+                        link[0] += len(s.strip())
+                continue
+            if tag in SKIP_TAGS:
+                continue
+            if tag == "br" or tag == "hr":
+                flush()
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+                if skip_junk:
+                    attrs = ch.attributes
+                    cls = attrs.get("class") or ""
+                    ident = attrs.get("id") or ""
+                    style = attrs.get("style")
+                    if style and "display:none" in style.replace(" ", "").lower():
+                        continue
+                    if (cls or ident) and _JUNK_ATTR.search(f"{cls} {ident}") and not _GOOD_ATTR.search(
+                        f"{cls} {ident}"
+                    ):
+                        continue
+                is_h = tag in HEADING_TAGS
+                if is_h:
+                    heading[0] = True
+                rec(ch, in_link, depth + 1)
+                flush()
+                if is_h:
+                    heading[0] = False
+            else:
+                rec(ch, in_link or tag == "a", depth + 1)
+
+    rec(container, False, 0)
+    flush()
+    return lines

@@ -1,0 +1,295 @@
+"""Header-field rules for Chinese news pages: times, 来源/本文转自, 记者/作者, datelines, categories."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+
+CST = timezone(timedelta(hours=8))
+
+# ------------------------------------------------------------------------------------------ time
+
+_WEEKDAY = r"(?:\s*[(（]?(?:星期|礼拜|禮拜|周|週)[一二三四五六日天][)）]?)?"
+_DATE = r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>[01]?\d)\s*(?:[-/.]|月)\s*(?P<d>[0-3]?\d)(?!\d)\s*日?"
+_TIME = (
+    r"(?:[\sT,，]*(?:(?P<ap>上午|下午|晚上|晚间|凌晨|早上|中午|AM|PM|am|pm)\s*)?"
+    r"(?P<H>[0-2]?\d)\s*(?:[:：]|时|時|点)\s*(?P<M>[0-5]\d)(?:\s*(?:[:：]|分)\s*(?P<S>[0-5]\d))?(?!\d))?"
+)
+DATETIME_RE = re.compile(_DATE + _WEEKDAY + _TIME)
+_LABEL = (
+    r"(?:发布时间|發布時間|发表时间|發表時間|发布日期|發佈日期|发布于|發布於|发表于|發表於|更新时间|"
+    r"刊发时间|出版日期|时间|時間|日期|发布|發布|Published|published|Time)"
+)
+LABELED_RE = re.compile(_LABEL + r"\s*[:：]?\s*" + _DATE + _WEEKDAY + _TIME)
+# "05-20 09:47" with no year (resolved with a year from elsewhere)
+_NOYEAR_RE = re.compile(r"(?<![\d-])(?P<m>[01]?\d)[-/月](?P<d>[0-3]?\d)日?\s+(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?!\d)")
+
+_URL_DATE_RES = [
+    re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?([01]\d)[-/_]?([0-3]\d)(?!\d)"),
+    re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]([01]\d)/([0-3]\d)(?!\d)"),
+    re.compile(r"/((?:19|20)\d{2})/([01]\d)([0-3]\d)/"),
+]
+
+
+class Stamp:
+    """A publish time with the precision it was given at ("day", "minute", "second")."""
+
+    __slots__ = ("dt", "precision", "origin")
+
+    def __init__(self, dt: datetime, precision: str, origin: str):
+        self.dt = dt
+        self.precision = precision
+        self.origin = origin
+
+    def __repr__(self) -> str:  # pragma: no cover
+        return f"Stamp({self.dt.isoformat()}, {self.precision}, {self.origin})"
+
+
+def _mk(y, m, d, H=None, M=None, S=None, ap=None) -> tuple[datetime, str] | None:
+    try:
+        y, m, d = int(y), int(m), int(d)
+        if H is None:
+            return datetime(y, m, d, tzinfo=CST), "day"
+        h = int(H)
+        if ap in ("下午", "晚上", "晚间", "PM", "pm") and h < 12:
+            h += 12
+        if ap in ("中午",) and h < 11:
+            h += 12
+        if S is None:
+            return datetime(y, m, d, h, int(M), tzinfo=CST), "minute"
+        return datetime(y, m, d, h, int(M), int(S), tzinfo=CST), "second"
+    except (ValueError, TypeError):
+        return None
+
+
+def _valid(dt: datetime) -> bool:
+    return 1990 <= dt.year <= 2035
+
+
+def match_to_stamp(m: re.Match, origin: str) -> Stamp | None:
+    r = _mk(m.group("y"), m.group("m"), m.group("d"), m.group("H"), m.group("M"), m.group("S"), m.group("ap"))
+    if not r or not _valid(r[0]):
+        return None
+    return Stamp(r[0], r[1], origin)
+
+
+def find_visible_time(zone: str) -> Stamp | None:
+    """Labeled time first (发布时间:...), else the first full date in the zone."""
+    m = LABELED_RE.search(zone)
+    if m:
+        st = match_to_stamp(m, "visible")
+        if st:
+            return st
+    for m in DATETIME_RE.finditer(zone):
+        st = match_to_stamp(m, "visible")
+        if st:
+            return st
+    return None
+
+
+def find_noyear_time(zone: str, year: int) -> Stamp | None:
+    m = _NOYEAR_RE.search(zone)
+    if not m:
+        return None
+    r = _mk(year, m.group("m"), m.group("d"), m.group("H"), m.group("M"))
+    return Stamp(r[0], r[1], "visible") if r else None
+
+
+_ISO_RE = re.compile(
+    r"((?:19|20)\d{2})-?([01]\d)-?([0-3]\d)(?:[T\s]+([0-2]\d):?([0-5]\d)(?::?([0-5]\d))?(?:\.\d+)?"
+    r"\s*(Z|[+-][0-2]\d:?[0-5]\d)?)?"
+)
+
+
+def parse_machine_time(value: str, origin: str = "meta") -> Stamp | None:
+    """ISO-ish timestamps from meta tags, JSON-LD, <time datetime>, epoch seconds/ms."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit() and len(value) in (10, 13):
+        ts = int(value) / (1000 if len(value) == 13 else 1)
+        try:
+            dt = datetime.fromtimestamp(ts, CST)
+        except (OverflowError, OSError, ValueError):
+            return None
+        return Stamp(dt, "second", origin) if _valid(dt) else None
+    m = _ISO_RE.search(value)
+    if m:
+        y, mo, d, H, M, S, tz = m.groups()
+        r = _mk(y, mo, d, H, M, S)
+        if not r:
+            return None
+        dt, prec = r
+        if tz:
+            if tz == "Z":
+                off = UTC
+            else:
+                sign = 1 if tz[0] == "+" else -1
+                tz = tz[1:].replace(":", "")
+                off = timezone(sign * timedelta(hours=int(tz[:2]), minutes=int(tz[2:])))
+            dt = dt.replace(tzinfo=off).astimezone(CST)
+        return Stamp(dt, prec, origin) if _valid(dt) else None
+    m = DATETIME_RE.search(value)
+    if m:
+        return match_to_stamp(m, origin)
+    return None
+
+
+def url_date(url: str | None) -> Stamp | None:
+    if not url:
+        return None
+    path = re.sub(r"^[a-z]+://[^/]+", "", url)
+    for rx in _URL_DATE_RES:
+        m = rx.search(path)
+        if m:
+            try:
+                dt = datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=CST)
+            except ValueError:
+                continue
+            if _valid(dt):
+                return Stamp(dt, "day", "url")
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})[-/]?([01]\d)(?!\d)", path)  # /2024-05/20/ handled above
+    return None if not m else None
+
+
+# ---------------------------------------------------------------------------- source / origin
+
+_STOP_LABELS = (
+    r"作者|記者|记者|编辑|編輯|责任编辑|責任編輯|责编|发布时间|發布時間|时间|時間|日期|字号|字體|字体|浏览|瀏覽|"
+    r"阅读|閱讀|点击|點擊|分享|评论|評論|收藏|打印|关闭|关注|举报|原标题|本文转自|转载自|作者单位|通讯员|摄影|图片|"
+    r"类别|分类|来源|來源|发布|發布|编审|校对|审核|监制|出品|人气|热度|选择字号|大|中|小"
+)
+SOURCE_RE = re.compile(
+    r"(?:稿件来源|文章来源|信息来源|新闻来源|本文来源|内容来源|来源|來源|稿源|出处|出處)\s*[:：]\s*"
+    r"(?P<v>[^\s|丨｜/<>\"'\]】]{1,40}?(?:[-—－·][^\s|丨｜/<>\]】]{1,30}?)?)"
+    r"(?=\s|$|[|丨｜/\]】]|" + _STOP_LABELS + r"|(?:19|20)\d\d[-年/.])"
+)
+ORIGIN_RE = re.compile(
+    r"(?:本文转自|本文轉自|转载自|轉載自|转自|轉自|本文来自|稿件转自)\s*[:：]?\s*"
+    r"(?P<v>[^\s|丨｜/<>，,。]{1,30}?)(?=\s|$|[|丨｜/，,。]|" + _STOP_LABELS + r")"
+)
+_SOURCE_BAD = re.compile(r"^(?:作者|记者|编辑|本站|网络|未知|不详|佚名|admin|unknown)$|^[\d\-:\s]+$|^[【\[(（]$", re.I)
+
+
+def clean_source(v: str | None) -> str | None:
+    if not v:
+        return None
+    v = v.strip().strip("：:，,。;；|丨 ")
+    v = re.sub(r"^[【\[(（《]?(.*?)[】\])）》]?$", lambda m: m.group(1) if not m.group(1).startswith("《") else m.group(0), v)
+    v = v.strip()
+    if not v or _SOURCE_BAD.search(v) or len(v) > 40:
+        return None
+    return v
+
+
+def find_source(text: str) -> str | None:
+    for m in SOURCE_RE.finditer(text):
+        v = clean_source(m.group("v"))
+        if v:
+            return v
+    return None
+
+
+def find_origin(text: str) -> str | None:
+    m = ORIGIN_RE.search(text)
+    return clean_source(m.group("v")) if m else None
+
+
+# ---------------------------------------------------------------------------------- authors
+
+_NAME = r"[\u4e00-\u9fff·•]{2,5}"
+_ROLE_WORDS = re.compile(
+    r"记者|記者|通讯员|通訊員|实习生|實習生|特约|特約|评论员|評論員|编辑|編輯|责编|摄影|攝影|首席|本报|本報|"
+    r"新华社|中新社|新華社|见习|見習|主持人|撰稿|观察员|研究员|教授|总监|主任|频道|来源|報導|报道|报|网"
+)
+_NOT_NAME = re.compile(r"^(?:本报|本報|综合|綜合|报道|報導|整理|编译|編譯|摄|攝|图|圖|文|视频|视觉中国|新华社|记者|通讯员|实习生|中新网|央视网|人民网|客户端)$")
+
+# "记者 李晓婷、周思宇" / "作者：X" / "文丨X" / "文/X"
+AUTHOR_LABEL_RE = re.compile(
+    r"(?:(?<![编編])记者|(?<![编編])記者|作者|撰文|文字|采写|文\s*[丨|/｜]|文：|文:)\s*[:：丨|/｜]?\s*"
+    r"(?P<v>(?:[\u4e00-\u9fff·•]{2,5}(?:[\s、，,和及与]+|$|(?=[)）\]】\s。;；|丨]))){1,8})"
+)
+PAREN_AUTHORS_RE = re.compile(r"[（(]\s*(?:(?:本报|本報)?(?:记者|記者)\s*)?(?P<v>[\u4e00-\u9fff·•、，,\s]{2,40}?)\s*[)）]")
+
+
+def split_names(v: str) -> list[str]:
+    out: list[str] = []
+    v = re.sub(r"(摄影|攝影|报道|報導|摄|攝|整理|编译|編譯|综述|供图|/?图)$", "", v.strip())
+    for tok in re.split(r"[\s、，,和及与/]+", v):
+        tok = tok.strip("·• ")
+        if not tok:
+            continue
+        tok = re.sub(r"^(?:本报|本報)?(?:新华社|新華社|中新社|中新网)?(?:特约|見習|见习|实习|首席)?(?:记者|記者|通讯员|作者)", "", tok)
+        tok = re.sub(r"(?:摄影|攝影|报道|報導|摄|攝)$", "", tok)
+        if not (2 <= len(tok) <= 4) or _NOT_NAME.match(tok) or _ROLE_WORDS.search(tok):
+            if out:
+                break
+            continue
+        if not re.fullmatch(r"[\u4e00-\u9fff·•]+", tok):
+            continue
+        out.append(tok)
+    return out
+
+
+def authors_from_text(text: str) -> list[str]:
+    for m in AUTHOR_LABEL_RE.finditer(text):
+        names = split_names(m.group("v"))
+        if names:
+            return names
+    return []
+
+
+# ---------------------------------------------------------------------------------- dateline
+
+_AGENCIES = (
+    r"新华社|新華社|中新社|中新网|中新網|中国新闻网|人民网|人民網|央视网|央視網|央视新闻|国际在线|中国网|中國網|"
+    r"光明网|法新社|美联社|美聯社|路透社|共同社|塔斯社|韩联社|韓聯社|中央社|本报|本報|新华网|新華網|"
+    r"[\u4e00-\u9fff]{2,6}?(?:社|网|網|报|報|台|电视台|客户端|新闻|新聞)"
+)
+DATELINE_RE = re.compile(
+    r"^\s*[（(【\[]?\s*(?P<agency>" + _AGENCIES + r")\s*(?:记者\s*)?"
+    r"(?P<place>[\u4e00-\u9fff·]{0,12}?)\s*(?P<date>(?:(?P<m>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})\s*日)\s*"
+    r"(?:[电電]|[讯訊]|消息)"
+)
+
+
+def find_dateline(first_line: str, publish: datetime | None):
+    m = DATELINE_RE.search(first_line[:60])
+    if not m:
+        return None
+    agency = m.group("agency")
+    place = m.group("place") or None
+    day = int(m.group("d"))
+    month = int(m.group("m")) if m.group("m") else None
+    iso = None
+    if publish is not None:
+        y = publish.year
+        mo = month or publish.month
+        try:
+            d = date(y, mo, day)
+            if d > publish.date() + timedelta(days=2):
+                d = date(y - 1, mo, day) if month else _prev_month(y, mo, day)
+            iso = d.isoformat() if d else None
+        except ValueError:
+            iso = None
+    return agency, place, iso
+
+
+def _prev_month(y: int, mo: int, day: int):
+    mo -= 1
+    if mo == 0:
+        y, mo = y - 1, 12
+    try:
+        return date(y, mo, day)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------------- category
+
+CATEGORY_RE = re.compile(r"(?:类别|類別|分类|分類|栏目|欄目|频道|頻道)\s*[:：]\s*(?P<v>[^\s|丨｜/>]{1,12})")
+
+
+def find_category(text: str) -> str | None:
+    m = CATEGORY_RE.search(text)
+    return m.group("v") if m else None
