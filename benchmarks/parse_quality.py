@@ -244,6 +244,7 @@ def main(argv=None) -> int:
     ap.add_argument("--gold", default=None, help="dev.jsonl (default: <corpus>/../gold/dev.jsonl)")
     ap.add_argument("--only", default=None, help="only this source set")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
+    ap.add_argument("--show-held-out", action="store_true", help="with -v, also print misses on held-out sites")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus)
     gold = Path(args.gold) if args.gold else corpus.parent / "gold" / "dev.jsonl"
@@ -280,7 +281,7 @@ def main(argv=None) -> int:
             for g in groups:
                 stats[g][field][1] += 1
                 stats[g][field][0] += int(bool(ok))
-            if args.verbose and not ok:
+            if args.verbose and not ok and (args.show_held_out or c.site not in HOLD_OUT):
                 print(f"[{c.set}:{c.id}] {field}: got {pred!r} want {want!r}")
 
         if not c.article:
@@ -301,7 +302,7 @@ def main(argv=None) -> int:
             f = char_f1(art.body, c.body)
             for g in groups:
                 f1s[g].append(f)
-            if args.verbose and f < 0.9:
+            if args.verbose and f < 0.9 and (args.show_held_out or c.site not in HOLD_OUT):
                 print(f"[{c.set}:{c.id}] body F1 {f:.3f} (got {len(art.body)} chars, want {len(c.body)})")
     elapsed = time.perf_counter() - t0
 

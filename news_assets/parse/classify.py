@@ -8,8 +8,8 @@ from .extract import cjk_count
 
 _FORUM_URL = re.compile(r"bbs\.|/bbs/|forum|thread|tieba\.|viewtopic|showtopic|club\.|/t/\d|dispbbs|topic", re.I)
 _ENCYC_URL = re.compile(r"baike\.|wiki|/item/|zhidao\.|/lemma/", re.I)
-_NOVEL_TITLE = re.compile(r"第[0-9零一二三四五六七八九十百千]+[章回节節卷]")
-_FORUM_LINE = re.compile(r"^(?:楼主|樓主|沙发|沙發|板凳|地板|\d+\s*[楼樓#]|#\d+|回复|回覆|引用|只看该作者|发表于|發表於)")
+_NOVEL_TITLE = re.compile(r"第[0-9零一二三四五六七八九十百千]+[章回]")
+_FORUM_LINE = re.compile(r"^(?:楼主|樓主|沙发|沙發|板凳|地板|\d+\s*[楼樓#]|#\d+|只看该作者|只看楼主|发表于|發表於)")
 
 
 def classify(art, *, url, title_tag, meta, scan, page_lines, stamp) -> tuple[bool, str | None]:
@@ -24,7 +24,10 @@ def classify(art, *, url, title_tag, meta, scan, page_lines, stamp) -> tuple[boo
     forum_lines = sum(1 for ln in page_lines if len(ln) < 40 and _FORUM_LINE.match(ln))
     if "discuz" in gen or "phpwind" in gen or (url and _FORUM_URL.search(url)) or forum_lines >= 4:
         return False, "forum"
-    if _NOVEL_TITLE.search(title) or ("上一章" in "".join(page_lines) and "下一章" in "".join(page_lines)):
+    joined = "".join(page_lines)
+    if (_NOVEL_TITLE.search(title) or _NOVEL_TITLE.search(art.title or "")) and (
+        "上一章" in joined or "下一章" in joined or "目录" in joined or stamp is None
+    ) or ("上一章" in joined and "下一章" in joined):
         return False, "novel"
     lines = body.split("\n")
     if len(lines) >= 6:

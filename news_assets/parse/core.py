@@ -12,7 +12,7 @@ from . import fields as F
 from .charset import decode_html
 from .classify import classify
 from .errors import ParseError
-from .extract import Line, cjk_count, norm_ws, read_lines, scan
+from .extract import Line, choose, cjk_count, norm_ws, read_lines, scan
 from .model import Article, Dateline
 from .profiles import profile_for
 from .related import find_related
@@ -74,14 +74,28 @@ _BYLINE_HINT = re.compile(
 )
 
 
-def _strip_title(t: str, site_names: set[str]) -> str:
+_SITE_SUFFIX = re.compile(
+    r"(?:网|網|报|報|频道|頻道|新闻|新聞|中心|在线|在線|客户端|首页|官网|门户|日报|晚报|时报|社|台|站|\.com|\.cn|\.net)$"
+)
+
+
+def _title_parts(t: str) -> list[str]:
     parts = [p for p in _TITLE_SPLIT.split(t) if p]
-    if not parts:
-        return t
-    # drop trailing site/channel names
-    while len(parts) > 1 and (parts[-1] in site_names or len(parts[-1]) <= 12):
+    # "标题-中国科普网": a bare hyphen before a short site name
+    if len(parts) == 1 and "-" in t:
+        head, _, tail = t.rpartition("-")
+        if head and len(tail) <= 12 and _SITE_SUFFIX.search(tail):
+            parts = [head, tail]
+    return parts or [t]
+
+
+def _strip_title(t: str) -> str:
+    parts = _title_parts(t)
+    while len(parts) > 1 and (len(parts[-1]) <= 12 or _SITE_SUFFIX.search(parts[-1])):
         parts.pop()
-    return max(parts, key=len) if len(parts) > 1 and len(parts[0]) < 6 else parts[0]
+    if len(parts) > 1:
+        return max(parts, key=len)
+    return parts[0]
 
 
 def _meta_map(tree) -> dict[str, str]:
@@ -144,10 +158,11 @@ def _host(u: str | None) -> str | None:
 def _pick_title(tree, meta, orders, title_tag: str) -> tuple[str | None, int | None]:
     og = norm_ws(meta.get("og:title", "")) or norm_ws(meta.get("twitter:title", ""))
     ref = title_tag + " " + og
+    heads = [p for p in _title_parts(title_tag) + _title_parts(og) if len(p) >= 6]
     best = None
     best_score = 0.0
     best_order = None
-    cands = tree.css("h1, h2, h3, [class*=title], [id*=title], [class*=Title], [class*=headline]")
+    cands = tree.css("h1, h2, h3, [class*=title], [id*=title], [class*=Title], [class*=headline], [class*=tit]")
     for i, n in enumerate(cands):
         if n.tag in ("title", "meta", "head", "html", "body", "a", "img", "input", "script", "style"):
             continue
@@ -155,6 +170,12 @@ def _pick_title(tree, meta, orders, title_tag: str) -> tuple[str | None, int | N
         if not (4 <= len(t) <= 120):
             continue
         score = 0.0
+        if t not in ref:
+            # "<h1>标题<span>播报文章</span></h1>": keep the part the <title> confirms
+            for h in heads:
+                if t.startswith(h) and len(t) > len(h):
+                    t = h
+                    break
         if t in ref:
             score = len(t) * 3.0
         elif len(t) >= 8 and t[: len(t) // 2] in ref:
@@ -172,14 +193,14 @@ def _pick_title(tree, meta, orders, title_tag: str) -> tuple[str | None, int | N
     if best:
         return best, best_order
     if og:
-        return _strip_title(og, set()), None
+        return _strip_title(og), None
     h1 = tree.css_first("h1")
     if h1 is not None:
         t = norm_ws(h1.text())
         if 6 <= len(t) <= 100:
             return t, orders.get(h1.mem_id)
     if title_tag:
-        return _strip_title(title_tag, set()), None
+        return _strip_title(title_tag), None
     return None, None
 
 
@@ -263,7 +284,9 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
         title = profile.title(tree) or title
     art.title = title
 
-    container = sc.best
+    picked = choose(sc.candidates, title_order)
+    container = picked.node if picked else None
+    body_order = picked.start if picked else 0
     if profile and profile.body_selector:
         n = tree.css_first(profile.body_selector)
         if n is not None:
@@ -318,6 +341,8 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
     head_body = "\n".join(body_lines[:2])
     tail_body = "\n".join(body_lines[-3:])
     src = F.find_source(zone_text) or F.find_source("\n".join(before[-4:])) or F.find_source(tail_body)
+    if src is None:
+        src = F.find_outlet_after_time(zone_text) or F.find_account_line(zone)
     if src is None and meta.get("source"):
         src = F.clean_source(re.sub(r"^(?:来源|來源)\s*[:：]\s*", "", meta["source"]))
     origin = F.find_origin(zone_text) or F.find_origin(head_body)
@@ -350,12 +375,13 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
         authors = [a for a in ld_authors if 2 <= len(a) <= 4 and cjk_count(a) == len(a)]
     if not authors:
         a = meta.get("author") or meta.get("article:author")
-        if a and 2 <= len(a.strip()) <= 4 and cjk_count(a.strip()) == len(a.strip()):
+        if (a and 2 <= len(a.strip()) <= 4 and cjk_count(a.strip()) == len(a.strip())
+                and not re.search(r"[社网網报報台]$", a.strip())):
             authors = F.split_names(a)
     art.authors = authors
 
     # ---- related, language, article-ness
-    art.related = find_related(sc.date_nodes, sc.best_order, base_url)
+    art.related = find_related(sc.date_nodes, body_order, base_url)
     art.language, art.script = detect_language(art.body or title_tag)
     art.is_article, art.reject_reason = classify(art, url=base_url, title_tag=title_tag, meta=meta, scan=sc,
                                                  page_lines=page_lines, stamp=st)
@@ -364,22 +390,26 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
 
 def _header_zone(page_lines: list[str], title: str | None, body_lines: list[str]):
     """(lines after the title up to the first body paragraph, lines before the title)."""
-    start = 0
-    if title:
-        for i, t in enumerate(page_lines):
-            if t == title or (title in t and len(t) < len(title) + 20):
-                start = i + 1
-                # prefer the occurrence right before the body if the title repeats (nav, breadcrumbs)
-                break
     first = body_lines[0][:12] if body_lines else None
-    end = min(len(page_lines), start + 25)
+    bstart = None
     if first:
-        for j in range(start, min(len(page_lines), start + 60)):
-            if page_lines[j].startswith(first) or (len(first) >= 8 and first in page_lines[j]):
-                end = j
+        for j, t in enumerate(page_lines):
+            if t.startswith(first) or (len(first) >= 8 and first in t):
+                bstart = j
                 break
-    zone = page_lines[start:end]
+    start = None
+    if title:
+        hits = [i for i, t in enumerate(page_lines) if t == title]
+        if not hits:
+            hits = [i for i, t in enumerate(page_lines) if title in t and len(t) < len(title) + 20]
+        if hits:
+            before_body = [i for i in hits if bstart is None or i < bstart]
+            start = (before_body[-1] if before_body else hits[0]) + 1
+    if start is None:
+        start = max(0, bstart - 10) if bstart is not None else 0
+    end = min(len(page_lines), start + 25)
+    if bstart is not None and start <= bstart:
+        end = min(bstart, start + 40)
+    zone = [z for z in page_lines[start:end] if len(z) < 200][:30]
     before = page_lines[max(0, start - 12) : max(0, start - 1)]
-    # keep the zone short: bylines are a few short lines
-    zone = [z for z in zone if len(z) < 200][:25]
     return zone, before

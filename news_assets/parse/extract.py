@@ -36,6 +36,10 @@ _JUNK_ATTR = re.compile(
     r"more|top|bottom|header|head|logo|search|keyword)([\s_-]|$)",
     re.I,
 )
+_BOILER = re.compile(
+    r"版权所有|版權所有|Copyright|copyright|©|ICP备|ICP證|ICP证|举报电话|举报邮箱|违法和不良信息|书面授权|未经授权|"
+    r"不得转载|禁止转载|公网安备|网安备|互联网新闻信息服务许可|联系我们|关于我们|广告服务|免责声明|增值电信"
+)
 _GOOD_ATTR = re.compile(r"article|content|main|text|body|detail|post|entry|story|news|zw|正文", re.I)
 
 
@@ -56,14 +60,12 @@ class DateNode:
 
 @dataclass
 class Scan:
-    best: object | None
-    best_score: float
-    best_order: int
     candidates: list = field(default_factory=list)
     date_nodes: list = field(default_factory=list)
     total_text: int = 0
     total_link: int = 0
     orders: dict = field(default_factory=dict)
+    ends: dict = field(default_factory=dict)
 
 
 _DATE_ONLY = re.compile(
@@ -81,6 +83,7 @@ def scan(body) -> Scan:
     date_nodes: list[DateNode] = []
     counter = [0]
     orders: dict[int, int] = {}
+    ends: dict[int, int] = {}
 
     def rec(node, block_key, chain, in_link):
         # chain: container ancestors (mem_ids) nearest first
@@ -97,6 +100,8 @@ def scan(body) -> Scan:
                 b = blocks[block_key]
                 b[1] += n
                 if in_link:
+                    b[2] += n
+                if n > 8 and _BOILER.search(st):
                     b[2] += n
                 b[3] += len(_PUNCT_RE.findall(st))
                 if n <= 40 and st[0] in "0123456789(（[【 " and _DATE_ONLY.match(st):
@@ -116,6 +121,7 @@ def scan(body) -> Scan:
                     new_chain = (key,) + chain[:3]
                 blocks[key] = [ch, 0, 0, 0, counter[0], new_chain if tag in CONTAINER_TAGS else chain]
                 rec(ch, key, new_chain, in_link)
+                ends[key] = counter[0]
             else:
                 rec(ch, block_key, chain, in_link or tag == "a")
 
@@ -145,16 +151,9 @@ def scan(body) -> Scan:
             container_score[c] = container_score.get(c, 0.0) + w * factor
             factor *= 0.5
 
-    # link density of each container over its whole subtree is too costly; approximate with blocks.
-    cands = []
-    for key, score in container_score.items():
-        cands.append((score, key))
-    cands.sort(reverse=True)
-    best = None
-    best_score = 0.0
-    best_order = 0
+    cands = sorted(((score, key) for key, score in container_score.items()), reverse=True)
     scored = []
-    for score, key in cands[:12]:
+    for score, key in cands[:15]:
         node = container_nodes[key]
         attrs = node.attributes
         cls = " ".join(v for k, v in attrs.items() if k in ("class", "id") and v)
@@ -164,13 +163,37 @@ def scan(body) -> Scan:
                 s *= 0.3
             elif _GOOD_ATTR.search(cls):
                 s *= 1.15
-        scored.append((s, key))
-    scored.sort(reverse=True)
-    if scored:
-        best_score, key = scored[0]
-        best = container_nodes[key]
-        best_order = container_order[key]
-    return Scan(best, best_score, best_order, scored, date_nodes, total_text, total_link, orders)
+        scored.append(Cand(s, node, container_order[key], ends.get(key, 10**9)))
+    scored.sort(key=lambda c: -c.score)
+    return Scan(scored, date_nodes, total_text, total_link, orders, ends)
+
+
+@dataclass
+class Cand:
+    score: float
+    node: object
+    start: int
+    end: int
+
+
+def choose(cands: list[Cand], title_order: int | None):
+    """Best candidate, preferring containers that hold the title or follow it closely."""
+    best = None
+    best_s = -1.0
+    for c in cands:
+        s = c.score
+        if title_order is not None:
+            if c.start <= title_order <= c.end:
+                pass
+            elif c.end < title_order:
+                s *= 0.3
+            else:
+                d = c.start - title_order
+                if d > 120:
+                    s *= max(0.3, 120 / d)
+        if s > best_s:
+            best, best_s = c, s
+    return best
 
 
 # ----------------------------------------------------------------------------------------- lines

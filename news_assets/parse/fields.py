@@ -13,7 +13,7 @@ _WEEKDAY = r"(?:\s*[(（]?(?:星期|礼拜|禮拜|周|週)[一二三四五六日
 _DATE = r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>[01]?\d)\s*(?:[-/.]|月)\s*(?P<d>[0-3]?\d)(?!\d)\s*日?"
 _TIME = (
     r"(?:[\sT,，]*(?:(?P<ap>上午|下午|晚上|晚间|凌晨|早上|中午|AM|PM|am|pm)\s*)?"
-    r"(?P<H>[0-2]?\d)\s*(?:[:：]|时|時|点)\s*(?P<M>[0-5]\d)(?:\s*(?:[:：]|分)\s*(?P<S>[0-5]\d))?(?!\d))?"
+    r"(?P<H>[0-2]?\d)\s*(?:[:：]|时|時|点)\s*(?P<M>[0-5]\d)(?:\s*(?:[:：]|分)\s*(?P<S>[0-5]\d))?)?"
 )
 DATETIME_RE = re.compile(_DATE + _WEEKDAY + _TIME)
 _LABEL = (
@@ -160,7 +160,8 @@ _STOP_LABELS = (
     r"类别|分类|来源|來源|发布|發布|编审|校对|审核|监制|出品|人气|热度|选择字号|大|中|小"
 )
 SOURCE_RE = re.compile(
-    r"(?:稿件来源|文章来源|信息来源|新闻来源|本文来源|内容来源|来源|來源|稿源|出处|出處)\s*[:：]\s*"
+    r"(?:(?:稿件来源|文章来源|信息来源|新闻来源|本文来源|内容来源|来源|來源|稿源|出处|出處|原创|原創)\s*[:：]|"
+    r"(?:本文来源于|来源于|來源於|来源自))\s*"
     r"(?P<v>[^\s|丨｜/<>\"'\]】]{1,40}?(?:[-—－·][^\s|丨｜/<>\]】]{1,30}?)?)"
     r"(?=\s|$|[|丨｜/\]】]|" + _STOP_LABELS + r"|(?:19|20)\d\d[-年/.])"
 )
@@ -187,6 +188,37 @@ def find_source(text: str) -> str | None:
         v = clean_source(m.group("v"))
         if v:
             return v
+    return None
+
+
+_OUTLET = r"(?:网|網|报|報|社|台|新闻|新聞|周刊|杂志|雜誌|客户端|新媒体|传媒|傳媒|媒体|在线|在線|频道|頻道|号|號)"
+OUTLET_AFTER_TIME_RE = re.compile(
+    _DATE + _WEEKDAY + _TIME + r"\s*[·•|丨｜]?\s*(?P<v>[^\s|丨｜·•:：,，。]{2,20}?" + _OUTLET + r")(?=\s|$|[|丨｜])"
+)
+_NOT_ACCOUNT = re.compile(
+    r"^(?:关注|\+关注|已关注|分享|收藏|举报|播报文章|正文|首页|评论|点赞|打开|下载|登录|注册|返回|更多|推荐|阅读|"
+    r"听新闻|字号|大|中|小|微信|微博|QQ|QQ空间|复制链接|原创|转载|置顶|热门|导读|摘要|作者|编辑|来源)$",
+    re.I,
+)
+_ACCOUNT_NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·]{2,16}$")
+
+
+def find_outlet_after_time(text: str) -> str | None:
+    m = OUTLET_AFTER_TIME_RE.search(text)
+    if m:
+        v = re.sub(r"^\d{1,2}(?=\d{2}[\u4e00-\u9fff])", "", m.group("v"))  # "4439健康网" -> seconds glued on
+        return clean_source(v)
+    return None
+
+
+def find_account_line(zone: list[str]) -> str | None:
+    """A bare media-account name right above the time line or a 关注 button (portal self-media pages)."""
+    for i, ln in enumerate(zone[:8]):
+        if not _ACCOUNT_NAME.match(ln) or _NOT_ACCOUNT.match(ln) or ln.isdigit():
+            continue
+        nxt = zone[i + 1] if i + 1 < len(zone) else ""
+        if nxt in ("关注", "+关注", "+ 关注", "订阅", "+订阅") or DATETIME_RE.match(nxt):
+            return ln
     return None
 
 
