@@ -208,7 +208,8 @@ def load_cases(corpus: Path, gold: Path | None) -> list[Case]:
             cases.append(Case("trafilatura", v["file"][:24], path, url, article=not non,
                               kind="non-news: encyclopedia" if non else "news",
                               title=None if non else v.get("title"), time=None if non else norm_time(v.get("date")),
-                              authors=None if non else ([v["author"]] if v.get("author") else []),
+                              # trafilatura's "author" here is the 责任编辑 (editor): not an author by our spec
+                              authors=None,
                               site=_site(url)))
     # --- htmldate
     hd = corpus / "htmldate"
@@ -233,8 +234,10 @@ def load_cases(corpus: Path, gold: Path | None) -> list[Case]:
         gz = fd / "People_2024_04_24.html.gz"
         url = info.get(gz.name, {}).get("url")
         if gz.exists():
+            # fundus' People authors are the (责编：...) editors: not authors by our spec, so not scored
+            del authors
             cases.append(Case("fundus", "People", gz, url, gz=True, time=norm_time(v.get("publishing_date"))[:10],
-                              authors=authors, body="\n".join(paras), site=_site(url)))
+                              body="\n".join(paras), site=_site(url)))
     return cases
 
 

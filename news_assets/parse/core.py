@@ -68,6 +68,7 @@ _JUNK_LINE = re.compile(
     r"[【\[]?(?:打印|关闭|收藏)[】\]]?|来源[:：].{0,30}|\s*|[>›»]+.*|原标题[:：].{0,80}|"
     r"(?:本文)?(?:转自|转载自|本文转自)[:：].{0,30}|.{0,20}(?:声明|提示)[:：].{0,6})$"
 )
+_AUTHOR_LINE = re.compile(r"^[\[【(（]?\s*(?:作者|作\s+者|文\s*[/丨|｜]|撰文|记者)\s*[:：/丨|｜]?\s*[\u4e00-\u9fff·]{2,4}(?:[\s、，,][\u4e00-\u9fff·]{2,4})*(?:\s+(?:责任编辑|编辑|责编)\s*[:：].*)?\s*[\]】)）]?$")
 _BYLINE_HINT = re.compile(
     r"来源|來源|发布时间|發布時間|作者|编辑|浏览|瀏覽|字号|阅读|點擊|点击|时间[:：]|日期[:：]|类别[:：]|本文转自|"
     r"(?:19|20)\d\d[-/年.]\d{1,2}"
@@ -191,23 +192,50 @@ def _pick_title(tree, meta, orders, title_tag: str) -> tuple[str | None, int | N
             best, best_score = t, score
             best_order = orders.get(n.mem_id)
     if best:
-        return best, best_order
+        parts = _title_parts(best)
+        if len(parts) > 1 and _SITE_SUFFIX.search(parts[-1]) and len(parts[-1]) <= 12:
+            best = _strip_title(best)
+        return best, best_order, True
     if og:
-        return _strip_title(og), None
+        return _strip_title(og), None, False
     h1 = tree.css_first("h1")
     if h1 is not None:
         t = norm_ws(h1.text())
         if 6 <= len(t) <= 100:
-            return t, orders.get(h1.mem_id)
+            return t, orders.get(h1.mem_id), False
     if title_tag:
-        return _strip_title(title_tag), None
-    return None, None
+        return _strip_title(title_tag), None, False
+    return None, None, False
 
 
-def _clean_body(lines: list[Line], title: str | None) -> tuple[list[str], list[str]]:
-    """Body paragraphs and the header-ish lines dropped from the top (kept for field rules)."""
+def _title_above_byline(page_lines: list[str], body_lines: list[str]) -> str | None:
+    """The line right above the byline (来源/时间) that precedes the body: the headline on pages whose
+    <title> is generic."""
+    if not body_lines:
+        return None
+    first = body_lines[0][:12]
+    bstart = next((j for j, t in enumerate(page_lines) if t.startswith(first)), None)
+    if bstart is None:
+        return None
+    j = bstart - 1
+    seen_byline = False
+    while j >= max(0, bstart - 10):
+        t = page_lines[j]
+        if len(t) < 120 and _BYLINE_HINT.search(t):
+            seen_byline = True
+        elif seen_byline:
+            if 6 <= len(t) <= 80 and not t.endswith("。"):
+                return t
+            return None
+        j -= 1
+    return None
+
+
+def _clean_body(lines: list[Line], title: str | None) -> tuple[list[str], list[str], list[str]]:
+    """Body paragraphs, the header-ish lines dropped from the top and short lines dropped below it."""
     out: list[str] = []
     header: list[str] = []
+    tail: list[str] = []
     seen_long = False
     for ln in lines:
         t = ln.text
@@ -224,6 +252,10 @@ def _clean_body(lines: list[Line], title: str | None) -> tuple[list[str], list[s
         if _STOP_LINE.match(t) and (seen_long or len(out) >= 2):
             break
         if _EDITOR_LINE.match(t) and n < 80:
+            tail.append(t)
+            continue
+        if n < 60 and _AUTHOR_LINE.match(t):
+            (tail if seen_long else header).append(t)
             continue
         if "以上内容为资讯信息快照" in t or "快照生成时间" in t:
             break
@@ -231,8 +263,7 @@ def _clean_body(lines: list[Line], title: str | None) -> tuple[list[str], list[s
             header.append(t)
             continue
         if n < 60 and _JUNK_LINE.match(t):
-            if not seen_long:
-                header.append(t)
+            (tail if seen_long else header).append(t)
             continue
         t = _EDITOR_TAIL.sub("", t).strip()
         if not t:
@@ -242,8 +273,8 @@ def _clean_body(lines: list[Line], title: str | None) -> tuple[list[str], list[s
             seen_long = True
     # trailing junk: short link-ish/labels after the last sentence
     while out and len(out[-1]) < 40 and (_JUNK_LINE.match(out[-1]) or _EDITOR_LINE.match(out[-1])):
-        out.pop()
-    return out, header
+        tail.append(out.pop())
+    return out, header, tail
 
 
 def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | None = None) -> Article:
@@ -279,7 +310,7 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
     sc = scan(body)
     profile = profile_for(art.site)
 
-    title, title_order = _pick_title(tree, meta, sc.orders, title_tag)
+    title, title_order, title_ok = _pick_title(tree, meta, sc.orders, title_tag)
     if profile and profile.title:
         title = profile.title(tree) or title
     art.title = title
@@ -292,11 +323,14 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
         if n is not None:
             container = n
     lines = read_lines(container) if container is not None else []
-    body_lines, header_lines = _clean_body(lines, title)
+    body_lines, header_lines, dropped_tail = _clean_body(lines, title)
     art.body = "\n".join(body_lines)
 
     # ---- header zone: text between the title and the first body paragraph
     page_lines = [ln.text for ln in read_lines(body, skip_junk=False)] if body is not None else []
+    if not title_ok:
+        title = _title_above_byline(page_lines, body_lines) or title
+        art.title = title
     zone, before = _header_zone(page_lines, title, body_lines)
     zone_text = "\n".join(header_lines + zone)
 
@@ -342,7 +376,7 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
     tail_body = "\n".join(body_lines[-3:])
     src = F.find_source(zone_text) or F.find_source("\n".join(before[-4:])) or F.find_source(tail_body)
     if src is None:
-        src = F.find_outlet_after_time(zone_text) or F.find_account_line(zone)
+        src = F.find_account_line(zone) or F.find_outlet_after_time(zone_text)
     if src is None and meta.get("source"):
         src = F.clean_source(re.sub(r"^(?:来源|來源)\s*[:：]\s*", "", meta["source"]))
     origin = F.find_origin(zone_text) or F.find_origin(head_body)
@@ -371,6 +405,12 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
             m = re.search(r"(?:记者|記者)\s*([\u4e00-\u9fff·、， ]{2,30}?)\s*(?:摄|攝|报道|報導)?\s*$", last)
             if m:
                 authors = F.split_names(m.group(1))
+    if not authors:
+        for ln in body_lines[-3:] + dropped_tail:
+            if len(ln) <= 40:
+                authors = F.authors_from_text(ln)
+                if authors:
+                    break
     if not authors and ld_authors:
         authors = [a for a in ld_authors if 2 <= len(a) <= 4 and cjk_count(a) == len(a)]
     if not authors:

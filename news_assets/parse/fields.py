@@ -176,8 +176,16 @@ def clean_source(v: str | None) -> str | None:
     if not v:
         return None
     v = v.strip().strip("：:，,。;；|丨 ")
-    v = re.sub(r"^[【\[(（《]?(.*?)[】\])）》]?$", lambda m: m.group(1) if not m.group(1).startswith("《") else m.group(0), v)
-    v = v.strip()
+    for o, c in ("【】", "[]", "()", "（）"):
+        if v.startswith(o) and v.endswith(c):
+            v = v[1:-1]
+        elif v.startswith(o) and c not in v:
+            v = v[1:]
+        elif v.endswith(c) and o not in v:
+            v = v[:-1]
+    if v.count("《") > v.count("》"):
+        v += "》"
+    v = re.sub(r"^(?:发布于|發布於)", "", v).strip()
     if not v or _SOURCE_BAD.search(v) or len(v) > 40:
         return None
     return v
@@ -239,7 +247,7 @@ _NOT_NAME = re.compile(r"^(?:本报|本報|综合|綜合|报道|報導|整理|�
 # "记者 李晓婷、周思宇" / "作者：X" / "文丨X" / "文/X"
 AUTHOR_LABEL_RE = re.compile(
     r"(?:(?<![编編])记者|(?<![编編])記者|作者|撰文|文字|采写|文\s*[丨|/｜]|文：|文:)\s*[:：丨|/｜]?\s*"
-    r"(?P<v>(?:[\u4e00-\u9fff·•]{2,5}(?:[\s、，,和及与]+|$|(?=[)）\]】\s。;；|丨]))){1,8})"
+    r"(?P<v>(?:[\u4e00-\u9fff·•]{2,5}(?:[ \t\u3000\xa0、，,和及与]+|$|(?=[)）\]】\s。;；|丨]))){1,8})"
 )
 PAREN_AUTHORS_RE = re.compile(r"[（(]\s*(?:(?:本报|本報)?(?:记者|記者)\s*)?(?P<v>[\u4e00-\u9fff·•、，,\s]{2,40}?)\s*[)）]")
 
