@@ -4,30 +4,49 @@ from __future__ import annotations
 
 from ..lake import Lake
 from .config import SourceConfig, SourceConfigError, default_sources, load_sources
+from .fetch import FetchSettings
 from .folder import collect_folder, folder_dates
-from .manifest import ManifestEntry
+from .manifest import ManifestEntry, previous_manifest
+from .web import SourceUnavailable, collect_web
 
 __all__ = [
+    "FetchSettings",
     "ManifestEntry",
     "SourceConfig",
     "SourceConfigError",
+    "SourceUnavailable",
     "collect_partition",
     "default_sources",
     "folder_dates",
     "load_sources",
 ]
 
+MANIFEST_TABLE = "raw_html"
 
-def collect_partition(sources: list[SourceConfig], day: str, lake: Lake) -> list[ManifestEntry]:
+
+def collect_partition(sources: list[SourceConfig], day: str, lake: Lake, *,
+                      previous: list[ManifestEntry] | None = None,
+                      settings: FetchSettings | None = None,
+                      transport=None) -> list[ManifestEntry]:
     """Discover and fetch every page of `day` from every source, keeping bytes in the lake.
 
-    Returns one manifest entry per discovered URL. A source that cannot be read at all raises,
-    so the partition fails loudly instead of succeeding empty.
+    Returns one manifest entry per discovered URL. A source that cannot be read at all raises
+    (SourceUnavailable, FileNotFoundError), so the partition fails loudly instead of succeeding empty.
+
+    previous: the day's manifest from the last run (its failed URLs are retried, its pages kept even
+    when discovery no longer lists them); None reads it from the lake's ``raw_html`` partition.
+    settings: fetch settings (FetchSettings); sources override them per source in the sources file.
+    transport: an httpx transport, for tests only.
     """
+    if previous is None:
+        previous = previous_manifest(lake, MANIFEST_TABLE, day)
     entries: list[ManifestEntry] = []
+    web = []
     for source in sources:
         if source.type == "folder":
             entries.extend(collect_folder(source, day, lake))
         else:
-            raise NotImplementedError(f"source {source.name!r}: type {source.type!r} is not supported yet")
+            web.append(source)
+    if web:
+        entries.extend(collect_web(web, day, lake, previous=previous, settings=settings, transport=transport))
     return entries

@@ -17,6 +17,12 @@ import yaml
 SOURCES_ENV = "NEWS_SOURCES"
 DEFAULT_SOURCES_FILE = "sources.yaml"
 SOURCE_TYPES = ("folder", "listing", "sitemap", "rss")
+# Per-type settings of web sources, besides the fetch settings (FetchSettings fields) any web source may set.
+WEB_SOURCE_KEYS = {
+    "listing": {"max_pages": int, "include": str, "exclude": str},
+    "sitemap": {"max_sitemaps": int, "prune_by_lastmod": bool, "include": str, "exclude": str},
+    "rss": {"include": str, "exclude": str},
+}
 
 
 class SourceConfigError(ValueError):
@@ -98,5 +104,37 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> list[SourceConfi
                 raise SourceConfigError(f"{where}: a {typ} source needs an http(s) 'url'")
             path_value = None
         options = {k: v for k, v in entry.items() if k not in ("name", "type", "path", "url")}
+        if typ != "folder":
+            _check_web_options(where, typ, options)
         out.append(SourceConfig(name=name, type=typ, path=path_value, url=url_value, options=options, line=line))
     return out
+
+
+def _check_web_options(where: str, typ: str, options: dict[str, Any]) -> None:
+    """Unknown keys and wrong types are errors: a typo must not silently fall back to a default."""
+    import re
+
+    from .fetch import FetchSettings
+
+    defaults = FetchSettings()
+    allowed: dict[str, type] = {k: type(getattr(defaults, k)) for k in FetchSettings.__dataclass_fields__}
+    allowed.update(WEB_SOURCE_KEYS[typ])
+    for key, value in options.items():
+        if key not in allowed:
+            raise SourceConfigError(f"{where}: unknown setting {key!r} for a {typ} source; "
+                                    f"known: {', '.join(sorted(allowed))}")
+        want = allowed[key]
+        ok = isinstance(value, want) and not (want is not bool and isinstance(value, bool))
+        if want is float and isinstance(value, int) and not isinstance(value, bool):
+            ok = True
+        if not ok:
+            raise SourceConfigError(f"{where}: setting {key!r} must be {want.__name__}, got {value!r}")
+        if want in (int, float) and value < 0:
+            raise SourceConfigError(f"{where}: setting {key!r} must not be negative")
+        if key in ("include", "exclude"):
+            try:
+                re.compile(value)
+            except re.error as e:
+                raise SourceConfigError(f"{where}: setting {key!r} is not a valid regular expression: {e}") from e
+        if key == "revalidate" and value not in ("conditional", "always", "never"):
+            raise SourceConfigError(f"{where}: 'revalidate' must be conditional, always or never")

@@ -26,3 +26,15 @@ class ManifestEntry:
 
     def as_row(self) -> dict:
         return asdict(self)
+
+
+def previous_manifest(lake, table: str, day: str) -> list[ManifestEntry]:
+    """The manifest a previous run wrote for this day (empty when there is none or it is unreadable)."""
+    try:
+        df = lake.read_partition(table, day)
+    except Exception:  # a damaged partition file is replaced by this run
+        return []
+    if df is None:
+        return []
+    fields = set(ManifestEntry.__dataclass_fields__)
+    return [ManifestEntry(**{k: v for k, v in row.items() if k in fields}) for row in df.iter_rows(named=True)]

@@ -1,0 +1,439 @@
+"""Polite, bounded HTTP fetching with httpx (async).
+
+One ``Fetcher`` per run: a total concurrency bound, a per-host limit and delay between request
+starts (raised to robots.txt's Crawl-delay), robots.txt honoured, redirects followed by hand with a
+cap and loop detection, retries with exponential backoff on connect/read errors, 429 and 5xx
+(Retry-After honoured up to a cap), an overall deadline per attempt (a server that drips bytes
+cannot hold a slot forever), and a cap on the *decompressed* body: the raw stream is inflated
+with ``max_length`` so a gzip bomb costs at most ``max_bytes`` of memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+import zlib
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from .canonical import host_of
+
+USER_AGENT = "news-warehouse/0.1 (+https://github.com/news-warehouse; polite news archiver)"
+ROBOTS_AGENT = "news-warehouse"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How to fetch. Defaults are polite for real news sites; sources may override per source."""
+
+    concurrency: int = 16  # requests in flight in total
+    per_host: int = 2  # requests in flight per host
+    delay: float = 0.5  # seconds between request starts to one host (robots Crawl-delay raises it)
+    timeout: float = 20.0  # seconds for one attempt, connect to last byte
+    connect_timeout: float = 10.0
+    retries: int = 3  # extra attempts after the first on connect errors, timeouts, 429, 5xx
+    backoff: float = 1.0  # first retry wait; doubles each time, with jitter
+    max_backoff: float = 30.0
+    max_retry_after: float = 120.0  # a longer Retry-After gives up (the next run retries)
+    max_redirects: int = 5
+    max_bytes: int = 10 * 1024 * 1024  # decompressed page size cap
+    max_discovery_bytes: int = 64 * 1024 * 1024  # sitemaps and feeds may be larger than pages
+    user_agent: str = USER_AGENT
+    robots: bool = True  # honour robots.txt
+    max_crawl_delay: float = 30.0
+    revalidate: str = "conditional"  # conditional | always | never, for pages fetched before
+    discovery_ttl: float = 300.0  # reuse a source's discovery within one process (a backfill) this long
+
+    def merged(self, options: dict[str, Any]) -> FetchSettings:
+        known = {k: v for k, v in options.items() if k in SETTING_KEYS}
+        return replace(self, **known) if known else self
+
+
+SETTING_KEYS = {f for f in FetchSettings.__dataclass_fields__}
+
+
+@dataclass
+class Response:
+    """The outcome of one URL: either a body (HTML) or a reason it has none."""
+
+    url: str
+    final_url: str | None = None
+    status: int | None = None
+    content_type: str | None = None
+    body: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    reason: str | None = None  # None when a body was kept; else a short machine reason
+    error: str | None = None
+    attempts: int = 0
+    redirects: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.body is not None or self.status == 304
+
+
+class FetchError(Exception):
+    def __init__(self, reason: str, message: str, status: int | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.status = status
+
+
+class _Retry(Exception):
+    def __init__(self, reason: str, message: str, status: int | None = None, wait: float | None = None):
+        super().__init__(message)
+        self.reason, self.status, self.wait = reason, status, wait
+
+
+class _Host:
+    def __init__(self, per_host: int, delay: float):
+        self.sem = asyncio.Semaphore(max(1, per_host))
+        self.delay = delay
+        self.next_start = 0.0
+        self.lock = asyncio.Lock()
+        self.robots: RobotFileParser | None = None
+        self.robots_error: str | None = None
+        self.robots_loaded = False
+        self.robots_lock = asyncio.Lock()
+
+    async def wait_turn(self) -> None:
+        if self.delay <= 0:
+            return
+        async with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_start)
+            self.next_start = start + self.delay
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        dt = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, dt.timestamp() - time.time())
+
+
+class _Inflater:
+    """Content-Encoding decoder that never produces more than the cap (gzip bomb safe)."""
+
+    def __init__(self, encoding: str):
+        enc = encoding.strip().lower()
+        if enc in ("", "identity"):
+            self.d = None
+        elif enc in ("gzip", "x-gzip"):
+            self.d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif enc == "deflate":
+            self.d = zlib.decompressobj(32 + zlib.MAX_WBITS)  # zlib or gzip header auto-detected
+            self._raw_fallback = True
+        else:
+            raise FetchError("unsupported_encoding", f"Content-Encoding {encoding!r} not supported")
+        self.enc = enc
+
+    def feed(self, chunk: bytes, room: int) -> bytes:
+        """Inflate a chunk, returning at most room+1 bytes (one more than fits signals overflow)."""
+        if self.d is None:
+            return chunk[: room + 1]
+        out = bytearray()
+        data = chunk
+        while data and len(out) <= room:
+            try:
+                piece = self.d.decompress(data, room + 1 - len(out))
+            except zlib.error as e:
+                if self.enc == "deflate" and not out and getattr(self, "_raw_fallback", False):
+                    self.d = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as some servers send
+                    self._raw_fallback = False
+                    continue
+                raise FetchError("bad_encoding", f"corrupt {self.enc} body: {e}") from e
+            self._raw_fallback = False
+            out += piece
+            if self.d.eof:
+                rest = self.d.unused_data
+                if rest and self.enc in ("gzip", "x-gzip"):  # concatenated gzip members
+                    self.d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    data = rest
+                    continue
+                break
+            data = self.d.unconsumed_tail
+            if not piece and not data:
+                break
+        return bytes(out)
+
+
+class Fetcher:
+    """Fetch many URLs politely. Use as ``async with Fetcher(settings) as f: await f.get(url)``."""
+
+    def __init__(self, settings: FetchSettings | None = None, transport: httpx.AsyncBaseTransport | None = None):
+        self.settings = settings or FetchSettings()
+        self._sem = asyncio.Semaphore(max(1, self.settings.concurrency))
+        self._hosts: dict[str, _Host] = {}
+        self._transport = transport
+        self.client: httpx.AsyncClient | None = None
+        self.stats = {"requests": 0, "retries": 0, "bytes": 0}
+
+    async def __aenter__(self) -> Fetcher:
+        s = self.settings
+        self.client = httpx.AsyncClient(
+            headers={
+                "User-Agent": s.user_agent,
+                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+                "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+                "Accept-Encoding": "gzip, deflate",
+            },
+            timeout=httpx.Timeout(s.timeout, connect=min(s.connect_timeout, s.timeout)),
+            limits=httpx.Limits(max_connections=max(s.concurrency, 1) + 4,
+                                max_keepalive_connections=max(s.concurrency, 1) + 4),
+            follow_redirects=False,
+            transport=self._transport,
+            trust_env=True,
+        )
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+
+    def host(self, url: str, settings: FetchSettings | None = None) -> _Host:
+        key = host_of(url)
+        s = settings or self.settings
+        h = self._hosts.get(key)
+        if h is None:
+            h = self._hosts[key] = _Host(s.per_host, s.delay)
+        elif s.delay > h.delay:  # two sources on one host: the stricter one wins
+            h.delay = s.delay
+        return h
+
+    # ---- robots.txt --------------------------------------------------------------------------
+    async def _robots(self, url: str, s: FetchSettings) -> _Host:
+        h = self.host(url, s)
+        if h.robots_loaded:
+            return h
+        async with h.robots_lock:
+            if h.robots_loaded:
+                return h
+            robots_url = host_of(url) + "/robots.txt"
+            rp = RobotFileParser(robots_url)
+            r = None
+            try:
+                target = robots_url
+                for _ in range(s.max_redirects + 1):
+                    r = await self._request(target, s, 512 * 1024, want_html=False)
+                    if r.status not in (301, 302, 303, 307, 308) or not r.final_url:
+                        break
+                    target = r.final_url
+            except FetchError as e:
+                if e.status is not None and 400 <= e.status < 500:
+                    r = Response(robots_url, status=e.status)
+                else:
+                    h.robots_error = f"robots.txt unavailable ({e.reason}: {e})"
+            crawl_delay = None
+            if r is not None:
+                if r.status is not None and 200 <= r.status < 300 and r.body is not None:
+                    lines = r.body.decode("utf-8", "replace").splitlines()
+                    rp.parse(lines)
+                    crawl_delay = _crawl_delay(lines, ROBOTS_AGENT)
+                elif r.status is not None and 400 <= r.status < 500:
+                    rp.allow_all = True  # RFC 9309: no robots.txt means no rules
+                else:
+                    h.robots_error = f"robots.txt answered HTTP {r.status}"
+            h.robots = rp
+            if h.robots_error is None:
+                if crawl_delay:
+                    h.delay = max(h.delay, min(crawl_delay, s.max_crawl_delay))
+            h.robots_loaded = True
+        return h
+
+    async def allowed(self, url: str, s: FetchSettings) -> None:
+        """Raise FetchError unless robots.txt lets us fetch url."""
+        if not s.robots:
+            return
+        h = await self._robots(url, s)
+        if h.robots_error:
+            raise FetchError("robots_unavailable", h.robots_error)
+        assert h.robots is not None
+        if not h.robots.can_fetch(ROBOTS_AGENT, url):
+            raise FetchError("robots_disallowed", f"robots.txt disallows {url}")
+
+    # ---- one URL -----------------------------------------------------------------------------
+    async def get(self, url: str, settings: FetchSettings | None = None, *, etag: str | None = None,
+                  last_modified: str | None = None, want_html: bool = True,
+                  max_bytes: int | None = None) -> Response:
+        """Fetch url following redirects; never raises for HTTP or network trouble: the Response
+        carries a reason instead. Conditional when etag/last_modified are given (304 -> no body)."""
+        s = settings or self.settings
+        cap = max_bytes or s.max_bytes
+        current = url
+        seen = {url}
+        hops: list[str] = []
+        resp = Response(url)
+        try:
+            while True:
+                await self.allowed(current, s)
+                headers = {}
+                if etag:
+                    headers["If-None-Match"] = etag
+                if last_modified:
+                    headers["If-Modified-Since"] = last_modified
+                r = await self._request(current, s, cap, want_html=want_html, headers=headers)
+                resp.attempts += r.attempts
+                if r.status in (301, 302, 303, 307, 308) and r.final_url:
+                    target = r.final_url
+                    if urlsplit(target).scheme not in ("http", "https"):
+                        raise FetchError("bad_redirect", f"redirect to non-HTTP URL {target}", r.status)
+                    if target in seen:
+                        raise FetchError("redirect_loop", f"redirect loop: {' -> '.join([*hops, current, target])}",
+                                         r.status)
+                    hops.append(current)
+                    if len(hops) > s.max_redirects:
+                        raise FetchError("too_many_redirects", f"more than {s.max_redirects} redirects from {url}",
+                                         r.status)
+                    seen.add(target)
+                    current = target
+                    continue
+                r.url, r.redirects = url, hops
+                r.attempts = resp.attempts
+                return r
+        except FetchError as e:
+            resp.final_url, resp.redirects = current, hops
+            resp.status, resp.reason, resp.error = e.status, e.reason, str(e)
+            return resp
+
+    async def _request(self, url: str, s: FetchSettings, cap: int, *, want_html: bool,
+                       headers: dict[str, str] | None = None) -> Response:
+        """One hop, with retries. Returns a Response (a redirect has final_url = its target);
+        raises FetchError for a definite failure."""
+        h = self.host(url, s)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with h.sem:  # host slot first: a busy host must not hog the global slots
+                    await h.wait_turn()
+                    async with self._sem:
+                        self.stats["requests"] += 1
+                        try:
+                            async with asyncio.timeout(s.timeout):
+                                r = await self._one(url, s, cap, want_html, headers or {})
+                        except TimeoutError:
+                            raise _Retry("timeout", f"no complete response within {s.timeout:g}s") from None
+                r.attempts = attempt
+                return r
+            except _Retry as e:
+                if attempt > s.retries:
+                    raise FetchError(e.reason, f"{e} (after {attempt} attempts)", e.status) from None
+                wait = e.wait
+                if wait is None:
+                    wait = min(s.max_backoff, s.backoff * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+                elif wait > s.max_retry_after:
+                    raise FetchError(e.reason, f"{e}; Retry-After {wait:g}s exceeds the {s.max_retry_after:g}s cap",
+                                     e.status) from None
+                self.stats["retries"] += 1
+                await asyncio.sleep(wait)
+
+    async def _one(self, url: str, s: FetchSettings, cap: int, want_html: bool,
+                   headers: dict[str, str]) -> Response:
+        assert self.client is not None
+        try:
+            req = self.client.build_request("GET", url, headers=headers)
+            r = await self.client.send(req, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as e:
+            raise _Retry("connect_error", f"{type(e).__name__}: {e or 'connection failed'}") from None
+        except (httpx.ReadTimeout, httpx.WriteTimeout) as e:
+            raise _Retry("timeout", f"{type(e).__name__}: {e or 'timed out'}") from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as e:
+            raise _Retry("connection_lost", f"{type(e).__name__}: {e or 'connection lost'}") from None
+        except httpx.InvalidURL as e:
+            raise FetchError("bad_url", str(e)) from None
+        except httpx.HTTPError as e:
+            raise FetchError("http_error", f"{type(e).__name__}: {e}") from None
+        try:
+            status = r.status_code
+            out = Response(url, final_url=url, status=status, content_type=r.headers.get("content-type"),
+                           etag=r.headers.get("etag"), last_modified=r.headers.get("last-modified"))
+            if status in (301, 302, 303, 307, 308):
+                loc = r.headers.get("location")
+                if not loc:
+                    raise FetchError("bad_redirect", f"HTTP {status} without Location", status)
+                out.final_url = urljoin(url, loc)
+                return out
+            if status == 304:
+                return out
+            if status == 429 or status >= 500:
+                raise _Retry(f"http_{status}", f"HTTP {status}", status, parse_retry_after(r.headers.get("retry-after")))
+            if status >= 400:
+                raise FetchError(f"http_{status}", f"HTTP {status}", status)
+            ctype = (out.content_type or "").split(";")[0].strip().lower()
+            if want_html and ctype and ctype not in HTML_TYPES:
+                raise FetchError("not_html", f"content type {ctype!r} is not HTML", status)
+            length = r.headers.get("content-length")
+            if length and length.isdigit() and not r.headers.get("content-encoding") and int(length) > cap:
+                raise FetchError("too_large", f"Content-Length {length} exceeds the {cap} byte cap", status)
+            inflater = _Inflater(r.headers.get("content-encoding", ""))
+            buf = bytearray()
+            async for chunk in r.aiter_raw():
+                buf += inflater.feed(chunk, cap - len(buf))
+                if len(buf) > cap:
+                    raise FetchError("too_large", f"body exceeds the {cap} byte cap (decompressed)", status)
+            self.stats["bytes"] += len(buf)
+            body = bytes(buf)
+            if want_html and not ctype and not _sniff_html(body):
+                raise FetchError("not_html", "no content type and the body does not look like HTML", status)
+            out.body = body
+            return out
+        except (httpx.ReadTimeout, httpx.WriteTimeout) as e:
+            raise _Retry("timeout", f"{type(e).__name__}: {e or 'timed out'}") from None
+        except (httpx.RemoteProtocolError, httpx.ReadError) as e:
+            raise _Retry("connection_lost", f"{type(e).__name__}: {e or 'connection lost'}") from None
+        finally:
+            await r.aclose()
+
+
+def _crawl_delay(lines: list[str], agent: str) -> float | None:
+    """Crawl-delay for our agent (else for *), fractional values allowed (urllib's parser takes ints only)."""
+    groups: dict[str, float] = {}
+    agents: list[str] = []
+    in_rules = False
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if ":" not in line:
+            continue
+        key, value = (x.strip() for x in line.split(":", 1))
+        key = key.lower()
+        if key == "user-agent":
+            if in_rules:
+                agents, in_rules = [], False
+            agents.append(value.lower())
+        else:
+            in_rules = True
+            if key == "crawl-delay":
+                try:
+                    d = float(value)
+                except ValueError:
+                    continue
+                for a in agents:
+                    groups.setdefault(a, d)
+    for a, d in groups.items():
+        if a != "*" and a in agent.lower():
+            return d
+    return groups.get("*")
+
+
+def _sniff_html(body: bytes) -> bool:
+    head = body[:1024].lstrip().lower()
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:].lstrip()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<!--", b"<body", b"<title"))

@@ -1,0 +1,415 @@
+"""Web sources (listing pages, sitemaps, RSS/Atom) for one publish date: discover, fetch, record.
+
+Which partition a page lands in — exactly one:
+
+1. The *assignment index* (small JSON state per source under ``_state/fetch/``) remembers, for every
+   page ever fetched, the publish date it was assigned to, its sha256 and its HTTP validators. The
+   first assignment wins for good: a later run for another day never claims the page again.
+2. A page not yet assigned takes the date its source gave at discovery (news:publication_date,
+   RSS pubDate, the date beside a listing link, lastmod, a date in the URL).
+3. A page with no date at discovery is fetched by whichever day's run meets it first, parsed
+   (``news_assets.parse.parse_html``) and assigned to its parsed publish date. When that is another
+   day it is recorded here as ``skipped``/``dated_elsewhere`` and lands in its own partition the next
+   time that day runs (from the index, without fetching it again). A page with no findable date
+   stays in the day that first fetched it (date_source ``first_seen``); the articles stage then
+   quarantines it as undated.
+
+Every URL of this day ends in the manifest: fetched (status, final URL, sha256, charsets), failed
+(reason; retried on the next run of the day) or skipped (robots.txt, not HTML, duplicate, dated
+elsewhere). A source whose discovery document cannot be fetched or read raises SourceUnavailable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import json
+import logging
+import re
+import time
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..lake import Lake
+from . import charset as cs
+from .canonical import canonical_url, url_key
+from .config import SourceConfig
+from .discover import Discovered, DiscoveryError, parse_feed, parse_listing, parse_sitemap, to_day
+from .fetch import Fetcher, FetchSettings, Response
+from .manifest import ManifestEntry
+
+log = logging.getLogger(__name__)
+
+SKIP_REASONS = {"robots_disallowed", "not_html"}  # definite answers, not worth retrying
+NETWORK_REASONS = {"connect_error", "timeout", "connection_lost", "robots_unavailable"}
+_DISCOVERY_CACHE: dict[tuple, tuple[float, list[Discovered]]] = {}
+
+
+class SourceUnavailable(RuntimeError):
+    """A source could not be read at all: the partition fails instead of succeeding empty."""
+
+
+# ---- discovery -------------------------------------------------------------------------------
+def _gunzip_capped(data: bytes, cap: int) -> bytes:
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = d.decompress(data, cap + 1)
+    if len(out) > cap:
+        raise DiscoveryError(f"decompressed sitemap exceeds {cap} bytes")
+    return out
+
+
+def _fail(source: SourceConfig, url: str, r: Response | None, err: str | None = None) -> SourceUnavailable:
+    why = err or (f"{r.reason}: {r.error}" if r is not None else "unknown error")
+    return SourceUnavailable(f"source {source.name!r} ({source.type} {url}) is unreachable or unreadable: {why}")
+
+
+async def _get_doc(f: Fetcher, source: SourceConfig, s: FetchSettings, url: str, html: bool) -> Response:
+    r = await f.get(url, s, want_html=html, max_bytes=None if html else s.max_discovery_bytes)
+    if r.body is None:
+        raise _fail(source, url, r)
+    return r
+
+
+def _rx(source: SourceConfig, key: str) -> re.Pattern | None:
+    v = source.options.get(key)
+    return re.compile(v) if v else None
+
+
+async def discover(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str) -> list[Discovered]:
+    """Every (url, date) the source lists right now. Raises SourceUnavailable."""
+    assert source.url
+    include, exclude = _rx(source, "include"), _rx(source, "exclude")
+    out: list[Discovered] = []
+    try:
+        if source.type == "listing":
+            url: str | None = source.url
+            seen: set[str] = set()
+            for _ in range(int(source.options.get("max_pages", 1))):
+                if not url or url in seen:
+                    break
+                seen.add(url)
+                r = await _get_doc(f, source, s, url, html=True)
+                links, url = parse_listing(r.body or b"", r.final_url or r.url, r.content_type, include, exclude)
+                out.extend(links)
+        elif source.type == "sitemap":
+            todo: list[tuple[str, int]] = [(source.url, 0)]
+            done: set[str] = set()
+            prune = bool(source.options.get("prune_by_lastmod", True))
+            limit = int(source.options.get("max_sitemaps", 200))
+            while todo:
+                url, depth = todo.pop(0)
+                if url in done:
+                    continue
+                if len(done) >= limit:
+                    raise DiscoveryError(f"more than {limit} sitemaps (raise max_sitemaps)")
+                done.add(url)
+                r = await _get_doc(f, source, s, url, html=False)
+                body = r.body or b""
+                if body[:2] == b"\x1f\x8b":
+                    body = _gunzip_capped(body, s.max_discovery_bytes)
+                pages, children = parse_sitemap(body, r.final_url or url)
+                out.extend(p for p in pages if (include is None or include.search(p.url))
+                           and not (exclude is not None and exclude.search(p.url)))
+                for child, lastmod in children:
+                    # a sitemap last changed before the day cannot list a page published that day
+                    if prune and lastmod and lastmod < day:
+                        continue
+                    if depth < 3:
+                        todo.append((child, depth + 1))
+        elif source.type == "rss":
+            r = await _get_doc(f, source, s, source.url, html=False)
+            out.extend(p for p in parse_feed(r.body or b"", r.final_url or source.url)
+                       if (include is None or include.search(p.url))
+                       and not (exclude is not None and exclude.search(p.url)))
+        else:  # pragma: no cover - config validation rejects other types
+            raise SourceUnavailable(f"source {source.name!r}: unknown type {source.type!r}")
+    except DiscoveryError as e:
+        raise _fail(source, source.url, None, f"discovery document unreadable: {e}") from e
+    return out
+
+
+async def _discover_cached(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str, ttl: float):
+    key = (source.name, source.type, source.url, json.dumps(source.options, sort_keys=True, default=str))
+    if source.type == "sitemap" and source.options.get("prune_by_lastmod", True):
+        key = (*key, day)
+    hit = _DISCOVERY_CACHE.get(key)
+    if ttl > 0 and hit and time.monotonic() - hit[0] < ttl:
+        return hit[1]
+    found = await discover(f, source, s, day)
+    if ttl > 0:
+        _DISCOVERY_CACHE[key] = (time.monotonic(), found)
+    return found
+
+
+# ---- the assignment index --------------------------------------------------------------------
+class AssignmentIndex:
+    """Per-source state: page key -> {date, date_source, sha256, etag, last_modified, ...}.
+
+    Saved by merging into the file under a lock (local lakes), first assignment winning, so runs
+    of different days in parallel processes never assign a page to two days.
+    """
+
+    def __init__(self, lake: Lake, source: str):
+        self.lake = lake
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", source)
+        self.path = lake.state_path("fetch", f"{safe}.json")
+        self.data: dict[str, dict] = self._read()
+        self.updates: dict[str, dict] = {}
+
+    def _read(self) -> dict[str, dict]:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+        except (OSError, ValueError):
+            log.warning("state file %s unreadable; starting afresh", self.path)
+            return {}
+
+    def get(self, key: str) -> dict | None:
+        return self.updates.get(key) or self.data.get(key)
+
+    def put(self, key: str, rec: dict) -> None:
+        self.updates[key] = rec
+
+    def claim(self, key: str, day: str) -> str:
+        """The day the page belongs to: the recorded one, else this one (recorded on save)."""
+        rec = self.get(key)
+        return rec["date"] if rec and rec.get("date") else day
+
+    @contextlib.contextmanager
+    def _locked(self):
+        if self.lake._local:
+            import fcntl
+
+            lock = Path(self.path.path).with_suffix(".lock")
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            with open(lock, "a") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+        else:
+            yield
+
+    def save(self) -> None:
+        if not self.updates:
+            return
+        with self._locked():
+            current = self._read()
+            for key, rec in self.updates.items():
+                old = current.get(key)
+                if old and old.get("date") and old["date"] != rec.get("date"):
+                    continue  # someone assigned it first: theirs stands
+                current[key] = rec
+            self.lake._write_bytes(self.path, json.dumps(current, ensure_ascii=False, sort_keys=True).encode())
+            self.data, self.updates = current, {}
+
+
+# ---- one run ---------------------------------------------------------------------------------
+@dataclass
+class _Candidate:
+    url: str  # as discovered (first spelling)
+    key: str
+    source: SourceConfig
+    date: str | None
+    date_source: str | None
+    dups: list[str] = field(default_factory=list)
+    retry: bool = False
+
+
+def _parsed_day(data: bytes, url: str, declared: str | None) -> str | None:
+    """The page's publish date (Asia/Shanghai) by parsing it, or None."""
+    try:
+        from ..parse import ParseError, parse_html
+    except ImportError:  # pragma: no cover - the parser is part of the package
+        return None
+    try:
+        art = parse_html(data, url, declared_charset=declared)
+    except ParseError:
+        return None
+    except Exception as e:  # a parser bug must not sink the partition
+        log.warning("parse_html crashed on %s: %s", url, e)
+        return None
+    pt = getattr(art, "publish_time", None)
+    return to_day(pt) if pt is not None else None
+
+
+def settings_for(source: SourceConfig, base: FetchSettings) -> FetchSettings:
+    return base.merged(source.options)
+
+
+def _entry_from_record(day: str, source: str, url: str, rec: dict, reason: str, status: int | None = None,
+                       fetched_at: datetime | None = None) -> ManifestEntry:
+    return ManifestEntry(
+        publish_date=day, source=source, url=url, outcome="fetched", final_url=rec.get("final_url") or url,
+        status=status if status is not None else rec.get("status"), reason=reason,
+        fetched_at=fetched_at or (datetime.fromisoformat(rec["fetched_at"]) if rec.get("fetched_at") else None),
+        content_type=rec.get("content_type"), declared_charset=rec.get("declared_charset"),
+        detected_charset=rec.get("detected_charset"), size=rec.get("size"), sha256=rec.get("sha256"),
+        date_source=rec.get("date_source"),
+    )
+
+
+async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: list[ManifestEntry],
+                   settings: FetchSettings, transport=None) -> list[ManifestEntry]:
+    names = {s.name for s in sources}
+    prev = [e for e in previous if e.source in names]
+    async with Fetcher(settings, transport=transport) as f:
+        # 1. discovery, all sources at once; any failure fails the partition
+        found = await asyncio.gather(
+            *(_discover_cached(f, s, settings_for(s, settings), day, settings.discovery_ttl) for s in sources),
+            return_exceptions=True,
+        )
+        errors = [r for r in found if isinstance(r, BaseException)]
+        for r in errors:
+            if not isinstance(r, SourceUnavailable):
+                raise r
+        if errors:
+            raise SourceUnavailable("; ".join(str(e) for e in errors))
+
+        indexes = {s.name: AssignmentIndex(lake, s.name) for s in sources}
+        by_name = {s.name: s for s in sources}
+
+        # 2. one candidate per page key, first spelling and first source win; dated hints win
+        cands: dict[str, _Candidate] = {}
+        for source, items in zip(sources, found, strict=True):
+            for d in items:  # type: ignore[union-attr]
+                key = url_key(d.url)
+                c = cands.get(key)
+                if c is None:
+                    cands[key] = _Candidate(d.url, key, source, d.date, d.date_source)
+                else:
+                    c.dups.append(d.url)  # a second spelling, or the same URL listed twice
+                    if c.date is None and d.date:
+                        c.date, c.date_source = d.date, d.date_source
+        # pages of this day from earlier runs that discovery no longer lists
+        carried: list[ManifestEntry] = []
+        for e in prev:
+            key = url_key(e.url)
+            if key in cands or e.outcome == "skipped" and e.reason == "duplicate":
+                continue
+            if e.outcome == "failed":
+                cands[key] = _Candidate(e.url, key, by_name[e.source], day if e.date_source else None,
+                                        e.date_source, retry=True)
+            else:
+                carried.append(e)
+        carried_keys = {url_key(e.url) for e in carried}
+        for name, idx in indexes.items():
+            for key, rec in idx.data.items():
+                if rec.get("date") == day and key not in cands and key not in carried_keys:
+                    cands[key] = _Candidate(rec.get("url") or rec.get("final_url"), key, by_name[name], day,
+                                            rec.get("date_source"))
+
+        # 3. keep this day's pages: recorded assignment, else discovery date, else undated (fetch to see)
+        todo: list[_Candidate] = []
+        for c in cands.values():
+            rec = indexes[c.source.name].get(c.key)
+            if rec and rec.get("date"):
+                if rec["date"] == day:
+                    c.date, c.date_source = day, rec.get("date_source") or c.date_source
+                    todo.append(c)
+                elif c.retry:  # failed here before, since assigned elsewhere by another run
+                    carried.append(ManifestEntry(day, c.source.name, c.url, "skipped", reason="dated_elsewhere",
+                                                 error=f"belongs to partition {rec['date']}",
+                                                 date_source=rec.get("date_source")))
+            elif c.date is None or c.date == day:
+                todo.append(c)
+
+        # 4. fetch
+        final_seen: dict[str, str] = {}
+        results = await asyncio.gather(*(_fetch_page(f, c, day, lake, indexes[c.source.name],
+                                                      settings_for(c.source, settings), final_seen) for c in todo))
+        for idx in indexes.values():
+            idx.save()
+
+    entries: list[ManifestEntry] = list(carried)
+    for c, entry in zip(todo, results, strict=True):
+        entries.append(entry)
+        if entry.publish_date == day and not (entry.outcome == "skipped" and entry.reason == "dated_elsewhere"):
+            for dup in c.dups:
+                entries.append(ManifestEntry(day, c.source.name, dup, "skipped", final_url=entry.final_url,
+                                             status=entry.status, reason="duplicate", sha256=entry.sha256,
+                                             error=f"same page as {c.url}", date_source=entry.date_source))
+    _check_reachable(sources, todo, results)
+    return entries
+
+
+def _check_reachable(sources: list[SourceConfig], todo: list[_Candidate], results: list[ManifestEntry]) -> None:
+    """Every page of a source failing on the network means the source is down: fail loudly."""
+    for s in sources:
+        mine = [e for c, e in zip(todo, results, strict=True) if c.source.name == s.name]
+        if len(mine) >= 2 and all(e.outcome == "failed" and e.reason in NETWORK_REASONS for e in mine):
+            raise SourceUnavailable(
+                f"source {s.name!r} ({s.type} {s.url}): all {len(mine)} pages failed on the network "
+                f"({mine[0].reason}: {mine[0].error}); the site looks unreachable")
+
+
+async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: AssignmentIndex,
+                      s: FetchSettings, final_seen: dict[str, str]) -> ManifestEntry:
+    src = c.source.name
+    rec = idx.get(c.key)
+    have = bool(rec and rec.get("sha256") and lake.raw_path(rec["sha256"]).exists())
+    etag = last_mod = None
+    if have and s.revalidate != "always":
+        assert rec is not None
+        etag, last_mod = rec.get("etag"), rec.get("last_modified")
+        if s.revalidate == "never" or not (etag or last_mod):
+            return _entry_from_record(day, src, c.url, rec, reason="kept")
+    now = datetime.now(UTC)
+    r = await f.get(canonical_url(c.url), s, etag=etag, last_modified=last_mod)
+    if r.status == 304 and have:
+        assert rec is not None
+        return _entry_from_record(day, src, c.url, rec, reason="not_modified", status=304, fetched_at=now)
+    if r.body is None:
+        outcome = "skipped" if r.reason in SKIP_REASONS else "failed"
+        return ManifestEntry(day, src, c.url, outcome, final_url=r.final_url, status=r.status, reason=r.reason,
+                             fetched_at=now, content_type=r.content_type, error=r.error, date_source=c.date_source)
+    body = r.body
+    r.body = None
+    size = len(body)
+    declared, detected = cs.detect(body, r.content_type)
+    sha = lake.put_raw(body)
+    date, date_source = c.date, c.date_source
+    if date is None:
+        date = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, declared)
+        date_source = "parsed" if date else "first_seen"
+        date = date or day
+    del body
+    rec_new = {
+        "url": c.url, "date": date, "date_source": date_source, "final_url": r.final_url, "status": r.status,
+        "content_type": r.content_type, "declared_charset": declared, "detected_charset": detected,
+        "size": size, "sha256": sha, "etag": r.etag, "last_modified": r.last_modified,
+        "fetched_at": now.isoformat(),
+    }
+    idx.put(c.key, rec_new)
+    entry = ManifestEntry(day, src, c.url, "fetched", final_url=r.final_url, status=r.status, fetched_at=now,
+                          content_type=r.content_type, declared_charset=declared, detected_charset=detected,
+                          size=rec_new["size"], sha256=sha, date_source=date_source)
+    if date != day:
+        entry.outcome, entry.reason = "skipped", "dated_elsewhere"
+        entry.error = f"publish date {date} ({date_source}): belongs to that partition"
+        return entry
+    fkey = url_key(r.final_url or c.url)
+    first = final_seen.setdefault(fkey, c.url)
+    if first != c.url:
+        entry.outcome, entry.reason, entry.error = "skipped", "duplicate", f"redirects to the same page as {first}"
+    return entry
+
+
+def run(coro):
+    """Run a coroutine to completion from sync code, even when an event loop is already running."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def collect_web(sources: list[SourceConfig], day: str, lake: Lake, *, previous: list[ManifestEntry] | None = None,
+                settings: FetchSettings | None = None, transport=None) -> list[ManifestEntry]:
+    return run(_collect(sources, day, lake, previous or [], settings or FetchSettings(), transport))
+
+
