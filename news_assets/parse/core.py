@@ -66,7 +66,7 @@ _JUNK_LINE = re.compile(
     r"^(?:打印|关闭|关闭窗口|收藏|举报|字号|字体|分享|评论|点赞|赞|返回|查看原文|阅读原文|阅读全文|展开全文|"
     r"\d+\s*(?:条评论|人参与|阅读)|【字号\s*大\s*中\s*小】|字号\s*[:：]?\s*大\s*中\s*小|"
     r"[【\[]?(?:打印|关闭|收藏)[】\]]?|来源[:：].{0,30}|\s*|[>›»]+.*|原标题[:：].{0,80}|"
-    r"(?:本文)?(?:转自|转载自|本文转自)[:：].{0,30}|.{0,20}(?:声明|提示)[:：].{0,6})$"
+    r"(?:本文)?(?:转自|转载自|本文转自)[:：].{0,30}|(?:关键字|关键词|關鍵字|標籤|标签|Tags?)\s*[:：].{0,50}|.{0,20}(?:声明|提示)[:：].{0,6})$"
 )
 _AUTHOR_LINE = re.compile(r"^[\[【(（]?\s*(?:作者|作\s+者|文\s*[/丨|｜]|撰文|记者)\s*[:：/丨|｜]?\s*[\u4e00-\u9fff·]{2,4}(?:[\s、，,][\u4e00-\u9fff·]{2,4})*(?:\s+(?:责任编辑|编辑|责编)\s*[:：].*)?\s*[\]】)）]?$")
 _BYLINE_HINT = re.compile(
@@ -315,7 +315,7 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
         title = profile.title(tree) or title
     art.title = title
 
-    picked = choose(sc.candidates, title_order)
+    picked = choose(sc.candidates, title_order, sc.leads)
     container = picked.node if picked else None
     body_order = picked.start if picked else 0
     if profile and profile.body_selector:

@@ -8,6 +8,7 @@ article body. Its text is then read back as lines (one per block / ``<br>``) and
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -66,6 +67,7 @@ class Scan:
     total_link: int = 0
     orders: dict = field(default_factory=dict)
     ends: dict = field(default_factory=dict)
+    leads: list = field(default_factory=list)
 
 
 _DATE_ONLY = re.compile(
@@ -133,16 +135,27 @@ def scan(body) -> Scan:
 
     total_text = 0
     total_link = 0
+    container_link: dict[int, int] = {}
+    nblocks: dict[int, int] = {}
+    nlinkblocks: dict[int, int] = {}
+    leads: list[int] = []
     for _key, (_node, tlen, llen, punct, _order, chain) in blocks.items():
         total_text += tlen
         total_link += llen
         if tlen == 0:
             continue
+        linky = llen > 0.5 * tlen
         for c in chain[:4]:
             container_text[c] = container_text.get(c, 0) + tlen
+            container_link[c] = container_link.get(c, 0) + llen
+            nblocks[c] = nblocks.get(c, 0) + 1
+            if linky:
+                nlinkblocks[c] = nlinkblocks.get(c, 0) + 1
         own = tlen - llen
         if own < 8 or llen > 0.5 * tlen:
             continue
+        if own >= 30 and punct >= 2:
+            leads.append(_order)
         w = own * (1.0 if punct else 0.3) * (1.0 + min(punct, 10) / 10.0)
         if own < 25 and punct == 0:
             w *= 0.2
@@ -158,6 +171,9 @@ def scan(body) -> Scan:
         attrs = node.attributes
         cls = " ".join(v for k, v in attrs.items() if k in ("class", "id") and v)
         s = score
+        ld = container_link.get(key, 0) / max(1, container_text.get(key, 0))
+        lbr = nlinkblocks.get(key, 0) / max(1, nblocks.get(key, 0))
+        s *= (1.0 - ld) * (1.0 - lbr)
         if cls:
             if _JUNK_ATTR.search(cls) and not _GOOD_ATTR.search(cls):
                 s *= 0.3
@@ -165,7 +181,8 @@ def scan(body) -> Scan:
                 s *= 1.15
         scored.append(Cand(s, node, container_order[key], ends.get(key, 10**9)))
     scored.sort(key=lambda c: -c.score)
-    return Scan(scored, date_nodes, total_text, total_link, orders, ends)
+    leads.sort()
+    return Scan(scored, date_nodes, total_text, total_link, orders, ends, leads)
 
 
 @dataclass
@@ -176,12 +193,20 @@ class Cand:
     end: int
 
 
-def choose(cands: list[Cand], title_order: int | None):
-    """Best candidate, preferring containers that hold the title or follow it closely."""
+def choose(cands: list[Cand], title_order: int | None, leads: list[int] | None = None):
+    """Best candidate, preferring containers that hold the title or follow it closely, and that hold
+    the first real paragraph after the title (the lead)."""
     best = None
     best_s = -1.0
+    lead = None
+    if title_order is not None and leads:
+        i = bisect.bisect_right(leads, title_order)
+        if i < len(leads):
+            lead = leads[i]
     for c in cands:
         s = c.score
+        if lead is not None and not (c.start <= lead <= c.end):
+            s *= 0.5
         if title_order is not None:
             if c.start <= title_order <= c.end:
                 pass
