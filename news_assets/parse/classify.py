@@ -35,6 +35,6 @@ def classify(art, *, url, title_tag, meta, scan, page_lines, stamp) -> tuple[boo
         if short / len(lines) > 0.6 and body.count("。") < len(lines) / 2:
             return False, "poetry"
     # a page whose text is mostly links, with a short body, is a listing
-    if scan.total_text and scan.total_link > 0.6 * scan.total_text and (n < 120 or (n < 300 and stamp is None)):
+    if scan.total_text and scan.total_link > 0.6 * scan.total_text and n < 300 and stamp is None:
         return False, "listing"
     return True, None

@@ -260,6 +260,9 @@ def _clean_body(lines: list[Line], title: str | None) -> tuple[list[str], list[s
         if "以上内容为资讯信息快照" in t or "快照生成时间" in t:
             break
         if not seen_long and n < 120 and _BYLINE_HINT.search(t) and not re.search(r"[电電]\s*[（(]|电\s|。", t):
+            # everything above the byline is header too (account names, "播报文章" buttons)
+            header.extend(out)
+            out.clear()
             header.append(t)
             continue
         if n < 60 and _JUNK_LINE.match(t):
@@ -376,7 +379,8 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
     tail_body = "\n".join(body_lines[-3:])
     src = F.find_source(zone_text) or F.find_source("\n".join(before[-4:])) or F.find_source(tail_body)
     if src is None:
-        src = F.find_account_line(zone) or F.find_outlet_after_time(zone_text)
+        src = F.find_account_line(header_lines + zone) or F.find_outlet_after_time(zone_text)
+        src = src or F.find_account_line(before[-6:])
     if src is None and meta.get("source"):
         src = F.clean_source(re.sub(r"^(?:来源|來源)\s*[:：]\s*", "", meta["source"]))
     origin = F.find_origin(zone_text) or F.find_origin(head_body)
@@ -412,7 +416,8 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
                 if authors:
                     break
     if not authors and ld_authors:
-        authors = [a for a in ld_authors if 2 <= len(a) <= 4 and cjk_count(a) == len(a)]
+        authors = [a for a in ld_authors if 2 <= len(a) <= 4 and cjk_count(a) == len(a)
+                   and not re.search(r"[社网網报報台]$", a)]
     if not authors:
         a = meta.get("author") or meta.get("article:author")
         if (a and 2 <= len(a.strip()) <= 4 and cjk_count(a.strip()) == len(a.strip())
