@@ -237,7 +237,6 @@ def test_sample_pages_never_crash(name):
         assert a.body and a.title
 
 
-@pytest.mark.xfail(reason="theory-journal page not yet recognised", strict=False)
 def test_sample_non_news_rejected():
     index = PAGES / "index.json"
     if not index.exists():
