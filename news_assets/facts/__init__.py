@@ -1,0 +1,375 @@
+"""Article text -> region, date, money, count and percent mentions, normalised and linked.
+
+Plain Python, no Dagster. Reference data is bundled under news_assets/data/reference (built by
+scripts/build_reference.py from the areacodes dataset, CC0) and loaded once per process.
+
+    from news_assets.facts import extract, to_records
+    ex = extract(body, date(2024, 5, 26))
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from . import _ref
+from .amounts import find_counts, find_money, find_percents
+from .dates import DATELINE_RE, dateline_day, find_dates
+from .numbers import to_json_number
+from .regions import find_regions, place_code
+
+EXTRACTOR_VERSION = "facts-0.1.0"
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "RegionMention",
+    "DateMention",
+    "Fact",
+    "Extraction",
+    "extract",
+    "to_records",
+]
+
+
+@dataclass
+class RegionMention:
+    start: int
+    end: int
+    text: str
+    code: str
+    name: str
+    level: str  # province | prefecture | county | country | macro
+    province_code: str | None
+
+
+@dataclass
+class DateMention:
+    start: int
+    end: int
+    text: str
+    start_date: date
+    end_date: date
+    granularity: str  # day | month | quarter | half | year | range
+
+
+@dataclass
+class Fact:
+    kind: str  # money | count | percent
+    start: int
+    end: int
+    text: str
+    value: Decimal
+    value_high: Decimal | None = None
+    currency: str | None = None
+    unit: str | None = None
+    qualifier: str | None = None  # gt | lt | approx
+    change: str | None = None  # up | down
+    change_basis: str | None = None  # yoy | mom
+    metric: str | None = None
+    region_code: str | None = None
+    region_source: str | None = None  # sentence | context (previous sentence) | dateline | None
+    period_start: date | None = None
+    period_end: date | None = None
+    period_source: str | None = None  # sentence | context | publish_date | None
+    cumulative: bool = False
+    sentence: str = ""
+    sentence_start: int = 0
+    sentence_end: int = 0
+
+
+@dataclass
+class Extraction:
+    regions: list[RegionMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+
+
+_SENT_END = re.compile(r"[。！？!?\n]+[”’」』\"]*")
+_CLAUSE_SEP = set("，,；;：:")
+_SEG_SEP = set("，,；;：:、")
+_CUMUL = re.compile(r"累计|累积|总计|合计")
+_SPEECH = re.compile(r"指出|表示|强调|透露|介绍|称|说")
+_UP = r"增长|增加|上涨|提高|提升|上升|上调|回升|攀升|扩大|增|涨|升"
+_DOWN = r"下降|下跌|减少|回落|下滑|下调|降低|缩小|收窄|减|降|跌"
+_CHANGE_RE = re.compile(f"(?P<up>{_UP})|(?P<down>{_DOWN})")
+_CHANGE_NOUNS = re.compile(r"增速|增幅|涨幅|降幅|跌幅|增长率|增量|升级|提升率")
+_METRIC_TRAIL = re.compile(
+    r"(?:达到|达|为|是|约|共计|共|计|累计|总计|合计|高达|超过|超|逾|近|仅|了|的|有|增长|增加|下降|减少|同比|环比"
+    r"|至|到|突破|实现|完成|在|已|已经|均|分别|每|约为|大约|左右|上涨|下跌|提高|降低|上升|下滑|回落)+$"
+)
+_METRIC_LEAD = re.compile(r"^(?:的|在|了|其中|共|已|已经|累计|总计|合计|还|并|且|而|和|与|及|以及|同时|此外|新)+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ABBR_ONLY_VERBS = set("来赴访返驻")
+
+
+def _sentences(norm: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for m in _SENT_END.finditer(norm):
+        end = m.end()
+        if norm[m.start()] == "\n":
+            end = m.start()
+        if end > pos:
+            out.append((pos, end))
+        pos = m.end()
+    if pos < len(norm):
+        out.append((pos, len(norm)))
+    return out
+
+
+def _dateline_code(norm: str, year: int, dateline_place: str | None) -> str | None:
+    if dateline_place:
+        return place_code(dateline_place, year)
+    m = DATELINE_RE.match(norm[:60])
+    if not m:
+        return None
+    head = norm[m.start():m.start("m") if m.group("m") else m.start("d")].strip()
+    for L in range(min(8, len(head)), 1, -1):
+        c = place_code(head[-L:], year)
+        if c:
+            return c
+    return None
+
+
+def extract(text: str, publish_date: date, *, dateline_place: str | None = None) -> Extraction:
+    """Find and normalise every region, date, money, count and percent mention in `text`."""
+    norm = text.translate(_ref.norm_table())
+    year = publish_date.year
+    dl_code = _dateline_code(norm, year, dateline_place)
+    ref_day = dateline_day(norm, publish_date) or publish_date
+
+    regions = [
+        RegionMention(s, e, text[s:e], code, name, level, prov)
+        for s, e, code, name, level, prov in find_regions(norm, year, dl_code)
+    ]
+    dates = [DateMention(s, e, text[s:e], d1, d2, g) for s, e, d1, d2, g in find_dates(norm, publish_date, ref_day)]
+
+    money = find_money(norm)
+    taken = [(m[0], m[1]) for m in money] + [(d.start, d.end) for d in dates]
+    counts = find_counts(norm, taken)
+    percents = find_percents(norm)
+
+    facts: list[Fact] = []
+    for s, e, v, hi, cur, q in money:
+        facts.append(Fact("money", s, e, text[s:e], v, hi, currency=cur, qualifier=q))
+    for s, e, v, hi, unit, q in counts:
+        facts.append(Fact("count", s, e, text[s:e], v, hi, unit=unit, qualifier=q))
+    for s, e, v in percents:
+        facts.append(Fact("percent", s, e, text[s:e], v))
+    facts.sort(key=lambda f: f.start)
+    if facts:
+        _link(norm, text, facts, regions, dates, dl_code, publish_date)
+    return Extraction(regions, dates, facts)
+
+
+def _link(norm, text, facts, regions, dates, dl_code, publish_date):
+    sents = _sentences(norm)
+    starts = [s for s, _ in sents]
+    # region candidates for linking: divisions and countries, not macro regions, not one-character
+    # abbreviations inside compounds (港资, 渝港)
+    link_regions = [
+        r for r in regions
+        if r.level != "macro" and (r.end - r.start > 1 or (r.start > 0 and norm[r.start - 1] in _ABBR_ONLY_VERBS))
+    ]
+    r_starts = [r.start for r in link_regions]
+    d_starts = [d.start for d in dates]
+    prev_fact_by_seg: dict[int, Fact] = {}
+    for f in facts:
+        si = bisect.bisect_right(starts, f.start) - 1
+        ss, se = sents[si]
+        f.sentence, f.sentence_start, f.sentence_end = text[ss:se], ss, se
+        # clause and segment starts
+        cs = f.start
+        while cs > ss and norm[cs - 1] not in _CLAUSE_SEP:
+            cs -= 1
+        gs = f.start
+        while gs > ss and norm[gs - 1] not in _SEG_SEP:
+            gs -= 1
+        before = norm[ss:f.start]
+        f.cumulative = bool(_CUMUL.search(before))
+
+        # region
+        code, src = _pick(link_regions, r_starts, ss, se, f, norm, lambda r: r.code)
+        if code is None and si > 0:
+            ps, pe = sents[si - 1]
+            if _same_paragraph(norm, pe, ss):
+                code = _first_in(link_regions, r_starts, ps, pe, norm)
+                src = "context" if code else None
+        if code is None and dl_code:
+            code, src = dl_code, "dateline"
+        f.region_code, f.region_source = code, src
+
+        # period
+        d = _pick_date(dates, d_starts, ss, f, norm)
+        if d is not None:
+            pre = norm[max(ss, d.start - 3):d.start]
+            if re.search(r"截至|截止|截止到|到$", pre):
+                f.period_start, f.period_end = None, d.end_date
+            else:
+                f.period_start, f.period_end = d.start_date, d.end_date
+            f.period_source = "sentence"
+        elif re.search(r"期间|同期", before) and si > 0:
+            ps, pe = sents[si - 1]
+            if _same_paragraph(norm, pe, ss):
+                cand = [x for x in dates if ps <= x.start < pe and x.granularity != "day"]
+                if cand:
+                    f.period_start, f.period_end = cand[-1].start_date, cand[-1].end_date
+                    f.period_source = "context"
+        if f.period_source is None:
+            f.period_start, f.period_end, f.period_source = None, publish_date, "publish_date"
+
+        # metric, change
+        seg = norm[gs:f.start]
+        last_mention_end = gs
+        for r in regions:
+            if gs <= r.start and r.end <= f.start and r.end - r.start > 1:
+                last_mention_end = max(last_mention_end, r.end)
+        for dm in dates:
+            if gs <= dm.start and dm.end <= f.start:
+                last_mention_end = max(last_mention_end, dm.end)
+        seg = norm[last_mention_end:f.start]
+        metric = _metric(seg)
+        if f.kind == "percent":
+            f.change, f.change_basis = _change(norm, cs, f, se)
+            if metric is None:
+                pf = prev_fact_by_seg.get(cs)
+                if pf is not None and pf.kind != "percent":
+                    metric = pf.metric
+                elif pf is None and cs > ss:
+                    # 25家、同比增长56%: the previous fact in the same clause
+                    for g in reversed(facts[: facts.index(f)]):
+                        if g.start >= cs and g.kind != "percent":
+                            metric = g.metric
+                            break
+        f.metric = metric
+        prev_fact_by_seg[cs] = f
+
+
+def _same_paragraph(norm: str, prev_end: int, start: int) -> bool:
+    return "\n" not in norm[prev_end:start]
+
+
+def _chains(items, norm):
+    """Group adjacent mentions (新疆克孜勒苏州阿图什市) and return the most specific of each chain."""
+    out = []
+    for r in items:
+        if out and out[-1].end == r.start:
+            out[-1] = r
+        else:
+            out.append(r)
+    return out
+
+
+def _pick(link_regions, r_starts, ss, se, f, norm, key):
+    lo = bisect.bisect_left(r_starts, ss)
+    hi = bisect.bisect_left(r_starts, se)
+    in_sent = link_regions[lo:hi]
+    if not in_sent:
+        return None, None
+    # clauses of the sentence up to the fact
+    bounds = [ss] + [i + 1 for i in range(ss, f.start) if norm[i] in _CLAUSE_SEP]
+    for ci in range(len(bounds) - 1, -1, -1):
+        c0 = bounds[ci]
+        c1 = bounds[ci + 1] if ci + 1 < len(bounds) else f.start
+        items = [r for r in in_sent if c0 <= r.start and r.end <= c1]
+        if items:
+            return key(_chains(items, norm)[0]), "sentence"
+    # after the fact, same clause
+    ce = f.end
+    while ce < se and norm[ce] not in _CLAUSE_SEP:
+        ce += 1
+    items = [r for r in in_sent if f.end <= r.start and r.end <= ce]
+    if items:
+        return key(_chains(items, norm)[0]), "sentence"
+    return None, None
+
+
+def _first_in(link_regions, r_starts, ps, pe, norm):
+    lo = bisect.bisect_left(r_starts, ps)
+    hi = bisect.bisect_left(r_starts, pe)
+    items = link_regions[lo:hi]
+    return _chains(items, norm)[0].code if items else None
+
+
+def _pick_date(dates, d_starts, ss, f, norm):
+    lo = bisect.bisect_left(d_starts, ss)
+    hi = bisect.bisect_left(d_starts, f.start)
+    cands = [d for d in dates[lo:hi] if d.end <= f.start]
+    for d in reversed(cands):
+        between = norm[d.end:f.start]
+        if _SPEECH.search(between):
+            continue
+        return d
+    return None
+
+
+def _metric(seg: str) -> str | None:
+    s = seg.strip(" “”\"'《》()（）")
+    prev = None
+    while prev != s:
+        prev = s
+        s = _METRIC_TRAIL.sub("", s)
+        s = _METRIC_LEAD.sub("", s)
+    if len(s) > 12:
+        s = s[-12:]
+    if len(_CJK.findall(s)) < 2:
+        return None
+    return s
+
+
+def _change(norm: str, cs: int, f: Fact, se: int):
+    clause = _CHANGE_NOUNS.sub(lambda m: "#" * len(m.group()), norm[cs:f.start])
+    basis = "yoy" if "同比" in clause else ("mom" if "环比" in clause else None)
+    ch = None
+    for m in _CHANGE_RE.finditer(clause):
+        ch = "up" if m.group("up") else "down"
+    if ch is None and clause.startswith(("或", "即")) and cs > 1:
+        p = cs - 1
+        while p > 0 and norm[p - 1] not in _CLAUSE_SEP and norm[p - 1] not in "。！？\n":
+            p -= 1
+        for m in _CHANGE_RE.finditer(_CHANGE_NOUNS.sub("#", norm[p:cs])):
+            ch = "up" if m.group("up") else "down"
+    if ch is None:
+        # 5.6%，较此前上升0.5个百分点
+        nxt = norm[f.end:se]
+        m = re.match(r"[，,]\s*(?:较|比|同比|环比)[^，,。；;]{0,12}?(?:" + _UP + "|" + _DOWN + ")", nxt)
+        if m:
+            mm = list(_CHANGE_RE.finditer(m.group()))[-1]
+            ch = "up" if mm.group("up") else "down"
+            if "同比" in m.group():
+                basis = "yoy"
+            elif "环比" in m.group():
+                basis = "mom"
+    return ch, basis
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def to_records(ex: Extraction) -> list[dict]:
+    """One dict per mention or fact, ordered by start: the `news-warehouse facts` JSON lines."""
+    rows: list[tuple[int, int, dict]] = []
+    for r in ex.regions:
+        rows.append((r.start, 0, {"kind": "region", "text": r.text, "start": r.start, "end": r.end,
+                                  "code": r.code, "name": r.name, "level": r.level}))
+    for d in ex.dates:
+        rows.append((d.start, 1, {"kind": "date", "text": d.text, "start": d.start, "end": d.end,
+                                  "start_date": _iso(d.start_date), "end_date": _iso(d.end_date),
+                                  "granularity": d.granularity}))
+    for f in ex.facts:
+        rec = {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "value": to_json_number(f.value)}
+        if f.kind == "money":
+            rec.update(currency=f.currency, qualifier=f.qualifier)
+        elif f.kind == "count":
+            rec.update(unit=f.unit, qualifier=f.qualifier)
+        else:
+            rec.update(change=f.change)
+        rec.update(region=f.region_code, period_start=_iso(f.period_start), period_end=_iso(f.period_end),
+                   metric=f.metric)
+        rows.append((f.start, 2, rec))
+    rows.sort(key=lambda t: (t[0], t[1]))
+    return [r for _, _, r in rows]

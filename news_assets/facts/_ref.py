@@ -1,0 +1,126 @@
+"""Bundled reference data (news_assets/data/reference), loaded once and cached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+REF_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    code: str
+    name: str
+    level: str  # province | prefecture | county
+    province: str
+    parent: str
+    valid_from: int
+    valid_to: int | None  # exclusive year; None = still in use
+    successors: tuple[str, ...]
+
+    def valid_in(self, year: int) -> bool:
+        return self.valid_from <= year and (self.valid_to is None or year < self.valid_to)
+
+
+def _rows(name: str):
+    with (REF_DIR / name).open(encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            line = line.rstrip("\n")
+            if line:
+                yield line.split("\t")
+
+
+@lru_cache(maxsize=1)
+def divisions() -> tuple[list[Division], dict[str, list[tuple[Division, bool]]]]:
+    """All divisions and a surface form -> [(division, is_short_form)] index."""
+    divs: list[Division] = []
+    surface: dict[str, list[tuple[Division, bool]]] = {}
+    for code, name, short, level, prov, parent, vf, vt, succ in _rows("divisions.tsv"):
+        succs = tuple(s.split("[")[0] for s in succ.split(";") if s)
+        d = Division(code, name, level, prov, parent, int(vf), int(vt) if vt else None, succs)
+        divs.append(d)
+        surface.setdefault(name, []).append((d, False))
+        for s in short.split("|"):
+            if s:
+                surface.setdefault(s, []).append((d, True))
+    return divs, surface
+
+
+@lru_cache(maxsize=1)
+def by_code() -> dict[str, list[Division]]:
+    out: dict[str, list[Division]] = {}
+    for d in divisions()[0]:
+        out.setdefault(d.code, []).append(d)
+    return out
+
+
+def current_name(code: str, year: int) -> str | None:
+    recs = by_code().get(code, [])
+    for d in recs:
+        if d.valid_in(year):
+            return d.name
+    return recs[-1].name if recs else None
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, tuple[str, str]]:
+    """surface -> (ISO alpha-2, canonical Chinese name)."""
+    out = {}
+    with (REF_DIR / "countries.tsv").open(encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 2:
+                for n in parts[1:]:
+                    out[n] = (parts[0], parts[1])
+    return out
+
+
+@lru_cache(maxsize=1)
+def macros() -> dict[str, tuple[str, str]]:
+    out = {}
+    with (REF_DIR / "macro.tsv").open(encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 2:
+                for n in parts[1:]:
+                    out[n] = (parts[0], parts[1])
+    return out
+
+
+@lru_cache(maxsize=1)
+def currencies() -> dict[str, str]:
+    return {w: c for w, c in _rows("currencies.tsv")}
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    return {ch: c for ch, c in _rows("abbreviations.tsv")}
+
+
+@lru_cache(maxsize=1)
+def homographs() -> frozenset[str]:
+    return frozenset((REF_DIR / "homographs.txt").read_text(encoding="utf-8").split())
+
+
+@lru_cache(maxsize=1)
+def norm_table() -> dict[int, str]:
+    """Same-length normalisation: traditional -> simplified characters, full-width digits and signs."""
+    table: dict[int, str] = {}
+    for line in (REF_DIR / "t2s.tsv").read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            a, b = line.split("\t")
+            if len(a) == 1 and len(b) == 1:
+                table[ord(a)] = b
+    for i in range(10):
+        table[0xFF10 + i] = str(i)
+    table[ord("％")] = "%"
+    table[ord("．")] = "."
+    table[ord("～")] = "~"
+    table[ord("－")] = "-"
+    table[ord("〇")] = "〇"
+    return table

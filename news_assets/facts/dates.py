@@ -1,0 +1,331 @@
+"""Date and period expressions resolved against the publish date (or the dateline day)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from .numbers import parse_number
+
+_MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_MON_AR = r"(?:1[0-2]|0?[1-9])"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+_N = r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})"
+_YSUF = (
+    r"(?:第?(?P<@q>[一二三四1-4])季度|(?P<@h>[上下])半年|年?(?P<@part>初|末|底|内)"
+    r"|前(?P<@pn>" + _N + r")个月|前(?P<@pq>[一二三])季度)"
+)
+_REL_YEAR = r"今年|去年|前年|明年|后年|本年度|本年|上年度|上年|当年|这年|该年|同年|次年"
+
+_PATTERN = (
+    # 2023年5月25日, 2023年5月, 2023年, 2005年第一季度, 2023年年末, 2023年度
+    r"(?P<y>(?<!\d)\d{4}|[〇零一二三四五六七八九]{4})年(?:度)?"
+    r"(?:(?P<ym>" + _MON + r")月份?(?:(?P<yd>" + _DAY + r")[日号])?|" + _YSUF.replace("@", "y") + r")?"
+    # 今年一季度, 去年5月, 今年以来 (以来 handled after), 去年同期
+    r"|(?P<r>" + _REL_YEAR + r")(?:(?P<rm>" + _MON + r")月份?(?:(?P<rd>" + _DAY + r")[日号])?|"
+    + _YSUF.replace("@", "r") + r"|(?P<rsame>同期))?"
+    # month ranges 1-4月, day ranges 23-26日
+    r"|(?<![\d.])(?P<mf>" + _MON_AR + r")(?:-|~|至|到|—)(?P<mt>" + _MON_AR + r")月(?!\d)"
+    r"|(?<![\d.月])(?P<df>[1-3]?\d)(?:-|~|—)(?P<dt>[1-3]?\d)日"
+    # 5月25日, 5月, 7月份, 五月二十五日
+    r"|(?<![\d.])(?P<m>" + _MON_AR + r")月份?(?:(?P<d>" + _DAY + r")[日号])?"
+    r"|(?P<mc>十[一二]?|[一二三四五六七八九])月(?P<dc>" + _DAY + r")[日号]"
+    # bare day 23日
+    r"|(?<![\d.第每当逐次前])(?P<bd>[1-3]?\d)日"
+    # quarters, halves, first N months
+    r"|第?(?P<q>[一二三四1-4])季度|(?P<h>[上下])半年|前(?P<pn>" + _N + r")个月|前(?P<pq>[一二三])季度"
+    r"|(?<![今去前明后本当这该同次那上\d])年(?P<bpart>初|末|底)"
+    # relative days, weeks and months
+    r"|(?<!到)(?P<rel>今天(?!的)|今日(?!头条)|昨天|昨日|前天|明天|(?<![光黎])明日|后天|当天|当日|即日|本周末|上周末|下周末|本周|上周|下周"
+    r"|本月|上个?月|下个?月|这个月)"
+    # N年前 / N个月前 / N天前
+    r"|(?P<ago>" + _N + r")(?P<agou>年|个月|天)前"
+    # centuries and decades
+    r"|(?P<cent>上个?世纪|本世纪|(?:\d{2}|二十一|二十|十九)世纪)(?P<csuf>初|末|中叶|[1-9]0年代)?"
+)
+# a cheap first-character test in front of the alternation: most positions fail at once
+DATE_RE = re.compile(r"(?=[\d〇零一二两三四五六七八九十今去前明后本上下当这该同次第年即昨])(?:" + _PATTERN + ")")
+RANGE_SEP = re.compile(r"(?:至|到|-|—|~)")
+TAIL_RE = re.compile(r"至今|以来")
+DATELINE_RE = re.compile(r"^\s*[^\n]{0,30}?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日电")
+
+
+def _num(s: str | None) -> int | None:
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)
+    r = parse_number(s, positional=True)
+    return int(r[0]) if r else None
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _safe(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _year_part(y: int, g: dict, p: str):
+    q, h, part, pn, pq = g[p + "q"], g[p + "h"], g[p + "part"], g[p + "pn"], g[p + "pq"]
+    if q:
+        qi = _num(q)
+        return date(y, 3 * qi - 2, 1), _month_end(y, 3 * qi), "quarter"
+    if h:
+        return (date(y, 1, 1), date(y, 6, 30), "half") if h == "上" else (date(y, 7, 1), date(y, 12, 31), "half")
+    if part:
+        return _part(y, part)
+    if pn:
+        n = _num(pn)
+        if n and 1 <= n <= 12:
+            return date(y, 1, 1), _month_end(y, n), "range"
+        return None
+    if pq:
+        n = _num(pq)
+        return date(y, 1, 1), _month_end(y, 3 * n), "range"
+    return date(y, 1, 1), date(y, 12, 31), "year"
+
+
+def _part(y: int, part: str):
+    if part == "初":
+        return date(y, 1, 1), date(y, 2, 28 if not calendar.isleap(y) else 29), "range"
+    if part in ("末", "底"):
+        return date(y, 11, 1), date(y, 12, 31), "range"
+    if part == "中":
+        return date(y, 6, 1), date(y, 7, 31), "range"
+    return date(y, 1, 1), date(y, 12, 31), "year"  # 年内
+
+
+def _guess_year(m: int, ref: date) -> int:
+    return ref.year - 1 if m - ref.month > 6 else ref.year
+
+
+class _State:
+    __slots__ = ("ref", "pub", "last_year", "last_day")
+
+    def __init__(self, pub: date, ref: date):
+        self.pub = pub
+        self.ref = ref
+        self.last_year: int | None = None
+        self.last_day: date | None = None
+
+
+def _resolve(m: re.Match, st: _State):
+    g = m.groupdict()
+    ref = st.ref
+    if g["y"] is not None:
+        y = _num(g["y"])
+        if y is None or not 1000 <= y <= 2199:
+            return None
+        st.last_year = y
+        if g["ym"]:
+            mo = _num(g["ym"])
+            if not mo or not 1 <= mo <= 12:
+                return None
+            if g["yd"]:
+                d = _safe(y, mo, _num(g["yd"]) or 0)
+                return (d, d, "day") if d else None
+            return date(y, mo, 1), _month_end(y, mo), "month"
+        return _year_part(y, g, "y")
+    if g["r"] is not None:
+        if g["rsame"]:
+            return None  # 去年同期: not a calendar time by itself
+        r = g["r"]
+        if r in ("今年", "本年", "本年度"):
+            y = ref.year
+        elif r in ("去年", "上年", "上年度"):
+            y = ref.year - 1
+        elif r == "前年":
+            y = ref.year - 2
+        elif r == "明年":
+            y = ref.year + 1
+        elif r == "后年":
+            y = ref.year + 2
+        elif r == "次年":
+            y = (st.last_year or ref.year) + 1
+        else:  # 当年 这年 该年 同年 那年
+            y = st.last_year or ref.year
+        if g["rm"]:
+            mo = _num(g["rm"])
+            if not mo or not 1 <= mo <= 12:
+                return None
+            if g["rd"]:
+                d = _safe(y, mo, _num(g["rd"]) or 0)
+                return (d, d, "day") if d else None
+            return date(y, mo, 1), _month_end(y, mo), "month"
+        return _year_part(y, g, "r")
+    if g["mf"] is not None:
+        a, b = int(g["mf"]), int(g["mt"])
+        if not a < b:
+            return None
+        y = _guess_year(b, ref)
+        return date(y, a, 1), _month_end(y, b), "range"
+    if g["df"] is not None:
+        a, b = int(g["df"]), int(g["dt"])
+        if not 1 <= a < b <= 31:
+            return None
+        base = ref
+        d1, d2 = _safe(base.year, base.month, a), _safe(base.year, base.month, b)
+        return (d1, d2, "range") if d1 and d2 else None
+    if g["m"] is not None or g["mc"] is not None:
+        mo = _num(g["m"] or g["mc"])
+        if not mo or not 1 <= mo <= 12:
+            return None
+        y = _guess_year(mo, st.pub)
+        day = g["d"] or g["dc"]
+        if day:
+            d = _safe(y, mo, _num(day) or 0)
+            return (d, d, "day") if d else None
+        return date(y, mo, 1), _month_end(y, mo), "month"
+    if g["bd"] is not None:
+        dd = int(g["bd"])
+        if not 1 <= dd <= 31:
+            return None
+        y, mo = ref.year, ref.month
+        if dd > ref.day + 7:
+            mo -= 1
+            if mo == 0:
+                y, mo = y - 1, 12
+        d = _safe(y, mo, dd)
+        return (d, d, "day") if d else None
+    if g["q"] is not None or g["h"] is not None or g["pn"] is not None or g["pq"] is not None:
+        y = st.pub.year
+        gg = {"xq": g["q"], "xh": g["h"], "xpart": None, "xpn": g["pn"], "xpq": g["pq"]}
+        return _year_part(y, gg, "x")
+    if g["bpart"] is not None:
+        return _part(st.last_year or ref.year, g["bpart"])
+    if g["rel"] is not None:
+        return _relative(g["rel"], st)
+    if g["ago"] is not None:
+        n = _num(g["ago"])
+        if n is None or n > 200:
+            return None
+        u = g["agou"]
+        if u == "年":
+            y = ref.year - n
+            return date(y, 1, 1), date(y, 12, 31), "year"
+        if u == "个月":
+            mo = ref.month - n
+            y = ref.year
+            while mo <= 0:
+                mo += 12
+                y -= 1
+            return date(y, mo, 1), _month_end(y, mo), "month"
+        d = ref - timedelta(days=n)
+        return d, d, "day"
+    if g["cent"] is not None:
+        c = g["cent"]
+        if c.startswith("上"):
+            cstart = (ref.year // 100 - 1) * 100
+        elif c.startswith("本"):
+            cstart = (ref.year // 100) * 100
+        else:
+            n = _num(c[:-2])
+            if not n or not 10 <= n <= 22:
+                return None
+            cstart = (n - 1) * 100
+        suf = g["csuf"]
+        if not suf:
+            return date(cstart, 1, 1), date(cstart + 99, 12, 31), "range"
+        if suf == "初":
+            return date(cstart, 1, 1), date(cstart + 19, 12, 31), "range"
+        if suf == "末":
+            return date(cstart + 80, 1, 1), date(cstart + 99, 12, 31), "range"
+        if suf == "中叶":
+            return date(cstart + 40, 1, 1), date(cstart + 59, 12, 31), "range"
+        dec = int(suf[0]) * 10
+        return date(cstart + dec, 1, 1), date(cstart + dec + 9, 12, 31), "range"
+    return None
+
+
+def _relative(w: str, st: _State):
+    ref = st.ref
+    if w in ("今天", "今日", "即日"):
+        d = ref if w != "即日" else st.pub
+    elif w in ("昨天", "昨日"):
+        d = ref - timedelta(days=1)
+    elif w == "前天":
+        d = ref - timedelta(days=2)
+    elif w in ("明天", "明日"):
+        d = ref + timedelta(days=1)
+    elif w == "后天":
+        d = ref + timedelta(days=2)
+    elif w in ("当天", "当日"):
+        d = st.last_day or ref
+    elif "周" in w:
+        monday = ref - timedelta(days=ref.weekday())
+        if w.startswith("上"):
+            monday -= timedelta(days=7)
+        elif w.startswith("下"):
+            monday += timedelta(days=7)
+        if w.endswith("末"):
+            return monday + timedelta(days=5), monday + timedelta(days=6), "range"
+        return monday, monday + timedelta(days=6), "range"
+    else:
+        y, mo = ref.year, ref.month
+        if w.startswith("上"):
+            mo -= 1
+        elif w.startswith("下"):
+            mo += 1
+        if mo == 0:
+            y, mo = y - 1, 12
+        elif mo == 13:
+            y, mo = y + 1, 1
+        return date(y, mo, 1), _month_end(y, mo), "month"
+    return d, d, "day"
+
+
+def dateline_day(norm: str, pub: date) -> date | None:
+    """The day of a dateline such as 新华社重庆5月25日电 / 法新社罗马19日电 at the start of the text."""
+    m = DATELINE_RE.match(norm[:60])
+    if not m:
+        return None
+    dd = int(m.group("d"))
+    if m.group("m"):
+        mo = int(m.group("m"))
+        y = _guess_year(mo, pub)
+        return _safe(y, mo, dd)
+    y, mo = pub.year, pub.month
+    if dd > pub.day + 7:
+        mo -= 1
+        if mo == 0:
+            y, mo = y - 1, 12
+    return _safe(y, mo, dd)
+
+
+def find_dates(norm: str, pub: date, ref: date | None = None):
+    """Return [(start, end, start_date, end_date, granularity)] in text order."""
+    st = _State(pub, ref or pub)
+    out: list[list] = []
+    n = len(norm)
+    for m in DATE_RE.finditer(norm):
+        r = _resolve(m, st)
+        if r is None:
+            continue
+        s, e = m.start(), m.end()
+        d1, d2, gran = r
+        # range with the previous mention: 23日至26日, 2011年至2023年
+        if out:
+            prev = out[-1]
+            between = norm[prev[1]:s]
+            if prev[1] < s and RANGE_SEP.fullmatch(between) and d1 >= prev[2]:
+                prev[1] = e
+                prev[3] = d2
+                prev[4] = "range"
+                if gran == "day":
+                    st.last_day = d2
+                continue
+        tail = TAIL_RE.match(norm, e) if e < n else None
+        if tail and (tail.group() == "至今" or gran == "year"):
+            e = tail.end()
+            d2 = st.ref if tail.group() == "以来" else st.pub
+            gran = "range"
+        out.append([s, e, d1, d2, gran])
+        if gran == "day":
+            st.last_day = d1
+    return [tuple(x) for x in out]

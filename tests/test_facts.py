@@ -1,0 +1,260 @@
+"""news_assets.facts: seed sentences and gazetteer traps, inline text only (no ../shared)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from news_assets.facts import EXTRACTOR_VERSION, Extraction, extract, to_records
+from news_assets.facts.numbers import parse_number
+
+PUB = date(2024, 5, 26)
+
+SEED = (
+    "新华社重庆5月25日电题:共赴“山海之约”——渝港合作书写开放新篇章\n"
+    "23日至26日在重庆举办的第六届中国西部国际投资贸易洽谈会(西洽会),首次设置了渝港合作主题馆。\n"
+    "西洽会上公布的数据显示,香港已成为重庆第一大境外投资来源地和第一大境外投资目的地,"
+    "重庆已累计设立港资企业超3500家,合同金额721亿美元。今年一季度,重庆新设港资企业25家、同比增长56%,"
+    "实际利用外资3.7亿美元、同比增长145.8%。\n"
+)
+
+
+def _facts(ex: Extraction, kind: str):
+    return [f for f in ex.facts if f.kind == kind]
+
+
+@pytest.fixture(scope="module")
+def seed() -> Extraction:
+    return extract(SEED, PUB)
+
+
+def test_version():
+    assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
+
+
+def test_seed_money(seed):
+    money = {f.text: f for f in _facts(seed, "money")}
+    assert set(money) == {"721亿美元", "3.7亿美元"}
+    big = money["721亿美元"]
+    assert big.value == Decimal("72100000000") and big.currency == "USD"
+    assert big.region_code == "500000" and big.region_source == "sentence"
+    assert big.cumulative is True
+    assert big.metric == "合同金额"
+    assert big.period_source != "sentence"
+    fdi = money["3.7亿美元"]
+    assert fdi.value == Decimal("370000000") and fdi.currency == "USD"
+    assert fdi.region_code == "500000"
+    assert (fdi.period_start, fdi.period_end) == (date(2024, 1, 1), date(2024, 3, 31))
+    assert fdi.period_source == "sentence"
+    assert fdi.metric == "实际利用外资"
+    assert SEED[fdi.start:fdi.end] == "3.7亿美元"
+    assert fdi.sentence.startswith("今年一季度") and SEED[fdi.sentence_start:fdi.sentence_end] == fdi.sentence
+
+
+def test_seed_percent_and_counts(seed):
+    pct = {f.text: f for f in _facts(seed, "percent")}
+    assert pct["56%"].value == 56 and pct["56%"].change == "up" and pct["56%"].change_basis == "yoy"
+    assert pct["145.8%"].value == Decimal("145.8") and pct["145.8%"].change == "up"
+    assert pct["145.8%"].metric == "实际利用外资"
+    counts = {f.text: f for f in _facts(seed, "count")}
+    c = counts["超3500家"]
+    assert c.value == 3500 and c.unit == "家" and c.qualifier == "gt"
+    assert counts["25家"].value == 25
+
+
+def test_seed_regions_and_dates(seed):
+    texts = [(r.text, r.code) for r in seed.regions]
+    assert ("渝", "500000") in texts and ("港", "810000") in texts
+    assert ("重庆", "500000") in texts and ("香港", "810000") in texts
+    dates = {d.text: d for d in seed.dates}
+    r = dates["23日至26日"]
+    assert (r.start_date, r.end_date, r.granularity) == (date(2024, 5, 23), date(2024, 5, 26), "range")
+    q = dates["今年一季度"]
+    assert (q.start_date, q.end_date, q.granularity) == (date(2024, 1, 1), date(2024, 3, 31), "quarter")
+    assert dates["5月25日"].start_date == date(2024, 5, 25)
+
+
+def test_percentage_points_are_not_percent():
+    ex = extract("GDP增速预期中值上调了0.3个百分点至3.9%。", PUB)
+    pct = _facts(ex, "percent")
+    assert [f.text for f in pct] == ["3.9%"] and pct[0].change == "up"
+    assert not [f for f in ex.facts if "百分点" in f.text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "最近,朝天门餐饮控股集团将热辣的重庆火锅带去了香港。",
+        "“这些成果都来自明月湖国际智能产业科创基地。”",
+        "西部地区将成为香港企业投资兴业的热土。",
+        "而重庆依托金凤实验室,拥有丰富的临床样本资源。",
+        "渝港共同推动西部陆海新通道东向南向建设。",
+        "新华社记者李晓婷、周思宇、赵佳乐",
+        "渝港两地在金融、经贸投资、科技创新等领域的务实合作进一步加深。",
+        "养老是“朝阳产业”,年轻人可大展拳脚。",
+        "上海市委书记陈吉宁出席。",
+    ],
+)
+def test_gazetteer_traps(text):
+    ex = extract(text, PUB)
+    bad = {"合作", "朝天", "天门", "月湖", "资兴", "金凤", "通道", "新华", "朝阳", "吉", "宁"}
+    assert not [r for r in ex.regions if r.text in bad], [(r.text, r.code) for r in ex.regions]
+
+
+def test_region_forms():
+    ex = extract("5月20日13时10分在新疆克孜勒苏州阿图什市发生5.2级地震,距乌鲁木齐市957公里。", PUB)
+    got = [(r.text, r.code, r.level) for r in ex.regions]
+    assert got == [
+        ("新疆", "650000", "province"),
+        ("克孜勒苏州", "653000", "prefecture"),
+        ("阿图什市", "653001", "county"),
+        ("乌鲁木齐市", "650100", "prefecture"),
+    ]
+    ex = extract("港澳青少年来渝交流人数突破800名;渝港澳三地文艺活动成功举办。", PUB)
+    assert [(r.text, r.code) for r in ex.regions] == [
+        ("港", "810000"), ("澳", "820000"), ("渝", "500000"), ("渝", "500000"), ("港", "810000"), ("澳", "820000"),
+    ]
+
+
+def test_two_character_county_needs_context():
+    # 浦东 (浦东新区) with its city named; the same word alone is not trusted
+    ex = extract("上海浦东的有轨电车停运。", PUB)
+    assert ("浦东", "310115") in [(r.text, r.code) for r in ex.regions]
+    ex = extract("在广州海珠试验段运营。", PUB)
+    assert ("海珠", "440105") in [(r.text, r.code) for r in ex.regions]
+    ex = extract("这条通道很长。", PUB)
+    assert not ex.regions
+
+
+def test_codes_valid_at_publish_date():
+    # 襄樊市 was renamed 襄阳市 in 2010 (same code); 巢湖市 was a prefecture 1999-2011, then a county-level city
+    assert [(r.code, r.name) for r in extract("襄阳市", date(2024, 1, 1)).regions] == [("420600", "襄阳市")]
+    old = extract("巢湖市", date(2005, 1, 1)).regions
+    new = extract("巢湖市", date(2015, 1, 1)).regions
+    assert old[0].code == "341400" and old[0].level == "prefecture"
+    assert new[0].code == "340181" and new[0].level == "county"
+
+
+def test_countries_and_macro():
+    ex = extract("粤港澳大湾区和美国、日本企业", PUB)
+    got = [(r.text, r.code, r.level) for r in ex.regions]
+    assert got == [("粤港澳大湾区", "macro:粤港澳大湾区", "macro"), ("美国", "US", "country"), ("日本", "JP", "country")]
+
+
+@pytest.mark.parametrize(
+    "text,value,high,currency,qual",
+    [
+        ("1.2万亿元人民币", "1200000000000", None, "CNY", None),
+        ("超5.26亿元", "526000000", None, "CNY", "gt"),
+        ("三千万元", "30000000", None, "CNY", None),
+        ("5000至8000元", "5000", "8000", "CNY", None),
+        ("近25万元", "250000", None, "CNY", "lt"),
+        ("约4000万元", "40000000", None, "CNY", "approx"),
+        ("9100多万元", "91000000", None, "CNY", "gt"),
+        ("人民币93，708，580元", "93708580", None, "CNY", None),
+        ("20亿港元", "2000000000", None, "HKD", None),
+        ("5亿欧元", "500000000", None, "EUR", None),
+        ("几百万英镑", "1000000", None, "GBP", "gt"),
+    ],
+)
+def test_money_forms(text, value, high, currency, qual):
+    ex = extract(f"项目投资{text}。", PUB)
+    money = _facts(ex, "money")
+    assert len(money) == 1, money
+    f = money[0]
+    assert f.text == text
+    assert f.value == Decimal(value)
+    assert f.value_high == (Decimal(high) if high else None)
+    assert (f.currency, f.qualifier) == (currency, qual)
+
+
+def test_per_unit_price_and_title():
+    ex = extract("小型车辆月缴费150元/辆,超过1小时按5元/小时收费。日本电影《百元之恋》。", PUB)
+    assert [(f.text, f.value) for f in _facts(ex, "money")] == [("150元", 150), ("5元", 5)]
+
+
+@pytest.mark.parametrize(
+    "text,start,end,gran",
+    [
+        ("2023年5月", date(2023, 5, 1), date(2023, 5, 31), "month"),
+        ("前4个月", date(2024, 1, 1), date(2024, 4, 30), "range"),
+        ("去年", date(2023, 1, 1), date(2023, 12, 31), "year"),
+        ("上半年", date(2024, 1, 1), date(2024, 6, 30), "half"),
+        ("1-4月", date(2024, 1, 1), date(2024, 4, 30), "range"),
+        ("2011年至2023年", date(2011, 1, 1), date(2023, 12, 31), "range"),
+        ("今年以来", date(2024, 1, 1), date(2024, 5, 26), "range"),
+        ("2005年第一季度", date(2005, 1, 1), date(2005, 3, 31), "quarter"),
+        ("上月", date(2024, 4, 1), date(2024, 4, 30), "month"),
+        ("十年前", date(2014, 1, 1), date(2014, 12, 31), "year"),
+        ("二〇二三年十二月", date(2023, 12, 1), date(2023, 12, 31), "month"),
+    ],
+)
+def test_dates(text, start, end, gran):
+    ex = extract(f"数据显示,{text},情况良好。", PUB)
+    assert [(d.text, d.start_date, d.end_date, d.granularity) for d in ex.dates] == [(text, start, end, gran)]
+
+
+def test_not_dates():
+    ex = extract("一年来,两地合作加深。去年同期持平。重庆已累计设立港资企业超3500家,实际利用外资3.7亿美元。", PUB)
+    assert not ex.dates
+
+
+def test_dateline_day_is_today():
+    ex = extract("（法新社羅馬19日電）德國網球好手茲韋列夫今天以6比4擊敗對手。", date(2024, 5, 20))
+    assert [(d.text, d.start_date) for d in ex.dates] == [("19日", date(2024, 5, 19)), ("今天", date(2024, 5, 19))]
+
+
+def test_dateline_fallback_region():
+    ex = extract("新华社重庆5月25日电 当地企业完成投资12亿元。", PUB)
+    f = _facts(ex, "money")[0]
+    assert f.region_code == "500000"
+    ex = extract("企业完成投资12亿元。", PUB, dateline_place="重庆")
+    f = _facts(ex, "money")[0]
+    assert (f.region_code, f.region_source) == ("500000", "dateline")
+    assert (f.period_source, f.period_end) == ("publish_date", PUB)
+
+
+def test_percent_direction():
+    ex = extract("道琼斯工业平均指数下跌232.79点,或0.68%;联邦基金利率预将达到5.6%,较此前上升0.5个百分点。", PUB)
+    assert [(f.text, f.change) for f in _facts(ex, "percent")] == [("0.68%", "down"), ("5.6%", "up")]
+
+
+def test_to_records_shape():
+    recs = to_records(extract(SEED, PUB))
+    assert recs == sorted(recs, key=lambda r: r["start"])
+    json.dumps(recs, ensure_ascii=False)
+    keys = {
+        "region": {"kind", "text", "start", "end", "code", "name", "level"},
+        "date": {"kind", "text", "start", "end", "start_date", "end_date", "granularity"},
+        "money": {"kind", "text", "start", "end", "value", "currency", "qualifier", "region", "period_start",
+                  "period_end", "metric"},
+        "count": {"kind", "text", "start", "end", "value", "unit", "qualifier", "region", "period_start",
+                  "period_end", "metric"},
+        "percent": {"kind", "text", "start", "end", "value", "change", "region", "period_start", "period_end",
+                    "metric"},
+    }
+    for r in recs:
+        assert set(r) == keys[r["kind"]], r
+        assert SEED[r["start"]:r["end"]] == r["text"]
+    money = [r for r in recs if r["kind"] == "money"]
+    assert money[0]["value"] == 72100000000 and isinstance(money[0]["value"], int)
+    assert money[1]["period_start"] == "2024-01-01" and money[1]["period_end"] == "2024-03-31"
+    pct = [r for r in recs if r["kind"] == "percent"]
+    assert pct[1]["value"] == 145.8
+
+
+def test_numbers():
+    assert parse_number("1.2万亿") == (Decimal("1200000000000"), False)
+    assert parse_number("三千万") == (Decimal("30000000"), False)
+    assert parse_number("3万余") == (Decimal("30000"), True)
+    assert parse_number("一一") is None
+
+
+def test_empty_and_traditional():
+    assert extract("", PUB) == Extraction([], [], [])
+    ex = extract("臺灣與香港的貿易額達100億美元。", PUB)
+    assert [(r.text, r.code) for r in ex.regions] == [("臺灣", "710000"), ("香港", "810000")]
+    assert [(f.text, f.value, f.currency) for f in _facts(ex, "money")] == [("100億美元", 10000000000, "USD")]
