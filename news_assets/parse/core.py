@@ -377,7 +377,10 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
         art.category = meta.get("article:section") or None
     head_body = "\n".join(body_lines[:2])
     tail_body = "\n".join(body_lines[-3:])
-    src = F.find_source(zone_text) or F.find_source("\n".join(before[-4:])) or F.find_source(tail_body)
+    after = _after_zone(page_lines, body_lines)
+    after_text = "\n".join(after)
+    src = (F.find_source(zone_text) or F.find_source("\n".join(before[-4:])) or F.find_source(after_text)
+           or F.find_source(tail_body))
     if src is None:
         src = F.find_account_line(header_lines + zone) or F.find_outlet_after_time(zone_text)
         src = src or F.find_account_line(before[-6:])
@@ -392,7 +395,7 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
     art.origin_name = origin
 
     # ---- authors
-    authors = F.authors_from_text(zone_text) or F.authors_from_text(head_body)
+    authors = F.authors_from_text(zone_text) or F.authors_from_text(head_body) or F.bracket_author(zone_text)
     dl = F.find_dateline(body_lines[0], art.publish_time) if body_lines else None
     if dl:
         art.dateline = Dateline(agency=dl[0], place=dl[1], date=dl[2])
@@ -410,7 +413,7 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
             if m:
                 authors = F.split_names(m.group(1))
     if not authors:
-        for ln in body_lines[-3:] + dropped_tail:
+        for ln in body_lines[-3:] + dropped_tail + after:
             if len(ln) <= 40:
                 authors = F.authors_from_text(ln)
                 if authors:
@@ -431,6 +434,17 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
     art.is_article, art.reject_reason = classify(art, url=base_url, title_tag=title_tag, meta=meta, scan=sc,
                                                  page_lines=page_lines, stamp=st)
     return art
+
+
+def _after_zone(page_lines: list[str], body_lines: list[str], n: int = 8) -> list[str]:
+    """The few short lines right after the body's last line (编辑/来源/作者 footers)."""
+    if not body_lines:
+        return []
+    last = body_lines[-1][:12]
+    for j in range(len(page_lines) - 1, -1, -1):
+        if page_lines[j].startswith(last):
+            return [ln for ln in page_lines[j + 1 : j + 1 + n] if len(ln) < 80]
+    return []
 
 
 def _header_zone(page_lines: list[str], title: str | None, body_lines: list[str]):

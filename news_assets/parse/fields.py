@@ -247,14 +247,28 @@ _NOT_NAME = re.compile(r"^(?:本报|本報|综合|綜合|报道|報導|整理|�
 # "记者 李晓婷、周思宇" / "作者：X" / "文丨X" / "文/X"
 AUTHOR_LABEL_RE = re.compile(
     r"(?:(?<![编編])记者|(?<![编編])記者|作者|撰文|文字|采写|文\s*[丨|/｜]|文：|文:)\s*[:：丨|/｜]?\s*"
-    r"(?P<v>(?:[\u4e00-\u9fff·•]{2,5}(?:[ \t\u3000\xa0、，,和及与]+|$|(?=[)）\]】\s。;；|丨]))){1,8})"
+    r"(?P<v>(?:[\u4e00-\u9fff·•]{2,5}?(?:[ \t\u3000\xa0、，,和及与]+|$|(?=[)）\]】\s。;；|丨/／]|发自|發自|报道|報導|摄|攝|采写|整理))){1,8})"
 )
 PAREN_AUTHORS_RE = re.compile(r"[（(]\s*(?:(?:本报|本報)?(?:记者|記者)\s*)?(?P<v>[\u4e00-\u9fff·•、，,\s]{2,40}?)\s*[)）]")
 
 
+BRACKET_NAME_RE = re.compile(r"[\[【]\s*([\u4e00-\u9fff·]{2,4})\s*[\]】]")
+
+
+def bracket_author(zone: str) -> list[str]:
+    """'2004年7月16日08:19 [ 黄宇 ] 来源：...' — a bracketed name on a byline line with a time."""
+    for ln in zone.split("\n"):
+        if len(ln) < 120 and DATETIME_RE.search(ln):
+            m = BRACKET_NAME_RE.search(ln)
+            if m and not _NOT_NAME.match(m.group(1)) and not _ROLE_WORDS.search(m.group(1)):
+                return [m.group(1)]
+    return []
+
+
 def split_names(v: str) -> list[str]:
     out: list[str] = []
-    v = re.sub(r"(摄影|攝影|报道|報導|摄|攝|整理|编译|編譯|综述|供图|/?图)$", "", v.strip())
+    v = re.split(r"发自|發自|报道|報導|采写|整理|编译|編譯|综述|供图|/", v.strip())[0]
+    v = re.sub(r"(摄影|攝影|摄|攝|/?图)$", "", v.strip())
     for tok in re.split(r"[\s、，,和及与/]+", v):
         tok = tok.strip("·• ")
         if not tok:
