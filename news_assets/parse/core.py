@@ -408,10 +408,6 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
         m = re.search(r"[（(]\s*(?:记者|記者|作者)?\s*([\u4e00-\u9fff·、，, ]{2,30})\s*[)）]\s*$", last)
         if m:
             authors = F.split_names(m.group(1))
-        if not authors:
-            m = re.search(r"(?:记者|記者)\s*([\u4e00-\u9fff·、， ]{2,30}?)\s*(?:摄|攝|报道|報導)?\s*$", last)
-            if m:
-                authors = F.split_names(m.group(1))
     if not authors:
         for ln in body_lines[-3:] + dropped_tail + after:
             if len(ln) <= 40:

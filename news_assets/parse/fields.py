@@ -267,6 +267,7 @@ def bracket_author(zone: str) -> list[str]:
 
 def split_names(v: str) -> list[str]:
     out: list[str] = []
+    v = re.sub(r"(?<=\S)\s+[\u4e00-\u9fff]{2,6}(?:报道|報導|发自|發自)$", "", v.strip())  # "彭冲 山东冠县报道"
     v = re.split(r"发自|發自|报道|報導|采写|整理|编译|編譯|综述|供图|/", v.strip())[0]
     v = re.sub(r"(摄影|攝影|摄|攝|/?图)$", "", v.strip())
     for tok in re.split(r"[\s、，,和及与/]+", v):
@@ -287,7 +288,10 @@ def split_names(v: str) -> list[str]:
 
 def authors_from_text(text: str) -> list[str]:
     for m in AUTHOR_LABEL_RE.finditer(text):
-        names = split_names(m.group("v"))
+        v = m.group("v")
+        if text[m.end() : m.end() + 2] in ("报道", "報導") and re.search(r"\S\s+\S+$", v):
+            v = re.sub(r"\s+\S+$", "", v)  # "彭冲 山东冠县报道": the token glued to 报道 is a place
+        names = split_names(v)
         if names:
             return names
     return []
