@@ -136,7 +136,7 @@ def _dateline_code(norm: str, year: int, dateline_place: str | None) -> str | No
 
 def extract(text: str, publish_date: date, *, dateline_place: str | None = None) -> Extraction:
     """Find and normalise every region, date, money, count and percent mention in `text`."""
-    norm = text.translate(_ref.norm_table())
+    norm = _ref.normalise(text)
     year = publish_date.year
     dl_code = _dateline_code(norm, year, dateline_place)
     ref_day = dateline_day(norm, publish_date) or publish_date

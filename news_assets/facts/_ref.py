@@ -124,3 +124,19 @@ def norm_table() -> dict[int, str]:
     table[ord("－")] = "-"
     table[ord("〇")] = "〇"
     return table
+
+
+@lru_cache(maxsize=1)
+def norm_needed_re():
+    """Matches any character the normalisation table would change (most simplified texts have none)."""
+    import re
+
+    chars = "".join(sorted(chr(k) for k in norm_table() if chr(k) != norm_table()[k]))
+    return re.compile("[" + re.escape(chars) + "]")
+
+
+def normalise(text: str) -> str:
+    """Traditional -> simplified and full-width digits, character for character (offsets unchanged)."""
+    if norm_needed_re().search(text) is None:
+        return text
+    return text.translate(norm_table())

@@ -32,6 +32,7 @@ def _compile():
     global _MONEY_RE, _COUNT_RE
     cur = _cur_alt()
     _MONEY_RE = re.compile(
+        r"(?=[\d〇零一二两三四五六七八九十几数超逾近将接约大不过至上人])"
         r"(?P<pre>" + _PRE_Q + r")?(?P<rmb>人民币)?"
         r"(?P<q1>" + _QTY + r")"
         r"(?:(?P<c1>" + cur + r")?(?P<sep>至|到|-|~|—)(?P<q2>" + _QTY + r"))?"
@@ -39,6 +40,7 @@ def _compile():
         r"(?P<post>以上|以下|左右|上下)?"
     )
     _COUNT_RE = re.compile(
+        r"(?=[\d〇零一二两三四五六七八九十几数超逾近将接约大不过至上])"
         r"(?P<pre>" + _PRE_Q + r")?"
         r"(?P<q1>" + _QTY + r")(?:(?P<sep>至|到|-|~|—)(?P<q2>" + _QTY + r"))?"
         r"(?P<unit>" + _MEASURE + r")(?!百分点|月|季度|小时|工作日|星期|百分比|多月|多小时)(?P<post>以上|以下|左右|上下)?"
@@ -73,11 +75,14 @@ def find_money(norm: str):
     out = []
     curmap = _ref.currencies()
     for m in _MONEY_RE.finditer(norm):
-        if m.group("q1")[0] in "百千万亿":
+        raw = m.group("q1")
+        if raw[0] in "百千万亿":
             continue  # 百元之恋, 万元户: a unit word, not an amount
-        q1 = _qty(m.group("q1"))
+        q1 = _qty(raw)
         if q1 is None:
             continue
+        if not raw[0].isdigit() and q1[0] < 10 and m.group("cur") == "元":
+            continue  # 二元经济, 一元二次方程
         s = m.start("q1")
         if s > 0 and (norm[s - 1].isdigit() or norm[s - 1] == "."):
             continue

@@ -20,8 +20,11 @@ _REL_YEAR = r"今年|去年|前年|明年|后年|本年度|本年|上年度|上�
 
 _PATTERN = (
     # 2023年5月25日, 2023年5月, 2023年, 2005年第一季度, 2023年年末, 2023年度
-    r"(?P<y>(?<!\d)\d{4}|[〇零一二三四五六七八九]{4})年(?:度)?"
-    r"(?:(?P<ym>" + _MON + r")月份?(?:(?P<yd>" + _DAY + r")[日号])?|" + _YSUF.replace("@", "y") + r")?"
+    r"(?<!\d)(?P<yf>\d{4})(?:-|~|至|到|—)(?P<yt>\d{4})年(?!代)"
+    r"|(?<!\d)(?P<dec>\d{3}0)年代"
+    r"|(?P<y>(?<!\d)\d{4}|[〇零一二三四五六七八九]{4})年(?!代)(?:度)?"
+    r"(?:(?P<ym>" + _MON + r")月份?(?:(?P<yd>" + _DAY + r")(?:(?:-|~|至|到|—)(?P<ydh>" + _DAY + r"))?[日号])?|"
+    + _YSUF.replace("@", "y") + r")?"
     # 今年一季度, 去年5月, 今年以来 (以来 handled after), 去年同期
     r"|(?P<r>" + _REL_YEAR + r")(?:(?P<rm>" + _MON + r")月份?(?:(?P<rd>" + _DAY + r")[日号])?|"
     + _YSUF.replace("@", "r") + r"|(?P<rsame>同期))?"
@@ -29,7 +32,7 @@ _PATTERN = (
     r"|(?<![\d.])(?P<mf>" + _MON_AR + r")(?:-|~|至|到|—)(?P<mt>" + _MON_AR + r")月(?!\d)"
     r"|(?<![\d.月])(?P<df>[1-3]?\d)(?:-|~|—)(?P<dt>[1-3]?\d)日"
     # 5月25日, 5月, 7月份, 五月二十五日
-    r"|(?<![\d.])(?P<m>" + _MON_AR + r")月份?(?:(?P<d>" + _DAY + r")[日号])?"
+    r"|(?<![\d.])(?P<m>" + _MON_AR + r")月份?(?:(?P<d>" + _DAY + r")(?:(?:-|~|—)(?P<dh>" + _DAY + r"))?[日号])?"
     r"|(?P<mc>十[一二]?|[一二三四五六七八九])月(?P<dc>" + _DAY + r")[日号]"
     # bare day 23日
     r"|(?<![\d.第每当逐次前])(?P<bd>[1-3]?\d)日"
@@ -118,6 +121,15 @@ class _State:
 def _resolve(m: re.Match, st: _State):
     g = m.groupdict()
     ref = st.ref
+    if g["yf"] is not None:
+        a, b = int(g["yf"]), int(g["yt"])
+        if not 1000 <= a < b <= 2199:
+            return None
+        st.last_year = b
+        return date(a, 1, 1), date(b, 12, 31), "range"
+    if g["dec"] is not None:
+        a = int(g["dec"])
+        return (date(a, 1, 1), date(a + 9, 12, 31), "range") if 1000 <= a <= 2190 else None
     if g["y"] is not None:
         y = _num(g["y"])
         if y is None or not 1000 <= y <= 2199:
@@ -129,6 +141,9 @@ def _resolve(m: re.Match, st: _State):
                 return None
             if g["yd"]:
                 d = _safe(y, mo, _num(g["yd"]) or 0)
+                if d and g["ydh"]:
+                    d2 = _safe(y, mo, _num(g["ydh"]) or 0)
+                    return (d, d2, "range") if d2 and d2 > d else None
                 return (d, d, "day") if d else None
             return date(y, mo, 1), _month_end(y, mo), "month"
         return _year_part(y, g, "y")
@@ -180,6 +195,9 @@ def _resolve(m: re.Match, st: _State):
         day = g["d"] or g["dc"]
         if day:
             d = _safe(y, mo, _num(day) or 0)
+            if d and g["dh"]:
+                d2 = _safe(y, mo, _num(g["dh"]) or 0)
+                return (d, d2, "range") if d2 and d2 > d else None
             return (d, d, "day") if d else None
         return date(y, mo, 1), _month_end(y, mo), "month"
     if g["bd"] is not None:
@@ -313,6 +331,16 @@ def find_dates(norm: str, pub: date, ref: date | None = None):
         if out:
             prev = out[-1]
             between = norm[prev[1]:s]
+            if prev[1] < s and RANGE_SEP.fullmatch(between):
+                # the second half borrows what it omits from the first: 3月5日至8日, 2000年3月至5月
+                p0 = prev[2]
+                if m.group("bd") is not None:
+                    d1 = d2 = _safe(p0.year, p0.month, int(m.group("bd"))) or d1
+                elif m.group("m") is not None or m.group("mc") is not None:
+                    try:
+                        d1, d2 = d1.replace(year=p0.year), d2.replace(year=p0.year)
+                    except ValueError:
+                        pass
             if prev[1] < s and RANGE_SEP.fullmatch(between) and d1 >= prev[2]:
                 prev[1] = e
                 prev[3] = d2
