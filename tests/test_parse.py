@@ -193,6 +193,21 @@ def test_markup_without_body_does_not_raise():
     assert a.is_article is False
 
 
+def test_deeply_nested_page_does_not_crash():
+    para = "<p>深层嵌套的段落文本，测试解析器在极深的嵌套结构中也不会崩溃。</p>".encode()
+    raw = b"<html><body>" + b"<div>" * 20000 + para * 3 + b"</div>" * 20000 + b"</body></html>"
+    a = parse_html(raw)
+    assert a.reject_reason is None or not a.reject_reason.startswith("internal_error")
+    assert "深层嵌套的段落文本" in a.body
+
+
+def test_frameset_and_feed_are_not_articles():
+    a = parse_html(b'<html><frameset><frame src="a.html"></frameset></html>')
+    assert a.is_article is False
+    a = parse_html(b'<?xml version="1.0" encoding="utf-8"?><rss><channel><item><title>x</title></item></channel></rss>')
+    assert a.is_article is False
+
+
 # --------------------------------------------------------------------------------- non-articles
 
 

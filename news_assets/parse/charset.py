@@ -89,7 +89,7 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:4096]
     if not sample:
         return False
-    return sample.count(0) > len(sample) // 20
+    return sample.count(0) > max(16, len(sample) // 10)
 
 
 def decode_html(data: bytes, declared_charset: str | None = None) -> tuple[str, str]:

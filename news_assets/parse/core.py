@@ -281,10 +281,24 @@ def _clean_body(lines: list[Line], title: str | None) -> tuple[list[str], list[s
 
 
 def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | None = None) -> Article:
-    """Parse one HTML page. Raises ParseError only for hopeless input (empty, not HTML, undecodable)."""
+    """Parse one HTML page. Raises ParseError only for hopeless input (empty, not HTML, undecodable).
+
+    Any other failure inside the extractor is a bug; it must not sink a partition, so the page comes back
+    as a non-article with reject_reason "internal_error:<ExceptionType>" (benchmarks count these as crashes).
+    """
     text, charset = decode_html(data, declared_charset)
     if not _TAG_RE.search(text[:20000]):
         raise ParseError("not_html", "no HTML markup found")
+    try:
+        return _parse(text, charset, url)
+    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+        if isinstance(exc, ParseError):
+            raise
+        return Article(url=url, charset=charset, parser=PARSER_NAME, parser_version=PARSER_VERSION,
+                       is_article=False, reject_reason=f"internal_error:{type(exc).__name__}")
+
+
+def _parse(text: str, charset: str, url: str | None) -> Article:
     tree = LexborHTMLParser(text)
     art = Article(url=url, charset=charset, parser=PARSER_NAME, parser_version=PARSER_VERSION)
 

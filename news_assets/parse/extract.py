@@ -87,51 +87,56 @@ def scan(body) -> Scan:
     orders: dict[int, int] = {}
     ends: dict[int, int] = {}
 
-    def rec(node, block_key, chain, in_link):
-        # chain: container ancestors (mem_ids) nearest first
-        for ch in node.iter(include_text=True):
-            tag = ch.tag
-            if tag == "-text":
-                s = ch.text_content
-                if not s:
-                    continue
-                st = s.strip()
-                if not st:
-                    continue
-                n = len(st)
-                b = blocks[block_key]
-                b[1] += n
-                if in_link:
-                    b[2] += n
-                if n > 8 and _BOILER.search(st):
-                    b[2] += n
-                b[3] += len(_PUNCT_RE.findall(st))
-                if n <= 40 and st[0] in "0123456789(（[【 " and _DATE_ONLY.match(st):
-                    counter[0] += 1
-                    date_nodes.append(DateNode(st, counter[0], ch))
-                continue
-            if tag in SKIP_TAGS:
-                continue
-            counter[0] += 1
-            if tag in BLOCK_TAGS:
-                key = ch.mem_id
-                orders[key] = counter[0]
-                new_chain = chain
-                if tag in CONTAINER_TAGS:
-                    container_nodes[key] = ch
-                    container_order[key] = counter[0]
-                    new_chain = (key,) + chain[:3]
-                blocks[key] = [ch, 0, 0, 0, counter[0], new_chain if tag in CONTAINER_TAGS else chain]
-                rec(ch, key, new_chain, in_link)
-                ends[key] = counter[0]
-            else:
-                rec(ch, block_key, chain, in_link or tag == "a")
-
     root_key = body.mem_id
     blocks[root_key] = [body, 0, 0, 0, 0, (root_key,)]
     container_nodes[root_key] = body
     container_order[root_key] = 0
-    rec(body, root_key, (root_key,), False)
+    # explicit stack (deeply nested pages must not hit Python's recursion limit)
+    # frame: [children iterator, block_key, chain (container ancestors, nearest first), in_link, end_key]
+    stack = [(body.iter(include_text=True), root_key, (root_key,), False, None)]
+    while stack:
+        it, block_key, chain, in_link, end_key = stack[-1]
+        ch = next(it, None)
+        if ch is None:
+            stack.pop()
+            if end_key is not None:
+                ends[end_key] = counter[0]
+            continue
+        tag = ch.tag
+        if tag == "-text":
+            s = ch.text_content
+            if not s:
+                continue
+            st = s.strip()
+            if not st:
+                continue
+            n = len(st)
+            b = blocks[block_key]
+            b[1] += n
+            if in_link:
+                b[2] += n
+            if n > 8 and _BOILER.search(st):
+                b[2] += n
+            b[3] += len(_PUNCT_RE.findall(st))
+            if n <= 40 and st[0] in "0123456789(（[【 " and _DATE_ONLY.match(st):
+                counter[0] += 1
+                date_nodes.append(DateNode(st, counter[0], ch))
+            continue
+        if tag in SKIP_TAGS:
+            continue
+        counter[0] += 1
+        if tag in BLOCK_TAGS:
+            key = ch.mem_id
+            orders[key] = counter[0]
+            new_chain = chain
+            if tag in CONTAINER_TAGS:
+                container_nodes[key] = ch
+                container_order[key] = counter[0]
+                new_chain = (key,) + chain[:3]
+            blocks[key] = [ch, 0, 0, 0, counter[0], new_chain]
+            stack.append((ch.iter(include_text=True), key, new_chain, in_link, key))
+        else:
+            stack.append((ch.iter(include_text=True), block_key, chain, in_link or tag == "a", None))
 
     total_text = 0
     total_link = 0
@@ -246,44 +251,47 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
             buf.clear()
         link[0] = 0
 
-    def rec(node, in_link, depth):
-        for ch in node.iter(include_text=True):
-            tag = ch.tag
-            if tag == "-text":
-                s = ch.text_content
-                if s:
-                    buf.append(s)
-                    if in_link:
-                        link[0] += len(s.strip())
-                continue
-            if tag in SKIP_TAGS:
-                continue
-            if tag == "br" or tag == "hr":
-                flush()
-                continue
-            if tag in BLOCK_TAGS:
-                flush()
-                if skip_junk:
-                    attrs = ch.attributes
-                    cls = attrs.get("class") or ""
-                    ident = attrs.get("id") or ""
-                    style = attrs.get("style")
-                    if style and "display:none" in style.replace(" ", "").lower():
-                        continue
-                    if (cls or ident) and _JUNK_ATTR.search(f"{cls} {ident}") and not _GOOD_ATTR.search(
-                        f"{cls} {ident}"
-                    ):
-                        continue
-                is_h = tag in HEADING_TAGS
-                if is_h:
-                    heading[0] = True
-                rec(ch, in_link, depth + 1)
+    # explicit stack; frame: [children iterator, in_link, is_block, is_heading]
+    stack = [(container.iter(include_text=True), False, False, False)]
+    while stack:
+        it, in_link, is_block, is_h = stack[-1]
+        ch = next(it, None)
+        if ch is None:
+            stack.pop()
+            if is_block:
                 flush()
                 if is_h:
                     heading[0] = False
-            else:
-                rec(ch, in_link or tag == "a", depth + 1)
-
-    rec(container, False, 0)
+            continue
+        tag = ch.tag
+        if tag == "-text":
+            s = ch.text_content
+            if s:
+                buf.append(s)
+                if in_link:
+                    link[0] += len(s.strip())
+            continue
+        if tag in SKIP_TAGS:
+            continue
+        if tag == "br" or tag == "hr":
+            flush()
+            continue
+        if tag in BLOCK_TAGS:
+            flush()
+            if skip_junk:
+                attrs = ch.attributes
+                cls = attrs.get("class") or ""
+                ident = attrs.get("id") or ""
+                style = attrs.get("style")
+                if style and "display:none" in style.replace(" ", "").lower():
+                    continue
+                if (cls or ident) and _JUNK_ATTR.search(f"{cls} {ident}") and not _GOOD_ATTR.search(f"{cls} {ident}"):
+                    continue
+            h = tag in HEADING_TAGS
+            if h:
+                heading[0] = True
+            stack.append((ch.iter(include_text=True), in_link, True, h))
+        else:
+            stack.append((ch.iter(include_text=True), in_link or tag == "a", False, False))
     flush()
     return lines
