@@ -29,6 +29,7 @@ Route = Reply | list[Reply] | Callable[[dict[str, str]], Reply]
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes; Nagle would stall the second
     server: LoopbackServer  # type: ignore[assignment]
 
     def log_message(self, format, *args):  # noqa: A002 - quiet

@@ -370,7 +370,7 @@ async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: Assi
     r.body = None
     size = len(body)
     declared, detected = cs.detect(body, r.content_type)
-    sha = lake.put_raw(body)
+    sha = await asyncio.to_thread(lake.put_raw, body)  # file I/O off the event loop
     date, date_source = c.date, c.date_source
     if date is None:
         date = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, declared)
