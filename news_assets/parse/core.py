@@ -388,7 +388,7 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     # ---- category, source, origin
     art.category = F.find_category(zone_text) or F.find_category("\n".join(before[-3:]))
     if art.category is None:
-        art.category = meta.get("article:section") or None
+        art.category = meta.get("article:section") or F.breadcrumb_category(before[-6:] + header_lines[:3], title)
     head_body = "\n".join(body_lines[:2])
     tail_body = "\n".join(body_lines[-3:])
     after = _after_zone(page_lines, body_lines)
@@ -410,11 +410,17 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
 
     # ---- authors
     authors = F.authors_from_text(zone_text) or F.authors_from_text(head_body) or F.bracket_author(zone_text)
-    dl = F.find_dateline(body_lines[0], art.publish_time) if body_lines else None
+    dl = None
+    dl_line = ""
+    for ln in body_lines[:5]:
+        dl = F.find_dateline(ln, art.publish_time)
+        if dl:
+            dl_line = ln
+            break
     if dl:
         art.dateline = Dateline(agency=dl[0], place=dl[1], date=dl[2])
         if not authors:
-            m = F.PAREN_AUTHORS_RE.search(body_lines[0][:80])
+            m = F.PAREN_AUTHORS_RE.search(dl_line[:80])
             if m:
                 authors = F.split_names(m.group("v"))
     if not authors and body_lines:

@@ -351,3 +351,26 @@ CATEGORY_RE = re.compile(r"(?:类别|類別|分类|分類|栏目|欄目|频道|�
 def find_category(text: str) -> str | None:
     m = CATEGORY_RE.search(text)
     return m.group("v") if m else None
+
+
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|›|»|→|/|\\|>>)\s*")
+_CRUMB_SKIP = re.compile(
+    r"^(?:首页|首頁|主页|主頁|正文|内容|详情|當前位置|当前位置|您的位置|你的位置|您现在的位置|现在位置|位置|"
+    r"网站首页|本站首页|返回首页|home|Home|新闻中心|新闻|新聞|资讯|.{1,6}首页|.{1,6}首頁)(?:[:：].*)?$"
+)
+
+
+def breadcrumb_category(lines: list[str], title: str | None) -> str | None:
+    """'首页 > 经济 > 正文' -> '经济' (the deepest crumb that is not the page itself)."""
+    for ln in reversed(lines):
+        if len(ln) > 80 or not re.search(r">|＞|›|»|→", ln):
+            continue
+        if not re.search(r"首页|首頁|位置|主页|Home|home", ln) and len(_CRUMB_SPLIT.split(ln.strip(" >"))) < 2:
+            continue
+        ln = re.sub(r"^.*?(?:当前位置|您的位置|你的位置|您现在的位置|现在位置|位置)\s*[:：]\s*", "", ln)
+        crumbs = [c.split()[0] for c in _CRUMB_SPLIT.split(ln) if c.strip()]
+        crumbs = [c for c in crumbs if not _CRUMB_SKIP.match(c) and (not title or c not in title)]
+        crumbs = [c for c in crumbs if 1 < len(c) <= 10]
+        if crumbs:
+            return crumbs[-1]
+    return None
