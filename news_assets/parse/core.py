@@ -366,6 +366,8 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
             meta_st = F.parse_machine_time(tn.attributes.get("datetime") or "", "meta")
             if meta_st:
                 break
+    if st is None:
+        st = F.find_dmy_time(zone_text, meta_st.dt if meta_st else None)
     if st is None and meta_st is not None:
         st = meta_st
     elif st is not None and meta_st is not None and st.precision == "day" and meta_st.dt.date() == st.dt.date():

@@ -73,6 +73,32 @@ def match_to_stamp(m: re.Match, origin: str) -> Stamp | None:
     return Stamp(r[0], r[1], origin)
 
 
+_DMY_LABELED_RE = re.compile(
+    _LABEL + r"\s*[:：]?\s*(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d{2})"
+    r"(?:\s*[-,]?\s*(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?)?"
+)
+
+
+def find_dmy_time(zone: str, hint: datetime | None = None) -> Stamp | None:
+    """'发表时间： 06/02/2022 - 13:48' — day/month or month/day, settled by the numbers or a hint date."""
+    m = _DMY_LABELED_RE.search(zone)
+    if not m:
+        return None
+    a, b = int(m.group("a")), int(m.group("b"))
+    orders = [(b, a), (a, b)]  # (month, day): day-first is the default
+    if a > 12:
+        orders = [(b, a)]
+    elif b > 12:
+        orders = [(a, b)]
+    elif hint is not None:
+        orders.sort(key=lambda md: (md[0], md[1]) != (hint.month, hint.day))
+    for mo, d in orders:
+        r = _mk(m.group("y"), mo, d, m.group("H"), m.group("M"), m.group("S"))
+        if r and _valid(r[0]):
+            return Stamp(r[0], r[1], "visible")
+    return None
+
+
 def find_visible_time(zone: str) -> Stamp | None:
     """Labeled time first (发布时间:...), else the first full date in the zone."""
     m = LABELED_RE.search(zone)
@@ -246,7 +272,7 @@ _NOT_NAME = re.compile(r"^(?:本报|本報|综合|綜合|报道|報導|整理|�
 
 # "记者 李晓婷、周思宇" / "作者：X" / "文丨X" / "文/X"
 AUTHOR_LABEL_RE = re.compile(
-    r"(?:(?<![编編])记者|(?<![编編])記者|作者|撰文|文字|采写|文\s*[丨|/｜]|文：|文:)\s*[:：丨|/｜]?\s*"
+    r"(?:(?<![编編])记者|(?<![编編])記者|作者|撰文|文字|采写|执笔人|執筆人|执笔|執筆|文\s*[丨|/｜]|文：|文:)\s*[:：丨|/｜]?\s*"
     r"(?P<v>(?:[\u4e00-\u9fff·•]{2,5}?(?:[ \t\u3000\xa0、，,和及与]+|$|(?=[)）\]】\s。;；|丨/／]|发自|發自|报道|報導|摄|攝|采写|整理))){1,8})"
 )
 PAREN_AUTHORS_RE = re.compile(r"[（(]\s*(?:(?:本报|本報)?(?:记者|記者)\s*)?(?P<v>[\u4e00-\u9fff·•、，,\s]{2,40}?)\s*[)）]")
