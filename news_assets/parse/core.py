@@ -400,8 +400,9 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     if src is None:
         src = F.find_account_line(header_lines + zone) or F.find_outlet_after_time(zone_text)
         src = src or F.find_account_line(before[-6:])
-    if src is None and meta.get("source"):
-        src = F.clean_source(re.sub(r"^(?:来源|來源)\s*[:：]\s*", "", meta["source"]))
+    for key in ("source", "mediaid", "media", "author_name"):
+        if src is None and meta.get(key):
+            src = F.clean_source(re.sub(r"^(?:来源|來源)\s*[:：]\s*", "", meta[key]))
     origin = F.find_origin(zone_text) or F.find_origin(head_body)
     if src is None and origin:
         src, origin = origin, None
