@@ -258,3 +258,39 @@ def test_empty_and_traditional():
     ex = extract("臺灣與香港的貿易額達100億美元。", PUB)
     assert [(r.text, r.code) for r in ex.regions] == [("臺灣", "710000"), ("香港", "810000")]
     assert [(f.text, f.value, f.currency) for f in _facts(ex, "money")] == [("100億美元", 10000000000, "USD")]
+
+
+@pytest.mark.parametrize(
+    "text,start,end,gran",
+    [
+        ("5月上旬", date(2024, 5, 1), date(2024, 5, 10), "range"),
+        ("2024-05-20", date(2024, 5, 20), date(2024, 5, 20), "day"),
+        ("1993-2003年", date(1993, 1, 1), date(2003, 12, 31), "range"),
+        ("1980年代", date(1980, 1, 1), date(1989, 12, 31), "range"),
+        ("2000年3月5日至8日", date(2000, 3, 5), date(2000, 3, 8), "range"),
+        ("12月11－12日", date(2023, 12, 11), date(2023, 12, 12), "range"),
+        ("上世纪90年代", date(1990, 1, 1), date(1999, 12, 31), "range"),
+    ],
+)
+def test_more_dates(text, start, end, gran):
+    ex = extract(f"据介绍,{text},情况良好。", PUB)
+    assert [(d.text, d.start_date, d.end_date, d.granularity) for d in ex.dates] == [(text, start, end, gran)]
+
+
+def test_anaphoric_days():
+    ex = extract("美联储14日宣布维持利率。当天,美股下跌。次日,市场回升。", date(2023, 6, 15))
+    assert [(d.text, d.start_date) for d in ex.dates] == [
+        ("14日", date(2023, 6, 14)), ("当天", date(2023, 6, 14)), ("次日", date(2023, 6, 15)),
+    ]
+
+
+def test_not_money():
+    ex = extract("他研究二元经济结构,主演电影《百元之恋》,成了万元户。补贴逾百亿元。", PUB)
+    assert [(f.text, f.value) for f in _facts(ex, "money")] == [("逾百亿元", Decimal("10000000000"))]
+
+
+def test_collocations():
+    ex = extract("港府表示欢迎。代表团在京举行会议,随后赴港访问。", PUB)
+    assert [(r.text, r.code) for r in ex.regions] == [("港", "810000"), ("京", "110000"), ("港", "810000")]
+    ex = extract("陈吉宁、鲁迅和苏宁易购。", PUB)
+    assert not ex.regions

@@ -76,8 +76,8 @@ def find_money(norm: str):
     curmap = _ref.currencies()
     for m in _MONEY_RE.finditer(norm):
         raw = m.group("q1")
-        if raw[0] in "百千万亿":
-            continue  # 百元之恋, 万元户: a unit word, not an amount
+        if raw[0] in "百千万亿" and not m.group("pre"):
+            continue  # 百元之恋, 万元户: a unit word, not an amount (逾百亿元 is one)
         q1 = _qty(raw)
         if q1 is None:
             continue

@@ -22,6 +22,7 @@ _PATTERN = (
     # 2023年5月25日, 2023年5月, 2023年, 2005年第一季度, 2023年年末, 2023年度
     r"(?<!\d)(?P<yf>\d{4})(?:-|~|至|到|—)(?P<yt>\d{4})年(?!代)"
     r"|(?<!\d)(?P<dec>\d{3}0)年代"
+    r"|(?<![\d.\-/])(?P<iy>(?:19|20)\d{2})(?P<isep>[-/.])(?P<im>1[0-2]|0?[1-9])(?P=isep)(?P<id>3[01]|[12]\d|0?[1-9])(?![\d.\-/])"
     r"|(?P<y>(?<!\d)\d{4}|[〇零一二三四五六七八九]{4})年(?!代)(?:度)?"
     r"(?:(?P<ym>" + _MON + r")月份?(?:(?P<yd>" + _DAY + r")(?:(?:-|~|至|到|—)(?P<ydh>" + _DAY + r"))?[日号])?|"
     + _YSUF.replace("@", "y") + r")?"
@@ -32,7 +33,7 @@ _PATTERN = (
     r"|(?<![\d.])(?P<mf>" + _MON_AR + r")(?:-|~|至|到|—)(?P<mt>" + _MON_AR + r")月(?!\d)"
     r"|(?<![\d.月])(?P<df>[1-3]?\d)(?:-|~|—)(?P<dt>[1-3]?\d)日"
     # 5月25日, 5月, 7月份, 五月二十五日
-    r"|(?<![\d.])(?P<m>" + _MON_AR + r")月份?(?:(?P<d>" + _DAY + r")(?:(?:-|~|—)(?P<dh>" + _DAY + r"))?[日号])?"
+    r"|(?<![\d.])(?P<m>" + _MON_AR + r")月份?(?:(?P<d>" + _DAY + r")(?:(?:-|~|—)(?P<dh>" + _DAY + r"))?[日号]|(?P<xun>[上中下])旬)?"
     r"|(?P<mc>十[一二]?|[一二三四五六七八九])月(?P<dc>" + _DAY + r")[日号]"
     # bare day 23日
     r"|(?<![\d.第每当逐次前])(?P<bd>[1-3]?\d)日"
@@ -41,14 +42,14 @@ _PATTERN = (
     r"|(?<![今去前明后本当这该同次那上\d])年(?P<bpart>初|末|底)"
     # relative days, weeks and months
     r"|(?<!到)(?P<rel>今天(?!的)|今日(?!头条)|昨天|昨日|前天|明天|(?<![光黎])明日|后天|当天|当日|即日|本周末|上周末|下周末|本周|上周|下周"
-    r"|本月|上个?月|下个?月|这个月)"
+    r"|本月|上个?月|下个?月|这个月|当月|同月|次月|次日|翌日)"
     # N年前 / N个月前 / N天前
     r"|(?P<ago>" + _N + r")(?P<agou>年|个月|天)前"
     # centuries and decades
     r"|(?P<cent>上个?世纪|本世纪|(?:\d{2}|二十一|二十|十九)世纪)(?P<csuf>初|末|中叶|[1-9]0年代)?"
 )
 # a cheap first-character test in front of the alternation: most positions fail at once
-DATE_RE = re.compile(r"(?=[\d〇零一二两三四五六七八九十今去前明后本上下当这该同次第年即昨])(?:" + _PATTERN + ")")
+DATE_RE = re.compile(r"(?=[\d〇零一二两三四五六七八九十今去前明后本上下当这该同次第年即昨翌])(?:" + _PATTERN + ")")
 RANGE_SEP = re.compile(r"(?:至|到|-|—|~)")
 TAIL_RE = re.compile(r"至今|以来")
 DATELINE_RE = re.compile(r"^\s*[^\n]{0,30}?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日电")
@@ -130,6 +131,12 @@ def _resolve(m: re.Match, st: _State):
     if g["dec"] is not None:
         a = int(g["dec"])
         return (date(a, 1, 1), date(a + 9, 12, 31), "range") if 1000 <= a <= 2190 else None
+    if g["iy"] is not None:
+        d = _safe(int(g["iy"]), int(g["im"]), int(g["id"]))
+        if d is None:
+            return None
+        st.last_year = d.year
+        return d, d, "day"
     if g["y"] is not None:
         y = _num(g["y"])
         if y is None or not 1000 <= y <= 2199:
@@ -199,6 +206,10 @@ def _resolve(m: re.Match, st: _State):
                 d2 = _safe(y, mo, _num(g["dh"]) or 0)
                 return (d, d2, "range") if d2 and d2 > d else None
             return (d, d, "day") if d else None
+        if g["xun"]:
+            a = {"上": 1, "中": 11, "下": 21}[g["xun"]]
+            end = _month_end(y, mo) if g["xun"] == "下" else date(y, mo, a + 9)
+            return date(y, mo, a), end, "range"
         return date(y, mo, 1), _month_end(y, mo), "month"
     if g["bd"] is not None:
         dd = int(g["bd"])
@@ -275,6 +286,16 @@ def _relative(w: str, st: _State):
         d = ref + timedelta(days=2)
     elif w in ("当天", "当日"):
         d = st.last_day or ref
+    elif w in ("次日", "翌日"):
+        if st.last_day is None:
+            return None
+        d = st.last_day + timedelta(days=1)
+    elif w in ("当月", "同月", "次月"):
+        base = st.last_day or ref
+        y, mo = base.year, base.month + (1 if w == "次月" else 0)
+        if mo == 13:
+            y, mo = y + 1, 1
+        return date(y, mo, 1), _month_end(y, mo), "month"
     elif "周" in w:
         monday = ref - timedelta(days=ref.weekday())
         if w.startswith("上"):

@@ -31,12 +31,12 @@ _LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 # Compound of one-character abbreviations: 渝港, 港澳台, 渝深港, 沪苏浙皖.
 _STOP_PAIRS = frozenset({"深藏", "藏青", "云台", "新台", "台吉", "新港", "苏宁", "新青", "吉祥", "宁静", "新澳", "青少", "青年", "青春"})
 # Fixed collocations: 港资/台商 (abbreviation + noun), 来渝/赴港 (motion verb + abbreviation).
-_ABBR_NOUN = set("资企商籍胞人")
+_ABBR_NOUN = set("资企商籍胞人府")
 _ABBR_VERB = set("来赴访返驻")
 _ABBR_VERB_OK = "渝沪京津粤港澳台闽川蜀黔滇陕甘鄂湘豫皖赣浙苏鲁冀晋辽吉黑桂琼藏"
 _COLLOC_RE = re.compile(
     r"[港澳台](?=[" + "".join(sorted(_ABBR_NOUN)) + r"])|(?<=[" + "".join(sorted(_ABBR_VERB)) + r"])(?P<v>["
-    + _ABBR_VERB_OK + r"])"
+    + _ABBR_VERB_OK + r"])|(?<=[在进])(?P<w>[京沪渝])(?![市区郊城剧腔味])"
 )
 
 
@@ -215,7 +215,7 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
         i = m.start()
         ch = norm[i]
         nx = norm[i + 1] if i + 1 < n else ""
-        if m.group("v") and nx and nx in abbr:
+        if (m.group("v") or m.group("w")) and nx and nx in abbr:
             continue
         accepted.append((i, i + 1, ("abbrev", abbr[ch]), "abbrev"))
 
