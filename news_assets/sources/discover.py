@@ -107,8 +107,8 @@ def parse_listing(data: bytes, base_url: str, content_type: str | None = None,
                   ) -> tuple[list[Discovered], str | None]:
     """Article links on a listing page, each with the date shown beside it (or in its URL).
 
-    A link's date is searched in its own text, then in the nearest enclosing block (li, tr, dd, p,
-    div ...) as long as that block holds only this one link, then in the URL. Links without any date
+    A link's date is searched in its own text, then in its enclosing blocks (li, tr, dd, p, div ...)
+    going up as long as a block holds only this one link, then in the URL. Links without any date
     are still returned (date None) when they look like article pages (same site, a path with a file
     name or digits). Returns (links, next page URL or None).
     """
@@ -144,12 +144,16 @@ def parse_listing(data: bytes, base_url: str, content_type: str | None = None,
         if include is None and not _looks_like_article(parts, site_root):
             continue
         day, how = date_in_text(label), "listing"
-        if day is None:
-            node = a.parent
-            while node is not None and node.tag not in _BLOCKS:
-                node = node.parent
-            if node is not None and node.tag not in ("body", "html") and len(node.css("a[href]")) == 1:
-                day = date_in_text(node.text(separator=" "))
+        if day is None:  # climb blocks (td -> tr, span -> li) while they hold this link alone
+            node, levels = a.parent, 0
+            while node is not None and node.tag not in ("body", "html") and levels < 6:
+                if node.tag in _BLOCKS:
+                    if len(node.css("a[href]")) > 1:
+                        break
+                    day = date_in_text(node.text(separator=" "))
+                    if day:
+                        break
+                node, levels = node.parent, levels + 1
         if day is None:
             day, how = date_in_url(url), "url"
         out.append(Discovered(url.split("#")[0], day, how if day else None))

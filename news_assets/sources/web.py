@@ -26,10 +26,11 @@ import concurrent.futures
 import contextlib
 import json
 import logging
+import os
 import re
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 SKIP_REASONS = {"robots_disallowed", "not_html"}  # definite answers, not worth retrying
 NETWORK_REASONS = {"connect_error", "timeout", "connection_lost", "robots_unavailable"}
 _DISCOVERY_CACHE: dict[tuple, tuple[float, list[Discovered]]] = {}
+_INDEX_CACHE: dict[str, tuple[tuple[int, int], dict[str, dict]]] = {}
 
 
 class SourceUnavailable(RuntimeError):
@@ -160,8 +162,21 @@ class AssignmentIndex:
         self.updates: dict[str, dict] = {}
 
     def _read(self) -> dict[str, dict]:
+        """The saved index; a backfill in one process re-reads it only when the file changed."""
         try:
-            return json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+            if not self.path.exists():
+                return {}
+            stamp = None
+            if self.lake._local:
+                st = os.stat(self.path.path)
+                stamp = (st.st_mtime_ns, st.st_size)
+                hit = _INDEX_CACHE.get(self.path.path)
+                if hit and hit[0] == stamp:
+                    return dict(hit[1])
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if stamp is not None:
+                _INDEX_CACHE[self.path.path] = (stamp, data)
+            return dict(data)
         except (OSError, ValueError):
             log.warning("state file %s unreadable; starting afresh", self.path)
             return {}
@@ -256,7 +271,8 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
                    settings: FetchSettings, transport=None) -> list[ManifestEntry]:
     names = {s.name for s in sources}
     prev = [e for e in previous if e.source in names]
-    async with Fetcher(settings, transport=transport) as f:
+    conc = max([settings.concurrency] + [int(s.options["concurrency"]) for s in sources if "concurrency" in s.options])
+    async with Fetcher(replace(settings, concurrency=conc), transport=transport) as f:
         # 1. discovery, all sources at once; any failure fails the partition
         found = await asyncio.gather(
             *(_discover_cached(f, s, settings_for(s, settings), day, settings.discovery_ttl) for s in sources),
@@ -318,9 +334,17 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
                 todo.append(c)
 
         # 4. fetch
-        final_seen: dict[str, str] = {}
         results = await asyncio.gather(*(_fetch_page(f, c, day, lake, indexes[c.source.name],
-                                                      settings_for(c.source, settings), final_seen) for c in todo))
+                                                      settings_for(c.source, settings)) for c in todo))
+        # two URLs redirecting to one page: the first in discovery order keeps it (stable across runs)
+        final_seen: dict[str, str] = {}
+        for c, entry in zip(todo, results, strict=True):
+            if entry.outcome != "fetched":
+                continue
+            first = final_seen.setdefault(url_key(entry.final_url or c.url), c.url)
+            if first != c.url:
+                entry.outcome, entry.reason = "skipped", "duplicate"
+                entry.error = f"redirects to the same page as {first}"
         for idx in indexes.values():
             idx.save()
 
@@ -347,7 +371,7 @@ def _check_reachable(sources: list[SourceConfig], todo: list[_Candidate], result
 
 
 async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: AssignmentIndex,
-                      s: FetchSettings, final_seen: dict[str, str]) -> ManifestEntry:
+                      s: FetchSettings) -> ManifestEntry:
     src = c.source.name
     rec = idx.get(c.key)
     have = bool(rec and rec.get("sha256") and lake.raw_path(rec["sha256"]).exists())
@@ -362,6 +386,8 @@ async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: Assi
     if r.status == 304 and have:
         assert rec is not None
         return _entry_from_record(day, src, c.url, rec, reason="not_modified", status=304, fetched_at=now)
+    if r.status == 304 and r.reason is None:  # 304 to an unconditional request: nothing to keep
+        r.reason, r.error = "unexpected_304", "HTTP 304 without a cached copy to revalidate"
     if r.body is None:
         outcome = "skipped" if r.reason in SKIP_REASONS else "failed"
         return ManifestEntry(day, src, c.url, outcome, final_url=r.final_url, status=r.status, reason=r.reason,
@@ -390,11 +416,6 @@ async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: Assi
     if date != day:
         entry.outcome, entry.reason = "skipped", "dated_elsewhere"
         entry.error = f"publish date {date} ({date_source}): belongs to that partition"
-        return entry
-    fkey = url_key(r.final_url or c.url)
-    first = final_seen.setdefault(fkey, c.url)
-    if first != c.url:
-        entry.outcome, entry.reason, entry.error = "skipped", "duplicate", f"redirects to the same page as {first}"
     return entry
 
 
