@@ -6,7 +6,7 @@ import dagster as dg
 from pydantic import Field
 
 from .lake import Lake, default_warehouse_dir
-from .sources import SourceConfig, load_sources
+from .sources import SourceConfig, default_sources, load_sources
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -26,6 +26,7 @@ class SourcesResource(dg.ConfigurableResource):
     """The sources file (YAML). None: $NEWS_SOURCES, else ./sources.yaml, else the bundled sample."""
 
     path: str | None = Field(default=None, description="Path of the sources YAML file.")
+    bundled_sample: bool = Field(default=False, description="Ignore any sources file; read the bundled sample.")
 
     def load(self) -> list[SourceConfig]:
-        return load_sources(self.path)
+        return default_sources() if self.bundled_sample else load_sources(self.path)

@@ -4,7 +4,6 @@ All models are built together into a fresh DuckDB file that is swapped in at the
 news_assets.sqlproject), inside the `duckdb_writer` concurrency pool so one build runs at a time.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 

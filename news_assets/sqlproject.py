@@ -33,7 +33,7 @@ LAKE_TABLES: dict[str, tuple[dict, str]] = {
     "date_mentions": (schemas.DATE_MENTIONS, "date_mentions"),
     "quarantine_raw_html": (schemas.QUARANTINE, "raw_html"),
     "quarantine_articles": (schemas.QUARANTINE, "articles"),
-    "quarantine_facts": (schemas.QUARANTINE, "extract_facts"),
+    "quarantine_facts": (schemas.QUARANTINE, "facts"),
 }
 _SOURCE_REF = re.compile(r"""source\(\s*['"](\w+)['"]\s*,\s*['"](\w+)['"]\s*\)""")
 _MODEL_REF = re.compile(r"""ref\(\s*['"](\w+)['"]\s*\)""")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
@@ -18,7 +19,9 @@ def run_days(fn: Callable, lake: Lake, days: list[str], workers: int, *args) -> 
     memory bounded by one partition per worker)."""
     if len(days) <= 1 or workers <= 1:
         return [fn(lake, d, *args) for d in days]
-    with ProcessPoolExecutor(max_workers=min(workers, len(days))) as pool:
+    # spawn, not fork: forking a process that runs Dagster's threads can deadlock on their locks
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(days)), mp_context=ctx) as pool:
         return list(pool.map(fn, [lake] * len(days), days, *[[a] * len(days) for a in args]))
 
 

@@ -4,7 +4,6 @@ Thin glue: pick the run's publish dates, call news_assets.pipeline for each, rep
 A run over a range (single-run backfill) loops over context.partition_keys.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,0 +1,216 @@
+"""news-warehouse: parse | facts | sql | fetch | demo.
+
+parse, facts and sql are the stable scripting interfaces (see DESIGN.md); demo runs the main job
+over the bundled sample through Dagster and shows a query result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+
+def _json_default(o):
+    if isinstance(o, Decimal):
+        return int(o) if o == o.to_integral_value() else float(o)
+    if isinstance(o, date):
+        return o.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def _print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=_json_default) + "\n")
+
+
+# ---- parse ---------------------------------------------------------------------------------
+def cmd_parse(args) -> int:
+    from .parse import ParseError, parse_html
+
+    if args.url and len(args.files) != 1:
+        print("--url applies to one file only", file=sys.stderr)
+        return 2
+    status = 0
+    for f in args.files:
+        try:
+            art = parse_html(Path(f).read_bytes(), args.url)
+            _print_json(art.to_cli_dict(file=f))
+        except (OSError, ParseError) as e:
+            status = 1
+            _print_json({"file": f, "url": args.url, "is_article": False, "error": str(e)})
+    return status
+
+
+# ---- facts ---------------------------------------------------------------------------------
+def cmd_facts(args) -> int:
+    from .facts import extract, to_records
+
+    if args.file in (None, "-"):
+        text = sys.stdin.read()
+    else:
+        text = Path(args.file).read_text(encoding="utf-8")
+    for rec in to_records(extract(text, args.publish_date, dateline_place=args.dateline_place)):
+        _print_json(rec)
+    return 0
+
+
+# ---- sql -----------------------------------------------------------------------------------
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _cell(v, limit: int) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, Decimal):  # 72100000000.000000 -> 72100000000
+        v = format(v.normalize(), "f") if v == v else v
+    s = str(v).replace("\n", " ")
+    if _width(s) <= limit:
+        return s
+    out, w = "", 0
+    for c in s:
+        w += _width(c)
+        if w > limit - 1:
+            break
+        out += c
+    return out + "…"
+
+
+def format_table(columns: list[str], rows: list[tuple], limit: int = 48) -> str:
+    cells = [[_cell(v, limit) for v in r] for r in rows]
+    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+
+    def line(vals):
+        return "│ " + " │ ".join(v + " " * (w - _width(v)) for v, w in zip(vals, widths, strict=True)) + " │"
+
+    bar = lambda a, b, c: a + b.join("─" * (w + 2) for w in widths) + c  # noqa: E731
+    out = [bar("┌", "┬", "┐"), line(columns), bar("├", "┼", "┤")]
+    out += [line(r) for r in cells]
+    out.append(bar("└", "┴", "┘"))
+    out.append(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
+    return "\n".join(out)
+
+
+def run_query(db: Path, query: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
+    from .sqlproject import connect_readonly
+
+    con = connect_readonly(db)
+    try:
+        cur = con.execute(query, params or [])
+        cols = [d[0] for d in cur.description] if cur.description else []
+        return cols, cur.fetchall() if cols else []
+    finally:
+        con.close()
+
+
+def cmd_sql(args) -> int:
+    from .lake import Lake, default_warehouse_dir
+
+    db = Path(args.database) if args.database else Lake(args.warehouse or default_warehouse_dir()).duckdb_path
+    try:
+        cols, rows = run_query(db, args.query)
+    except FileNotFoundError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except Exception as e:  # duckdb errors: show the message, not a traceback
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        for r in rows:
+            _print_json(dict(zip(cols, r, strict=True)))
+    elif args.format == "csv":
+        import csv
+
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(rows)
+    else:
+        print(format_table(cols, rows, args.max_width))
+    return 0
+
+
+# ---- fetch ---------------------------------------------------------------------------------
+def cmd_fetch(argv: list[str]) -> int:
+    from .sources.fetch_cli import main as fetch_main
+
+    return fetch_main(argv)
+
+
+# ---- demo ----------------------------------------------------------------------------------
+DEMO_QUERY = """
+select publish_date, article_title, text, value, currency, region_code, region_name, metric
+from facts
+where kind = 'money'
+order by publish_date desc, article_id, start
+limit 8
+"""
+
+
+def cmd_demo(args) -> int:
+    import os
+    import warnings
+
+    warnings.filterwarnings("ignore", message=".*is currently in beta.*")
+
+    from .lake import WAREHOUSE_ENV, Lake, default_warehouse_dir
+    from .runner import materialize_range, sample_dates
+
+    if args.warehouse:
+        os.environ[WAREHOUSE_ENV] = args.warehouse
+    lake = Lake(default_warehouse_dir())
+    days = sample_dates(lake)
+    print(f"materialising {len(days)} publish dates of the bundled sample ({days[0]} .. {days[-1]}) "
+          f"into {lake.root} ...", flush=True)
+    materialize_range(days[0], days[-1])
+    cols, rows = run_query(lake.duckdb_path, "select count(*) as articles, min(publish_date) as first_day, "
+                                             "max(publish_date) as last_day from articles")
+    print(format_table(cols, rows))
+    cols, rows = run_query(lake.duckdb_path, DEMO_QUERY)
+    print("\nthe latest money facts (from the facts table):")
+    print(format_table(cols, rows, limit=24))
+    print(f"\nquery it yourself: news-warehouse sql \"select * from facts limit 5\"   (database: {lake.duckdb_path})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "fetch":
+        return cmd_fetch(argv[1:])
+    p = argparse.ArgumentParser(prog="news-warehouse", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sp = sub.add_parser("parse", help="HTML files -> one article JSON object per line")
+    sp.add_argument("files", nargs="+")
+    sp.add_argument("--url", help="the page's URL (one file only)")
+    sp.set_defaults(fn=cmd_parse)
+
+    sp = sub.add_parser("facts", help="plain text -> one JSON object per mention or fact")
+    sp.add_argument("file", nargs="?", default="-")
+    sp.add_argument("--publish-date", required=True, type=date.fromisoformat)
+    sp.add_argument("--dateline-place", help="place of the article's dateline, used when a sentence names none")
+    sp.set_defaults(fn=cmd_facts)
+
+    sp = sub.add_parser("sql", help="run one read-only query against the warehouse DuckDB file")
+    sp.add_argument("query")
+    sp.add_argument("--warehouse", help="warehouse directory (default $NEWS_WAREHOUSE_DIR or ./warehouse)")
+    sp.add_argument("--database", help="a DuckDB file to query instead")
+    sp.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sp.add_argument("--max-width", type=int, default=48, help="truncate table cells to this width")
+    sp.set_defaults(fn=cmd_sql)
+
+    sub.add_parser("fetch", help="discover and fetch one publish date (see news-warehouse fetch --help)")
+
+    sp = sub.add_parser("demo", help="run the main job over the bundled sample through Dagster, then query it")
+    sp.add_argument("--warehouse", help="warehouse directory (default $NEWS_WAREHOUSE_DIR or ./warehouse)")
+    sp.set_defaults(fn=cmd_demo)
+
+    args = p.parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
