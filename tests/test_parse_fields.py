@@ -113,12 +113,18 @@ def test_bracketed_byline_name():
         ("中国网5月20日电 5月18日晚", ("中国网", None, "2024-05-20")),
         ("（法新社羅馬19日電） 德國網球好手", ("法新社", "羅馬", "2024-05-19")),
         ("中新社香港5月20日电 香港特区政府", ("中新社", "香港", "2024-05-20")),
+        ("（中央社記者陳秉弘台北20日電）行政院今天", ("中央社", "台北", "2024-05-20")),
         ("早上在香港吃早茶", None),
     ],
 )
 def test_datelines(line, expected):
     publish = datetime(2024, 5, 26, 10, 9, tzinfo=CST)
     assert F.find_dateline(line, publish) == expected
+
+
+def test_dateline_reporter():
+    assert F.dateline_reporter("（中央社記者陳秉弘台北20日電）行政院今天") == ["陳秉弘"]
+    assert F.dateline_reporter("新华社北京5月19日电") == []
 
 
 def test_dateline_in_previous_year():

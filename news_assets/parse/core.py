@@ -423,6 +423,8 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     if dl:
         art.dateline = Dateline(agency=dl[0], place=dl[1], date=dl[2])
         if not authors:
+            authors = F.dateline_reporter(dl_line)
+        if not authors:
             m = F.PAREN_AUTHORS_RE.search(dl_line[:80])
             if m:
                 authors = F.split_names(m.group("v"))

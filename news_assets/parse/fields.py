@@ -343,6 +343,10 @@ def find_dateline(first_line: str, publish: datetime | None):
         return None
     agency = m.group("agency")
     place = m.group("place") or None
+    if place and place[:2] in ("记者", "記者"):
+        rest = place[2:]
+        name = rest[:3] if len(rest) >= 5 else rest[:2]
+        place = rest[len(name) :] or None
     day = int(m.group("d"))
     month = int(m.group("m")) if m.group("m") else None
     iso = None
@@ -357,6 +361,16 @@ def find_dateline(first_line: str, publish: datetime | None):
         except ValueError:
             iso = None
     return agency, place, iso
+
+
+def dateline_reporter(line: str) -> list[str]:
+    """'（中央社記者陳秉弘台北20日電）' -> ['陳秉弘'] (reporter named inside the dateline)."""
+    m = DATELINE_RE.search(line[:60])
+    if not m or not m.group("place") or m.group("place")[:2] not in ("记者", "記者"):
+        return []
+    rest = m.group("place")[2:]
+    name = rest[:3] if len(rest) >= 5 else rest[:2]
+    return [name] if len(name) >= 2 else []
 
 
 def _prev_month(y: int, mo: int, day: int):
