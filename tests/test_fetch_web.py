@@ -418,3 +418,34 @@ def test_cli_prints_manifest_lines_and_writes_the_partition(server, tmp_path, ca
                    encoding="utf-8")
     assert main(["--sources", str(cfg), "--date", DAY, "--warehouse", str(wh)]) == 1
     assert "'dead'" in capsys.readouterr().err
+
+
+def test_raw_html_then_articles_end_to_end(server, lake):
+    """Through the pipeline functions the assets call: a GBK page served as UTF-8 comes out right."""
+    from news_assets import pipeline
+
+    gbk_lying = GBK_PAGE.replace(b"charset=gbk", b"charset=utf-8")
+    server.routes.update({"/gbk.html": Reply(gbk_lying, content_type="text/html; charset=UTF-8"),
+                          "/gone.html": Reply(b"", status=410)})
+    server.routes["/sitemap.xml"] = xml(sitemap(server.base, [("/gbk.html", None), ("/gone.html", "2021-01-29")]))
+    source = src("site", "sitemap", server.url("/sitemap.xml"), delay=0.0, timeout=2.0, retries=0)
+    day = "2021-01-29"
+    res = pipeline.run_raw_html(lake, day, [source])
+    assert res.counts == {"fetched": 1, "failed": 1}
+    manifest = lake.read_partition("raw_html", day)
+    assert manifest.height == 2
+    assert lake.read_partition("quarantine_raw_html", day).to_dicts()[0]["error_kind"] == "http_410"
+    pipeline.run_articles(lake, day)
+    arts = lake.read_partition("articles", day)
+    assert arts.height == 1
+    assert arts["title"][0].startswith("脂溢性脱发")
+    assert "头皮" in arts["body"][0]
+
+
+def test_robots_txt_server_error_means_no_fetching(lake):
+    """RFC 9309: a robots.txt that answers 5xx means 'assume complete disallow' — the source fails."""
+    with LoopbackServer({"/robots.txt": Reply(b"", status=503), "/feed.xml": xml(b"<rss/>")}) as s:
+        fast = FetchSettings(**{**FAST.__dict__, "retries": 1})
+        with pytest.raises(SourceUnavailable, match="robots_unavailable"):
+            collect_partition([src("blocked", "rss", s.url("/feed.xml"))], DAY, lake, previous=[], settings=fast)
+        assert "/feed.xml" not in s.hits and s.hits["/robots.txt"] == 2
