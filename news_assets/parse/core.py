@@ -398,7 +398,8 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     src = (F.find_source(zone_text) or F.find_source("\n".join(before[-4:])) or F.find_source(after_text)
            or F.find_source(tail_body))
     if src is None:
-        src = F.find_account_line(header_lines + zone) or F.find_outlet_after_time(zone_text)
+        src = (F.find_account_line(header_lines + zone) or F.find_outlet_after_time(zone_text)
+               or F.find_account_after_time(zone_text))
         src = src or F.find_account_line(before[-6:])
     for key in ("source", "mediaid", "media", "author_name"):
         if src is None and meta.get(key):
@@ -439,14 +440,17 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
                 authors = F.authors_from_text(ln)
                 if authors:
                     break
-    if not authors and ld_authors:
-        authors = [a for a in ld_authors if 2 <= len(a) <= 4 and cjk_count(a) == len(a)
-                   and not re.search(r"[社网網报報台]$", a)]
     if not authors:
-        a = meta.get("author") or meta.get("article:author")
-        if (a and 2 <= len(a.strip()) <= 4 and cjk_count(a.strip()) == len(a.strip())
-                and not re.search(r"[社网網报報台]$", a.strip())):
-            authors = F.split_names(a)
+        # meta/JSON-LD "author" is often the editor: trust it only when the page shows the name, not as 编辑
+        shown = "\n".join([zone_text, head_body, "\n".join(body_lines[-3:]), after_text, "\n".join(dropped_tail)])
+        cands = list(ld_authors) + [meta.get("author") or "", meta.get("article:author") or ""]
+        for a in cands:
+            a = a.strip()
+            if not (2 <= len(a) <= 4 and cjk_count(a) == len(a)) or re.search(r"[社网網报報台]$", a):
+                continue
+            if a in shown and not re.search(r"(?:编辑|編輯|责编|責編|审核|校对)\s*[:：]?\s*" + re.escape(a), shown):
+                authors = [a]
+                break
     art.authors = authors
 
     # ---- related, language, article-ness

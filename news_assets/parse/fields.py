@@ -245,6 +245,21 @@ def find_outlet_after_time(text: str) -> str | None:
     return None
 
 
+_ACCOUNT_AFTER_TIME_RE = re.compile(
+    _DATE + _WEEKDAY + _TIME + r"\s*[·•|丨｜]?\s*(?P<v>[\u4e00-\u9fffA-Za-z0-9]{2,12}?)\s*(?:来自|來自|发布于|發布於|IP属地|IP屬地)"
+)
+
+
+def find_account_after_time(text: str) -> str | None:
+    """'2022-06-02 09:52:19政能亮 来自北京市': a self-media account between the time and its IP location."""
+    m = _ACCOUNT_AFTER_TIME_RE.search(text)
+    if m:
+        v = re.sub(r"^\d{1,2}(?=\d{2}[\u4e00-\u9fff])", "", m.group("v"))
+        if not _NOT_ACCOUNT.match(v) and not v.isdigit():
+            return clean_source(v)
+    return None
+
+
 def find_account_line(zone: list[str]) -> str | None:
     """A bare media-account name right above the time line or a 关注 button (portal self-media pages)."""
     for i, ln in enumerate(zone[:8]):
@@ -273,6 +288,7 @@ _NOT_NAME = re.compile(r"^(?:本报|本報|综合|綜合|报道|報導|整理|�
 # "记者 李晓婷、周思宇" / "作者：X" / "文丨X" / "文/X"
 AUTHOR_LABEL_RE = re.compile(
     r"(?:(?<![编編])记者|(?<![编編])記者|作者|撰文|文字|采写|执笔人|執筆人|执笔|執筆|文\s*[丨|/｜]|文：|文:)\s*[:：丨|/｜]?\s*"
+    r"(?:[\u4e00-\u9fff]{0,10}?(?:特约评论员|评论员|評論員|特约撰稿人|撰稿人|专栏作家|專欄作家|研究员|观察员)\s*)?"
     r"(?P<v>(?:[\u4e00-\u9fff·•]{2,5}?(?:[ \t\u3000\xa0、，,和及与]+|$|(?=[)）\]】\s。;；|丨/／]|发自|發自|报道|報導|摄|攝|采写|整理))){1,8})"
 )
 PAREN_AUTHORS_RE = re.compile(r"[（(]\s*(?:(?:本报|本報)?(?:记者|記者)\s*)?(?P<v>[\u4e00-\u9fff·•、，,\s]{2,40}?)\s*[)）]")
