@@ -19,7 +19,8 @@ from .related import find_related
 from .script import detect_language
 
 PARSER_NAME = "generic"
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"
+MAX_BYTES = 16 * 1024 * 1024
 
 _TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|meta|title|table|span|a|br|script)\b", re.I)
 _META_TIME_KEYS = (
@@ -286,6 +287,8 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
     Any other failure inside the extractor is a bug; it must not sink a partition, so the page comes back
     as a non-article with reject_reason "internal_error:<ExceptionType>" (benchmarks count these as crashes).
     """
+    if len(data) > MAX_BYTES:  # bound time and memory; article text never lives past the first megabytes
+        data = data[:MAX_BYTES]
     text, charset = decode_html(data, declared_charset)
     if not _TAG_RE.search(text[:20000]):
         raise ParseError("not_html", "no HTML markup found")
