@@ -294,3 +294,34 @@ def test_collocations():
     assert [(r.text, r.code) for r in ex.regions] == [("港", "810000"), ("京", "110000"), ("港", "810000")]
     ex = extract("陈吉宁、鲁迅和苏宁易购。", PUB)
     assert not ex.regions
+
+
+def test_money_without_currency_word():
+    ex = extract("他年仅37岁便已身价过亿。商用车的投资是在100亿～120亿之间。全市人口超1亿。", PUB)
+    got = [(f.text, f.value, f.value_high, f.currency, f.qualifier) for f in _facts(ex, "money")]
+    assert got == [
+        ("过亿", Decimal("100000000"), None, "CNY", "gt"),
+        ("100亿～120亿", Decimal("10000000000"), Decimal("12000000000"), "CNY", None),
+    ]
+
+
+def test_national_figures_and_context_year():
+    text = (
+        "新华社北京1月17日电 国家统计局17日发布数据,2023年我国国内生产总值超过126万亿元,比上年增长5.2%。"
+        "分季度看,一季度同比增长4.5%。\n全年全国居民人均可支配收入39218元。"
+    )
+    ex = extract(text, date(2024, 1, 18))
+    gdp = _facts(ex, "money")[0]
+    assert (gdp.region_code, gdp.metric) == ("CN", "国内生产总值")
+    assert (gdp.period_start, gdp.period_end) == (date(2023, 1, 1), date(2023, 12, 31))
+    q1 = [d for d in ex.dates if d.text == "一季度"][0]
+    assert (q1.start_date, q1.end_date) == (date(2023, 1, 1), date(2023, 3, 31))
+    income = _facts(ex, "money")[1]
+    assert income.region_code == "CN" and income.metric == "居民人均可支配收入"
+
+
+def test_same_name_resolved_by_parent():
+    ex = extract("吉林省长春市朝阳区和北京市朝阳区。", PUB)
+    assert [(r.text, r.code) for r in ex.regions if r.text == "朝阳区"] == [("朝阳区", "220104"), ("朝阳区", "110105")]
+    # no parent anywhere: an ambiguous district name is left out rather than guessed
+    assert not [r for r in extract("朝阳区的居民。", PUB).regions if r.text == "朝阳区"]

@@ -98,23 +98,29 @@ _CHANGE_RE = re.compile(f"(?P<up>{_UP})|(?P<down>{_DOWN})")
 _CHANGE_NOUNS = re.compile(r"增速|增幅|涨幅|降幅|跌幅|增长率|增量|升级|提升率")
 _METRIC_TRAIL = re.compile(
     r"(?:达到|达|为|是|约|共计|共|计|累计|总计|合计|高达|超过|超|逾|近|仅|了|的|有|增长|增加|下降|减少|同比|环比"
-    r"|至|到|突破|实现|完成|在|已|已经|均|分别|每|约为|大约|左右|上涨|下跌|提高|降低|上升|下滑|回落)+$"
+    r"|至|到|突破|实现|完成|在|已|已经|均|分别|每|约为|大约|左右|上涨|下跌|提高|降低|上升|下滑|回落|名义|实际)+$"
 )
-_METRIC_LEAD = re.compile(r"^(?:的|在|了|其中|共|已|已经|累计|总计|合计|还|并|且|而|和|与|及|以及|同时|此外|新)+")
+_METRIC_LEAD = re.compile(
+    r"^(?:的|在|了|其中|共|已|已经|累计|总计|合计|还|并|且|而|和|与|及|以及|同时|此外|新|全年|全国|我国|今年|去年|当年|比|较)+"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ABBR_ONLY_VERBS = set("来赴访返驻")
+_NATIONAL = re.compile(r"全国(?!人大|政协|总工会|妇联|工商联|人民代表大会|委员会)|我国")
 
 
 def _sentences(norm: str) -> list[tuple[int, int]]:
+    """Sentence spans; a span never includes the newlines after it (so paragraph breaks stay visible)."""
     out = []
     pos = 0
     for m in _SENT_END.finditer(norm):
-        end = m.end()
-        if norm[m.start()] == "\n":
-            end = m.start()
+        tok = m.group()
+        nl = tok.find("\n")
+        end = m.start() + nl if nl >= 0 else m.end()
         if end > pos:
             out.append((pos, end))
-        pos = m.end()
+        pos = m.end() if nl < 0 else m.start() + nl
+        while pos < len(norm) and norm[pos] in "\n":
+            pos += 1
     if pos < len(norm):
         out.append((pos, len(norm)))
     return out
@@ -170,10 +176,19 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date):
     starts = [s for s, _ in sents]
     # region candidates for linking: divisions and countries, not macro regions, not one-character
     # abbreviations inside compounds (港资, 渝港)
+    dl = DATELINE_RE.match(norm[:60])
+    dl_end = dl.end() if dl else 0
     link_regions = [
         r for r in regions
-        if r.level != "macro" and (r.end - r.start > 1 or (r.start > 0 and norm[r.start - 1] in _ABBR_ONLY_VERBS))
+        if r.level != "macro" and r.start >= dl_end
+        and (r.end - r.start > 1 or (r.start > 0 and norm[r.start - 1] in _ABBR_ONLY_VERBS))
     ]
+    # national figures: 全国 / 我国 / 国内 stand for China when linking (not emitted as mentions)
+    national = [
+        RegionMention(m.start(), m.end(), m.group(), "CN", "中国", "country", None) for m in _NATIONAL.finditer(norm)
+    ]
+    if national:
+        link_regions = sorted(link_regions + national, key=lambda r: r.start)
     r_starts = [r.start for r in link_regions]
     d_starts = [d.start for d in dates]
     prev_fact_by_seg: dict[int, Fact] = {}
@@ -308,13 +323,18 @@ def _pick_date(dates, d_starts, ss, f, norm):
 
 def _metric(seg: str) -> str | None:
     s = seg.strip(" “”\"'《》()（）")
+    # drop an unclosed parenthetical at the end: 国内生产总值（GDP
+    for o, c in (("（", "）"), ("(", ")")):
+        i = s.rfind(o)
+        if i > 0 and c not in s[i:]:
+            s = s[:i]
     prev = None
     while prev != s:
         prev = s
         s = _METRIC_TRAIL.sub("", s)
         s = _METRIC_LEAD.sub("", s)
-    if len(s) > 12:
-        s = s[-12:]
+    if len(s) > 16:
+        s = s[-16:]
     if len(_CJK.findall(s)) < 2:
         return None
     return s

@@ -28,8 +28,22 @@ _MEASURE = (
 )
 
 
+_MONEY_NOUN = (
+    r"身价|市值|估值|票房|营收|营业收入|总收入|净利润|利润|销售额|成交额|交易额|融资额|融资|总投资|投资额|投资"
+    r"|总资产|资产|总产值|产值|生产总值|GDP|经济总量|补贴|奖金|罚款|赔偿"
+)
+_NOCUR_RE = None
+_BIG = r"(?:(?:" + _AR + r")(?:多|余)?[千百]?[万亿]+|[一二两三四五六七八九十百千几数]*[万亿]+)"
+
+
 def _compile():
-    global _MONEY_RE, _COUNT_RE
+    global _MONEY_RE, _COUNT_RE, _NOCUR_RE
+    # 身价过亿, 票房突破30亿, 投资100亿: a money noun, then an amount in 万/亿 with no currency word
+    _NOCUR_RE = re.compile(
+        r"(?:" + _MONEY_NOUN + r")[^\d，,。；;、：:！？\n]{0,4}?"
+        r"(?P<pre>" + _PRE_Q + r")?(?P<q1>" + _BIG + r")(?:(?:至|到|-|~|—)(?P<q2>" + _BIG + r"))?"
+        r"(?![\d万亿元美港欧日英韩卢泰新台块%％人个家名户项件台辆吨米平里度倍次股])"
+    )
     cur = _cur_alt()
     _MONEY_RE = re.compile(
         r"(?=[\d〇零一二两三四五六七八九十几数超逾近将接约大不过至人])"
@@ -117,6 +131,26 @@ def find_money(norm: str):
         if val == 0:
             continue
         out.append((start, end, val, high, currency, qual))
+    if out:
+        taken = [(a, b) for a, b, *_ in out]
+    else:
+        taken = []
+    for m in _NOCUR_RE.finditer(norm):
+        s0 = m.start("pre") if m.group("pre") else m.start("q1")
+        e0 = m.end("q2") if m.group("q2") else m.end("q1")
+        if any(a < e0 and s0 < b for a, b in taken):
+            continue
+        q = _qty(m.group("q1"))
+        if q is None or q[0] == 0:
+            continue
+        high = _qty(m.group("q2")) if m.group("q2") else None
+        if high is not None and high[0] < q[0]:
+            continue
+        qual = "gt" if q[1] else None
+        if m.group("pre"):
+            qual = _QUAL.get(m.group("pre"), qual)
+        out.append((s0, e0, q[0], high[0] if high else None, "CNY", qual))
+    out.sort(key=lambda t: t[0])
     return out
 
 

@@ -110,13 +110,24 @@ def _guess_year(m: int, ref: date) -> int:
 
 
 class _State:
-    __slots__ = ("ref", "pub", "last_year", "last_day")
+    __slots__ = ("ref", "pub", "last_year", "last_day", "norm", "last_year_end", "pos")
 
     def __init__(self, pub: date, ref: date):
         self.pub = pub
         self.ref = ref
         self.last_year: int | None = None
         self.last_day: date | None = None
+        self.norm = ""
+        self.last_year_end = 0
+        self.pos = 0
+
+    def context_year(self) -> int | None:
+        """The year of an absolute year written in this or the previous sentence (2023年…。分季度看,一季度…)."""
+        if self.last_year is None:
+            return None
+        between = self.norm[self.last_year_end:self.pos]
+        stops = sum(between.count(c) for c in "。！？!?\n")
+        return self.last_year if stops <= 1 else None
 
 
 def _resolve(m: re.Match, st: _State):
@@ -185,7 +196,7 @@ def _resolve(m: re.Match, st: _State):
         a, b = int(g["mf"]), int(g["mt"])
         if not a < b:
             return None
-        y = _guess_year(b, ref)
+        y = st.context_year() or _guess_year(b, ref)
         return date(y, a, 1), _month_end(y, b), "range"
     if g["df"] is not None:
         a, b = int(g["df"]), int(g["dt"])
@@ -198,7 +209,7 @@ def _resolve(m: re.Match, st: _State):
         mo = _num(g["m"] or g["mc"])
         if not mo or not 1 <= mo <= 12:
             return None
-        y = _guess_year(mo, st.pub)
+        y = st.context_year() or _guess_year(mo, st.pub)
         day = g["d"] or g["dc"]
         if day:
             d = _safe(y, mo, _num(day) or 0)
@@ -223,8 +234,13 @@ def _resolve(m: re.Match, st: _State):
         d = _safe(y, mo, dd)
         return (d, d, "day") if d else None
     if g["q"] is not None or g["h"] is not None or g["pn"] is not None or g["pq"] is not None:
-        y = st.pub.year
         gg = {"xq": g["q"], "xh": g["h"], "xpart": None, "xpn": g["pn"], "xpq": g["pq"]}
+        y = st.context_year()
+        if y is None:
+            y = st.pub.year
+            r = _year_part(y, gg, "x")
+            if r is not None and r[0] > st.pub:
+                y -= 1  # a quarter that has not started yet: last year's
         return _year_part(y, gg, "x")
     if g["bpart"] is not None:
         return _part(st.last_year or ref.year, g["bpart"])
@@ -342,8 +358,13 @@ def find_dates(norm: str, pub: date, ref: date | None = None):
     st = _State(pub, ref or pub)
     out: list[list] = []
     n = len(norm)
+    st.norm = norm
     for m in DATE_RE.finditer(norm):
+        st.pos = m.start()
+        before_year = st.last_year
         r = _resolve(m, st)
+        if st.last_year != before_year or (m.group("y") or m.group("yf") or m.group("iy")):
+            st.last_year_end = m.end()
         if r is None:
             continue
         s, e = m.start(), m.end()

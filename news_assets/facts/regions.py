@@ -187,7 +187,7 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
                     continue
         elif nxt.startswith(_BLOCK_AFTER_BIG_MULTI) and c.options[0][0].level == "province":
             continue
-        choice = _choose(opts, anchors)
+        choice = _choose(opts, anchors, norm, c.start)
         if choice is None:
             continue
         accepted.append((c.start, c.end, choice, "division"))
@@ -263,9 +263,14 @@ def _after_parent(norm: str, start: int, d) -> bool:
     return False
 
 
-def _choose(opts, anchors):
+def _choose(opts, anchors, norm: str = "", start: int = 0):
     if len(opts) == 1:
         return opts[0][0]
+    if norm:
+        # 北京市朝阳区 / 长春市朝阳区: the parent named right before decides
+        near = [d for d, _ in opts if _after_parent(norm, start, d)]
+        if len({d.code for d in near}) == 1:
+            return near[0]
     # prefer higher level for identical names (province > prefecture > county)
     ranked = sorted(opts, key=lambda t: _LEVEL_RANK[t[0].level])
     top_rank = _LEVEL_RANK[ranked[0][0].level]
