@@ -190,10 +190,9 @@ class SqlProject:
             schema, _ = LAKE_TABLES[table]
             files = lake.partition_files(table)
             if files:
-                rel = con.read_parquet(files, union_by_name=True)
-            else:  # no partition yet: an empty relation with the right columns
-                rel = con.from_arrow(pl.DataFrame(schema=schema).to_arrow())
-            rel.create_view(f"lake__{table}", replace=True)
+                con.read_parquet(files, union_by_name=True).create_view(f"lake__{table}", replace=True)
+            else:  # no partition yet: an empty relation with the right columns, for this session only
+                con.register(f"lake__{table}", pl.DataFrame(schema=schema).to_arrow())
 
     def build(self, lake: Lake, target: Path | None = None) -> BuildResult:
         t0 = time.perf_counter()
