@@ -268,3 +268,29 @@ def test_sample_non_news_rejected():
 
 def v_url(meta, f):
     return meta[f].get("url")
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "reason"),
+    [
+        ("为什么 ChatGPT 不火了？-CSDN博客", "https://blog.csdn.net/x/article/details/1", "blog"),
+        ("夜雨_原文、翻译及赏析_白居易诗词_读古诗词网", "https://dugushici.com/ancient_proses/21337", "poetry"),
+        ("蔡健雅_百度百科", "https://baike.baidu.com/item/x", "encyclopedia"),
+        ("第二章 失乡号的船长", "https://www.qidian.com/chapter/1/2/", "novel"),
+    ],
+)
+def test_site_kind_non_articles(title, url, reason):
+    paras = "".join(f"<p>这是第{i}段正文内容，讲述了一些事情，包含足够多的文字和标点符号，以便被识别为正文。</p>" for i in range(8))
+    html = f"<html><head><title>{title}</title></head><body><h1>{title.split('_')[0]}</h1><div>{paras}</div></body></html>"
+    a = parse_html(html.encode(), url=url)
+    assert a.is_article is False
+    assert a.reject_reason == reason
+
+
+def test_news_title_with_community_word_is_article():
+    paras = "".join(f"<p>这是第{i}段正文内容，讲述了社区团购的一些事情，包含足够多的文字和标点符号。</p>" for i in range(6))
+    html = (f"<html><head><title>社区团购新规出台_财经_示例新闻网</title></head><body><h1>社区团购新规出台</h1>"
+            f"<div class='info'>2024-05-20 10:00 来源：示例日报</div><div>{paras}</div></body></html>")
+    a = parse_html(html.encode(), url="https://news.example.cn/2024/0520/1.html")
+    assert a.is_article is True
+    assert a.source_name == "示例日报"

@@ -32,14 +32,17 @@ _KIND_WORDS = [
     ("blog", re.compile(r"博客|部落格|blog|Blog|BLOG|博文")),
     ("encyclopedia", re.compile(r"百科|维基|維基|wiki|Wiki|知道|问答|問答|知乎")),
     ("poetry", re.compile(r"诗词|詩詞|诗歌|詩歌|诗文|詩文|古诗|古詩|诗集|shici|shige|gushi|poem|poetry", re.I)),
-    ("novel", re.compile(r"小说|小說|书院|書院|文学网|文學網|起点|novel|qidian|/chapter/|/book/", re.I)),
+    ("novel", re.compile(r"小说|小說|书院|書院|文学网|文學網|起点|novel|qidian|/chapter/", re.I)),
     ("history", re.compile(r"历史网|歷史網|历史故事")),
 ]
 
 
 def _site_kind(title_tag: str, url: str | None) -> str | None:
-    parts = re.split(r"\s*(?:_|\||｜|-|–|—)\s*", title_tag)
-    suffix = " ".join(parts[1:]) if len(parts) > 1 else ""
+    parts = [p.strip() for p in re.split(r"\s*(?:_|\||｜|-|–|—|»|›)\s*", title_tag.strip())]
+    # only the site-name part: the last segment, and the one before it in three-part titles
+    suffix = parts[-1] if len(parts) > 1 and len(parts[-1]) <= 30 else ""
+    if len(parts) >= 3:
+        suffix += " " + (parts[-2] if len(parts[-2]) <= 20 else "")
     host = ""
     path = ""
     if url:
