@@ -39,8 +39,9 @@ _BIG = r"(?:(?:" + _AR + r")(?:多|余)?[千百]?[万亿]+|[一二两三四五�
 def _compile():
     global _MONEY_RE, _COUNT_RE, _NOCUR_RE
     # 身价过亿, 票房突破30亿, 投资100亿: a money noun, then an amount in 万/亿 with no currency word
+    firsts = "".join(sorted({w[0] for w in _MONEY_NOUN.split("|")}))
     _NOCUR_RE = re.compile(
-        r"(?:" + _MONEY_NOUN + r")[^\d，,。；;、：:！？\n]{0,4}?"
+        r"(?=[" + firsts + r"])(?:" + _MONEY_NOUN + r")[^\d，,。；;、：:！？\n]{0,4}?"
         r"(?P<pre>" + _PRE_Q + r")?(?P<q1>" + _BIG + r")(?:(?:至|到|-|~|—)(?P<q2>" + _BIG + r"))?"
         r"(?![\d万亿元美港欧日英韩卢泰新台块%％人个家名户项件台辆吨米平里度倍次股])"
     )
@@ -61,7 +62,7 @@ def _compile():
     )
 
 
-PERCENT_RE = re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s?%|百分之(?P<cn>[零〇一二两三四五六七八九十百点]+)")
+PERCENT_RE = re.compile(r"(?=[\d百])(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s?%|百分之(?P<cn>[零〇一二两三四五六七八九十百点]+)")
 
 _QUAL = {"超过": "gt", "超出": "gt", "超": "gt", "逾": "gt", "过": "gt", "至少": "gt",
          "近": "lt", "将近": "lt", "接近": "lt", "不到": "lt", "不足": "lt", "不超过": "lt",

@@ -101,6 +101,34 @@ def _resolve_year(options, year: int):
     return out
 
 
+_ENTRY_CACHE: dict[tuple[int, int], list] = {}
+
+
+def _entries(vals, year: int) -> list:
+    """Candidates of one surface form valid in `year`, cached per (surface, year)."""
+    key = (id(vals), year)
+    hit = _ENTRY_CACHE.get(key)
+    if hit is not None:
+        return hit
+    out = []
+    for kind, payload in vals:
+        if kind == "division":
+            opts = _resolve_year(payload, year)
+            if not opts:
+                continue
+            full = [(d, s) for d, s in opts if not s]
+            if full:
+                out.append(("division", full, False))
+            else:
+                out.append(("division", opts, True))
+        else:
+            out.append((kind, [payload], False))
+    if len(_ENTRY_CACHE) > 200_000:
+        _ENTRY_CACHE.clear()
+    _ENTRY_CACHE[key] = out
+    return out
+
+
 def find_regions(norm: str, year: int, dateline_code: str | None = None):
     """Return a list of (start, end, code, name, level, province_code) for the normalised text."""
     a = automaton()
@@ -120,18 +148,8 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
             last_b = eb
             end = last_c
         start = end - length
-        for kind, payload in vals:
-            if kind == "division":
-                opts = _resolve_year(payload, year)
-                if not opts:
-                    continue
-                full = [(d, s) for d, s in opts if not s]
-                if full:
-                    cands.append(Candidate(start, end, "division", full, False))
-                else:
-                    cands.append(Candidate(start, end, "division", opts, True))
-            else:
-                cands.append(Candidate(start, end, kind, [payload], False))
+        for kind, opts, short in _entries(vals, year):
+            cands.append(Candidate(start, end, kind, opts, short))
 
     # document context: provinces and prefectures named unambiguously (full names or unique big shorts)
     anchors: set[str] = set()
