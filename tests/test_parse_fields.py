@@ -205,3 +205,18 @@ def test_meta_time_used_when_page_shows_none():
     <p>正文第二段，继续介绍事件的进展情况，同样包含足够多的文字和标点符号。</p></div></body></html>"""
     a = parse_html(html.encode())
     assert a.publish_time == datetime(2024, 5, 17, 8, 59, tzinfo=CST)
+
+
+def test_publish_label_beats_update_label():
+    st = F.find_visible_time("更新时间：2024-05-21 10:00 发布时间：2024-05-20 09:00")
+    assert st.dt == datetime(2024, 5, 20, 9, 0, tzinfo=CST)
+
+
+def test_pagination_lines_not_in_body():
+    paras = "".join(f"<p>第{i}段：这里是正文内容，记录了事情的经过，文字足够长并包含标点符号。</p>" for i in range(5))
+    html = (f"<html><head><title>分页的新闻_示例网</title></head><body><h1>分页的新闻</h1>"
+            f"<div class='text'><p>第1页/共2页 &lt;&lt; 上一页 | 下一页 &gt;&gt;</p>{paras}"
+            f"<p>上一页 1 2 下一页</p></div></body></html>")
+    a = parse_html(html.encode())
+    assert "上一页" not in a.body and "共2页" not in a.body
+    assert a.body.startswith("第0段")

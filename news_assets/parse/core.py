@@ -67,7 +67,7 @@ _JUNK_LINE = re.compile(
     r"^(?:打印|关闭|关闭窗口|收藏|举报|字号|字体|分享|评论|点赞|赞|返回|查看原文|阅读原文|阅读全文|展开全文|"
     r"\d+\s*(?:条评论|人参与|阅读)|【字号\s*大\s*中\s*小】|字号\s*[:：]?\s*大\s*中\s*小|"
     r"[【\[]?(?:打印|关闭|收藏)[】\]]?|来源[:：].{0,30}|\s*|[>›»]+.*|原标题[:：].{0,80}|"
-    r"(?:本文)?(?:转自|转载自|本文转自)[:：].{0,30}|(?:关键字|关键词|關鍵字|標籤|标签|Tags?)\s*[:：].{0,50}|.{0,20}(?:声明|提示)[:：].{0,6})$"
+    r"(?:本文)?(?:转自|转载自|本文转自)[:：].{0,30}|第\s*\d+\s*页.{0,30}|.{0,20}(?:上一页|下一页|上一篇|下一篇).{0,30}|(?:关键字|关键词|關鍵字|標籤|标签|Tags?)\s*[:：].{0,50}|.{0,20}(?:声明|提示)[:：].{0,6})$"
 )
 _AUTHOR_LINE = re.compile(r"^[\[【(（]?\s*(?:作者|作\s+者|文\s*[/丨|｜]|撰文|记者)\s*[:：/丨|｜]?\s*[\u4e00-\u9fff·]{2,4}(?:[\s、，,][\u4e00-\u9fff·]{2,4})*(?:\s+(?:责任编辑|编辑|责编)\s*[:：].*)?\s*[\]】)）]?$")
 _BYLINE_HINT = re.compile(
@@ -198,12 +198,12 @@ def _pick_title(tree, meta, orders, title_tag: str) -> tuple[str | None, int | N
             best = _strip_title(best)
         return best, best_order, True
     if og:
-        return _strip_title(og), None, False
+        return _strip_title(og), None, True
     h1 = tree.css_first("h1")
     if h1 is not None:
         t = norm_ws(h1.text())
         if 6 <= len(t) <= 100:
-            return t, orders.get(h1.mem_id), False
+            return t, orders.get(h1.mem_id), True
     if title_tag:
         return _strip_title(title_tag), None, False
     return None, None, False

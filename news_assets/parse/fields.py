@@ -99,13 +99,20 @@ def find_dmy_time(zone: str, hint: datetime | None = None) -> Stamp | None:
     return None
 
 
+_PUBLISH_LABELED_RE = re.compile(
+    r"(?:发布时间|發布時間|发表时间|發表時間|发布日期|發佈日期|发布于|發布於|发表于|發表於|刊发时间|出版日期|发布|發布)"
+    r"\s*[:：]?\s*" + _DATE + _WEEKDAY + _TIME
+)
+
+
 def find_visible_time(zone: str) -> Stamp | None:
-    """Labeled time first (发布时间:...), else the first full date in the zone."""
-    m = LABELED_RE.search(zone)
-    if m:
-        st = match_to_stamp(m, "visible")
-        if st:
-            return st
+    """Publish-labeled time first (发布时间:...), then any labeled time, else the first full date."""
+    for rx in (_PUBLISH_LABELED_RE, LABELED_RE):
+        m = rx.search(zone)
+        if m:
+            st = match_to_stamp(m, "visible")
+            if st:
+                return st
     for m in DATETIME_RE.finditer(zone):
         st = match_to_stamp(m, "visible")
         if st:
