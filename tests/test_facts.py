@@ -325,3 +325,14 @@ def test_same_name_resolved_by_parent():
     assert [(r.text, r.code) for r in ex.regions if r.text == "朝阳区"] == [("朝阳区", "220104"), ("朝阳区", "110105")]
     # no parent anywhere: an ambiguous district name is left out rather than guessed
     assert not [r for r in extract("朝阳区的居民。", PUB).regions if r.text == "朝阳区"]
+
+
+def test_plan_periods_and_comparison_base():
+    ex = extract("“十四五”时期,2023年GDP超过126万亿元,比上年增长5.2%。", date(2024, 1, 18))
+    assert [(d.text, d.start_date, d.end_date) for d in ex.dates] == [
+        ("十四五", date(2021, 1, 1), date(2025, 12, 31)),
+        ("2023年", date(2023, 1, 1), date(2023, 12, 31)),
+        ("上年", date(2022, 1, 1), date(2022, 12, 31)),
+    ]
+    pct = _facts(ex, "percent")[0]
+    assert (pct.period_start, pct.period_end) == (date(2023, 1, 1), date(2023, 12, 31))

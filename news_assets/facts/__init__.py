@@ -317,6 +317,8 @@ def _pick_date(dates, d_starts, ss, f, norm):
         between = norm[d.end:f.start]
         if _SPEECH.search(between):
             continue
+        if norm[max(0, d.start - 2):d.start].endswith(("比", "较", "相比", "与", "同")):
+            continue  # 比上年增长: the base of a comparison, not the period
         return d
     return None
 

@@ -45,6 +45,8 @@ _PATTERN = (
     r"|本月|上个?月|下个?月|这个月|当月|同月|次月|次日|翌日)"
     # N年前 / N个月前 / N天前
     r"|(?P<ago>" + _N + r")(?P<agou>年|个月|天)前"
+    # five-year plans: 十四五
+    r"|(?<![第])(?P<fyp>十[一二三四五六七八九])五(?=时期|规划|期间|末|”|\"|」|』|的|以来|开局)"
     # centuries and decades
     r"|(?P<cent>上个?世纪|本世纪|(?:\d{2}|二十一|二十|十九)世纪)(?P<csuf>初|末|中叶|[1-9]0年代)?"
 )
@@ -171,8 +173,10 @@ def _resolve(m: re.Match, st: _State):
         r = g["r"]
         if r in ("今年", "本年", "本年度"):
             y = ref.year
-        elif r in ("去年", "上年", "上年度"):
+        elif r == "去年":
             y = ref.year - 1
+        elif r in ("上年", "上年度"):
+            y = (st.context_year() or ref.year) - 1  # the year before the one being discussed
         elif r == "前年":
             y = ref.year - 2
         elif r == "明年":
@@ -263,6 +267,10 @@ def _resolve(m: re.Match, st: _State):
             return date(y, mo, 1), _month_end(y, mo), "month"
         d = ref - timedelta(days=n)
         return d, d, "day"
+    if g["fyp"] is not None:
+        k = _num(g["fyp"])  # 十四 -> 14th plan: 2021-2025 (the 3rd plan began in 1966)
+        start = 1966 + 5 * (k - 3)
+        return date(start, 1, 1), date(start + 4, 12, 31), "range"
     if g["cent"] is not None:
         c = g["cent"]
         if c.startswith("上"):
