@@ -15,7 +15,9 @@ its peak RSS is its own:
                 store writes, state and manifest partition
   raw_html again  the same day re-run: conditional requests (ETag) answered 304, nothing re-stored
 
-The ratio compares raw_html's pages/s with the faster raw client (target >= 50 %).
+Each path runs --rounds times (fresh child process and, for raw_html, a fresh warehouse each time);
+the best round is reported. The ratios compare raw_html's pages/s with each raw client; the
+target is >= 50 % of the server's own rate, i.e. of the faster raw client.
 """
 
 from __future__ import annotations
@@ -172,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--size", type=int, default=12000, help="approximate page size in bytes")
     ap.add_argument("--gzip", action="store_true", help="serve pages gzip-compressed")
+    ap.add_argument("--rounds", type=int, default=3, help="runs per path; the best is reported")
+    ap.add_argument("--tmp", default=None, help="where the throw-away warehouses go (default: the system temp "
+                    "dir; /dev/shm takes the disk out of the measurement)")
     args = ap.parse_args(argv)
     n, conc = args.pages, args.concurrency
     mp.set_start_method("fork")
@@ -179,25 +184,34 @@ def main(argv: list[str] | None = None) -> int:
     server = mp.Process(target=serve, args=(n, args.size, args.gzip, sq), daemon=True)
     server.start()
     base = sq.get()
+    best: dict[str, tuple] = {}
+
+    def keep(name, result):
+        if name not in best or result[0] < best[name][0]:
+            best[name] = result
+
     try:
         run_child(raw_httpx, base, min(n, 50), conc)  # warm-up
-        rows = []
-        rows.append(("raw httpx (limit)", *run_child(raw_httpx, base, n, conc)))
-        rows.append(("raw stdlib (limit)", *run_child(raw_stdlib, base, n, conc)))
-        with tempfile.TemporaryDirectory() as tmp:
-            wh = os.path.join(tmp, "warehouse")
-            rows.append(("raw_html", *run_child(fetch_path, base, conc, wh)))
-            rows.append(("raw_html re-run (304s)", *run_child(fetch_path, base, conc, wh)))
+        for _ in range(args.rounds):
+            keep("raw httpx (limit)", run_child(raw_httpx, base, n, conc))
+            keep("raw stdlib (limit)", run_child(raw_stdlib, base, n, conc))
+            with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+                wh = os.path.join(tmp, "warehouse")
+                keep("raw_html", run_child(fetch_path, base, conc, wh))  # fresh warehouse: every page new
+                keep("raw_html re-run (304s)", run_child(fetch_path, base, conc, wh))
     finally:
         server.terminate()
-    print(f"pages={n} concurrency={conc} page_size~{len(page(0, args.size))} B gzip={args.gzip} "
-          f"cpus={os.cpu_count()} python={sys.version.split()[0]}")
+    rows = [(name, *result) for name, result in best.items()]
+    print(f"pages={n} concurrency={conc} page_size~{len(page(0, args.size))} B gzip={args.gzip} rounds={args.rounds} "
+          f"cpus={os.cpu_count()} python={sys.version.split()[0]} warehouse in {args.tmp or tempfile.gettempdir()}")
     print(f"{'path':<24} {'pages':>6} {'seconds':>8} {'pages/s':>9} {'peak RSS MB':>12}")
     for name, secs, pages, peak in rows:
         print(f"{name:<24} {pages:>6} {secs:>8.2f} {pages / secs:>9.0f} {peak:>12.0f}")
-    limit = max(r[2] / r[1] for r in rows[:2])
     rate = rows[2][2] / rows[2][1]
-    print(f"raw_html / limit = {rate:.0f} / {limit:.0f} pages/s = {rate / limit:.0%} (target >= 50%)")
+    for name, secs, pages, _ in rows[:2]:
+        print(f"raw_html / {name.split(' (')[0]} = {rate:.0f} / {pages / secs:.0f} pages/s = {rate / (pages / secs):.0%}")
+    limit = max(r[2] / r[1] for r in rows[:2])
+    print(f"raw_html / server limit = {rate / limit:.0%} (target >= 50%)")
     return 0 if rows[2][2] == n else 1
 
 

@@ -8,6 +8,7 @@ its scheme, so ``http://`` and ``https://`` copies of a page count as one.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 # Query parameters that identify the click, not the page. Prefixes end with "_".
@@ -36,6 +37,7 @@ def _norm_path(path: str) -> str:
     return path
 
 
+@lru_cache(maxsize=65536)
 def canonical_url(url: str) -> str:
     """The canonical form of an http(s) URL; other strings come back stripped and unchanged."""
     url = url.strip()
@@ -57,6 +59,7 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, _norm_path(parts.path), urlencode(query, doseq=True), ""))
 
 
+@lru_cache(maxsize=65536)
 def url_key(url: str) -> str:
     """Identity of a page for de-duplication: canonical URL without the scheme."""
     c = canonical_url(url)

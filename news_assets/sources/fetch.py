@@ -388,10 +388,14 @@ class Fetcher:
             raise FetchError("http_error", f"{type(e).__name__}: {e}") from None
         try:
             status = r.status_code
-            out = Response(url, final_url=url, status=status, content_type=r.headers.get("content-type"),
-                           etag=r.headers.get("etag"), last_modified=r.headers.get("last-modified"))
+            # one pass over the raw headers: httpx re-detects the header encoding on every .get()
+            h = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in r.headers.raw}
+            out = Response(url, final_url=url, status=status, content_type=h.get("content-type"),
+                           etag=h.get("etag"), last_modified=h.get("last-modified"))
+            if status in (301, 302, 303, 307, 308) or status == 304 or status >= 400:
+                await _drain(r, h)  # a read-to-the-end response keeps its keep-alive connection
             if status in (301, 302, 303, 307, 308):
-                loc = r.headers.get("location")
+                loc = h.get("location")
                 if not loc:
                     raise FetchError("bad_redirect", f"HTTP {status} without Location", status)
                 out.final_url = urljoin(url, loc)
@@ -399,16 +403,16 @@ class Fetcher:
             if status == 304:
                 return out
             if status == 429 or status >= 500:
-                raise _Retry(f"http_{status}", f"HTTP {status}", status, parse_retry_after(r.headers.get("retry-after")))
+                raise _Retry(f"http_{status}", f"HTTP {status}", status, parse_retry_after(h.get("retry-after")))
             if status >= 400:
                 raise FetchError(f"http_{status}", f"HTTP {status}", status)
             ctype = (out.content_type or "").split(";")[0].strip().lower()
             if want_html and ctype and ctype not in HTML_TYPES:
                 raise FetchError("not_html", f"content type {ctype!r} is not HTML", status)
-            length = r.headers.get("content-length")
-            if length and length.isdigit() and not r.headers.get("content-encoding") and int(length) > cap:
+            length = h.get("content-length")
+            if length and length.isdigit() and not h.get("content-encoding") and int(length) > cap:
                 raise FetchError("too_large", f"Content-Length {length} exceeds the {cap} byte cap", status)
-            inflater = _Inflater(r.headers.get("content-encoding", ""))
+            inflater = _Inflater(h.get("content-encoding", ""))
             buf = bytearray()
             async for chunk in r.aiter_raw():
                 buf += inflater.feed(chunk, cap - len(buf))
@@ -426,6 +430,19 @@ class Fetcher:
             raise _Retry("connection_lost", f"{type(e).__name__}: {e or 'connection lost'}") from None
         finally:
             await r.aclose()
+
+
+async def _drain(r: httpx.Response, h: dict[str, str], limit: int = 65536) -> None:
+    """Read a small body we do not keep (redirect, 304, error page) so the connection can be reused;
+    a big one is left unread and its connection closed instead."""
+    length = h.get("content-length", "0")
+    if length.isdigit() and int(length) > limit:
+        return
+    seen = 0
+    async for chunk in r.aiter_raw():
+        seen += len(chunk)
+        if seen > limit:
+            return
 
 
 def _crawl_delay(lines: list[str], agent: str) -> float | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 
@@ -25,7 +25,10 @@ class ManifestEntry:
     date_source: str | None = None
 
     def as_row(self) -> dict:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in _FIELDS}
+
+
+_FIELDS = fields(ManifestEntry)
 
 
 def previous_manifest(lake, table: str, day: str) -> list[ManifestEntry]:
