@@ -103,10 +103,13 @@ def test_sitemap_with_every_fault(server, lake):
         "/private/secret.html": Reply(article("secret")),
         "/dup.html": Reply(article("dup")),
         "/always500.html": Reply(b"down", status=500),
+        "/noctype.html": Reply(article("no content type"), content_type=None),
+        "/noctype.bin": Reply(b"\x00\x01binary\x00" * 50, content_type=None),
     })
     pages = ["/ok.html", "/slow.html", "/drip.html", "/flaky.html", "/busy.html", "/r1.html", "/loop-a.html",
              "/gbk.html", "/nocharset.html", "/bomb.html", "/gz.html", "/file.pdf", "/missing.html",
-             "/private/secret.html", "/dup.html", "/dup.html?utm_source=x#top", "/always500.html"]
+             "/private/secret.html", "/dup.html", "/dup.html?utm_source=x#top", "/always500.html",
+             "/noctype.html", "/noctype.bin"]
     items = [(p, DAY) for p in pages] + [("/other-day.html", "2024-05-24")]
     server.routes["/sitemap.xml"] = xml(sitemap(server.base, items))
     t0 = time.monotonic()
@@ -156,6 +159,8 @@ def test_sitemap_with_every_fault(server, lake):
     a5 = got["/always500.html"]
     assert (a5.outcome, a5.reason, a5.status) == ("failed", "http_500", 500)
     assert server.hits["/always500.html"] == FAST.retries + 1
+    assert outcome("/noctype.html") == ("fetched", None)  # no Content-Type, but the body is HTML
+    assert outcome("/noctype.bin") == ("skipped", "not_html")
     assert "/other-day.html" not in server.hits
     # a clear User-Agent on every request
     assert all(h["user-agent"].startswith("news-warehouse/") for _, h in server.log)
@@ -449,3 +454,17 @@ def test_robots_txt_server_error_means_no_fetching(lake):
         with pytest.raises(SourceUnavailable, match="robots_unavailable"):
             collect_partition([src("blocked", "rss", s.url("/feed.xml"))], DAY, lake, previous=[], settings=fast)
         assert "/feed.xml" not in s.hits and s.hits["/robots.txt"] == 2
+
+
+def test_retry_after_pauses_the_whole_host(server, lake):
+    server.routes.update({
+        "/busy.html": [Reply(b"", status=429, headers={"Retry-After": "1"}), Reply(article("busy"))],
+        "/b.html": Reply(article("b")), "/c.html": Reply(article("c")),
+    })
+    server.routes["/sitemap.xml"] = xml(sitemap(server.base, [(p, DAY) for p in ("/busy.html", "/b.html", "/c.html")]))
+    settings = FetchSettings(**{**FAST.__dict__, "per_host": 1})
+    entries = collect_partition([src("s", "sitemap", server.url("/sitemap.xml"))], DAY, lake, previous=[],
+                                settings=settings)
+    assert [e.outcome for e in entries] == ["fetched"] * 3
+    t429 = server.times["/busy.html"][0]
+    assert min(server.times["/b.html"][0], server.times["/c.html"][0]) - t429 >= 0.95

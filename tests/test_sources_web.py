@@ -219,3 +219,14 @@ def test_sources_file_web_settings_are_validated_with_line_numbers(tmp_path):
     bad.write_text("- name: s\n  type: sitemap\n  url: ftp://e.com/s.xml\n", encoding="utf-8")
     with pytest.raises(SourceConfigError, match="needs an http"):
         load_sources(bad)
+
+
+def test_example_sources_file_loads():
+    from pathlib import Path
+
+    import news_assets.sources as s
+
+    example = Path(s.__file__).with_name("sources.example.yaml")
+    srcs = load_sources(example)
+    assert [x.type for x in srcs] == ["folder", "sitemap", "rss", "listing"]
+    assert srcs[3].options == {"max_pages": 2, "include": r"/t20\d{6}_\d+\.html$"}

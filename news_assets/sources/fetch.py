@@ -115,7 +115,7 @@ class _Host:
         self.robots_lock = asyncio.Lock()
 
     async def wait_turn(self) -> None:
-        if self.delay <= 0:
+        if self.delay <= 0 and self.next_start <= time.monotonic():
             return
         async with self.lock:
             now = time.monotonic()
@@ -368,6 +368,8 @@ class Fetcher:
                 elif wait > s.max_retry_after:
                     raise FetchError(e.reason, f"{e}; Retry-After {wait:g}s exceeds the {s.max_retry_after:g}s cap",
                                      e.status) from None
+                else:  # the server asked for a pause: the whole host pauses, not just this URL
+                    h.next_start = max(h.next_start, time.monotonic() + wait)
                 self.stats["retries"] += 1
                 await asyncio.sleep(wait)
 
