@@ -220,3 +220,20 @@ def test_pagination_lines_not_in_body():
     a = parse_html(html.encode())
     assert "上一页" not in a.body and "共2页" not in a.body
     assert a.body.startswith("第0段")
+
+
+def test_big5_page_declared_gbk_and_undeclared():
+    html = ("<html><head><meta charset='gbk'></head><body><p>行政院今天召開會議，討論國家經濟發展的相關問題，"
+            "並且決定了多項重要的政策方向。這是一個很好的開始，我們都希望能夠有更多的進展。</p></body></html>")
+    raw = html.encode("big5")
+    text, charset = decode_html(raw)
+    assert charset == "big5hkscs" and "行政院今天召開會議" in text
+    text, charset = decode_html(raw.replace(b"<meta charset='gbk'>", b""))
+    assert charset == "big5hkscs" and "國家經濟發展" in text
+
+
+def test_gbk_page_declared_big5():
+    html = ("<html><head><meta charset='big5'></head><body><p>国务院今天召开常务会议，研究部署经济发展的相关工作，"
+            "会议指出要坚持稳中求进工作总基调。</p></body></html>")
+    text, charset = decode_html(html.encode("gbk"))
+    assert charset == "gb18030" and "国务院今天召开常务会议" in text

@@ -38,6 +38,7 @@ _WIDEN = {
     "unicode": "utf-8",
 }
 
+_ASCII = bytes(range(128))
 # A few replacement characters in a long page (a truncated tail, one bad byte) are tolerated.
 _MAX_BAD_RATIO = 0.002
 
@@ -79,10 +80,30 @@ def _try(data: bytes, codec: str) -> str | None:
         return None
     text = data.decode(codec, "replace")
     bad = text.count("\ufffd")
-    high = sum(1 for b in data[:200000] if b >= 0x80) or 1
+    high = len(data.translate(None, _ASCII)) or 1
     if bad / high <= _MAX_BAD_RATIO:
         return text
     return None
+
+
+# The most frequent characters of Chinese text, in both scripts; mojibake rarely hits them.
+_COMMON = frozenset(
+    "的一是不了在人有我他这這个個们們中来來上大为為和国國地到以说說时時要就出会會可也你对對生能而子那得于着著下自之年过過"
+    "发發后後作里裡用道行所然家种種事成方多经經么麼去法学學如都同现現当當没沒动動面起看定天分还還进進好小部其些主样樣理心"
+    "本前开開但因只从從想实實日者意无無力与與长長把机機十民第公此已工使情明性知全三又关關点點正业業外将將两兩高间間由问問"
+    "很最重并物手应應向头頭文体體政美相见見被利什二等产產或新己制身果加西月话話合回特代内內信表化老给給世位次度门門任常先海"
+    "通教原东東声聲提立及比员員解水名真论論处處走义義各入几幾口认認条條平系气氣题題活更别別打女变變四神总總何电電数數安少报報"
+    "才结結反受目太量再感建务務做接必场場件计計管期市直资資山金指克许許统統区區保至队隊形社便空决決治展马馬科司五基眼书書"
+)
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _plausibility(text: str) -> float:
+    sample = text[:60000]
+    cjk = _CJK_RE.findall(sample)
+    if not cjk:
+        return 0.0
+    return sum(1 for c in cjk if c in _COMMON) / len(cjk)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -130,6 +151,13 @@ def decode_html(data: bytes, declared_charset: str | None = None) -> tuple[str, 
     for codec in candidates:
         text = _try(data, codec)
         if text is not None:
+            if codec in ("gb18030", "big5hkscs"):
+                # GB and Big5 byte ranges overlap: a page can decode "cleanly" in the wrong one. Keep the
+                # reading that yields common Chinese characters (declarations lie in both directions).
+                other = "big5hkscs" if codec == "gb18030" else "gb18030"
+                alt = _try(data, other)
+                if alt is not None and _plausibility(alt) > _plausibility(text) + 0.1:
+                    return alt, other
             return text, codec
 
     try:
