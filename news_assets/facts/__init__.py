@@ -105,6 +105,8 @@ _METRIC_LEAD = re.compile(
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ABBR_ONLY_VERBS = set("来赴访返驻")
+_UNTIL = re.compile(r"截至|截止|到")
+_ANAPHORIC_PERIOD = re.compile(r"期间|同期")
 _NATIONAL = re.compile(r"全国(?!人大|政协|总工会|妇联|工商联|人民代表大会|委员会)|我国")
 
 
@@ -174,8 +176,8 @@ def extract(text: str, publish_date: date, *, dateline_place: str | None = None)
 def _link(norm, text, facts, regions, dates, dl_code, publish_date):
     sents = _sentences(norm)
     starts = [s for s, _ in sents]
-    # region candidates for linking: divisions and countries, not macro regions, not one-character
-    # abbreviations inside compounds (港资, 渝港)
+    # region candidates: divisions and countries after the dateline; no macro regions and no
+    # one-character abbreviations inside compounds (港资, 渝港) except after a motion verb (来渝)
     dl = DATELINE_RE.match(norm[:60])
     dl_end = dl.end() if dl else 0
     link_regions = [
@@ -183,7 +185,7 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date):
         if r.level != "macro" and r.start >= dl_end
         and (r.end - r.start > 1 or (r.start > 0 and norm[r.start - 1] in _ABBR_ONLY_VERBS))
     ]
-    # national figures: 全国 / 我国 / 国内 stand for China when linking (not emitted as mentions)
+    # national figures: 全国 / 我国 stand for China when linking (not emitted as mentions)
     national = [
         RegionMention(m.start(), m.end(), m.group(), "CN", "中国", "country", None) for m in _NATIONAL.finditer(norm)
     ]
@@ -191,84 +193,69 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date):
         link_regions = sorted(link_regions + national, key=lambda r: r.start)
     r_starts = [r.start for r in link_regions]
     d_starts = [d.start for d in dates]
-    prev_fact_by_seg: dict[int, Fact] = {}
+    last_in_clause: dict[int, Fact] = {}
     for f in facts:
         si = bisect.bisect_right(starts, f.start) - 1
         ss, se = sents[si]
         f.sentence, f.sentence_start, f.sentence_end = text[ss:se], ss, se
-        # clause and segment starts
-        cs = f.start
+        prev_sent = sents[si - 1] if si > 0 and _same_paragraph(norm, sents[si - 1][1], ss) else None
+        cs = f.start  # clause start (，；：)
         while cs > ss and norm[cs - 1] not in _CLAUSE_SEP:
             cs -= 1
-        gs = f.start
+        gs = f.start  # segment start (also 、)
         while gs > ss and norm[gs - 1] not in _SEG_SEP:
             gs -= 1
         before = norm[ss:f.start]
         f.cumulative = bool(_CUMUL.search(before))
 
-        # region
-        code, src = _pick(link_regions, r_starts, ss, se, f, norm, lambda r: r.code)
-        if code is None and si > 0:
-            ps, pe = sents[si - 1]
-            if _same_paragraph(norm, pe, ss):
-                code = _first_in(link_regions, r_starts, ps, pe, norm)
-                src = "context" if code else None
-        if code is None and dl_code:
-            code, src = dl_code, "dateline"
-        f.region_code, f.region_source = code, src
+        # region: this sentence, else the previous one in the paragraph, else the dateline
+        r = _pick_region(link_regions, r_starts, ss, se, f, norm)
+        if r is not None:
+            f.region_code, f.region_source = r.code, "sentence"
+        elif prev_sent and (r := _first_region(link_regions, r_starts, *prev_sent)) is not None:
+            f.region_code, f.region_source = r.code, "context"
+        elif dl_code:
+            f.region_code, f.region_source = dl_code, "dateline"
 
-        # period
+        # period: a date before the fact in this sentence; 期间/同期 refer to the previous sentence's
         d = _pick_date(dates, d_starts, ss, f, norm)
         if d is not None:
-            pre = norm[max(ss, d.start - 3):d.start]
-            if re.search(r"截至|截止|截止到|到$", pre):
+            if _UNTIL.search(norm, max(ss, d.start - 3), d.start):
                 f.period_start, f.period_end = None, d.end_date
             else:
                 f.period_start, f.period_end = d.start_date, d.end_date
             f.period_source = "sentence"
-        elif re.search(r"期间|同期", before) and si > 0:
-            ps, pe = sents[si - 1]
-            if _same_paragraph(norm, pe, ss):
-                cand = [x for x in dates if ps <= x.start < pe and x.granularity != "day"]
-                if cand:
-                    f.period_start, f.period_end = cand[-1].start_date, cand[-1].end_date
-                    f.period_source = "context"
+        elif prev_sent and _ANAPHORIC_PERIOD.search(before):
+            ps, pe = prev_sent
+            cand = [x for x in dates if ps <= x.start < pe and x.granularity != "day"]
+            if cand:
+                f.period_start, f.period_end, f.period_source = cand[-1].start_date, cand[-1].end_date, "context"
         if f.period_source is None:
             f.period_start, f.period_end, f.period_source = None, publish_date, "publish_date"
 
-        # metric, change
-        seg = norm[gs:f.start]
-        last_mention_end = gs
-        for r in regions:
-            if gs <= r.start and r.end <= f.start and r.end - r.start > 1:
-                last_mention_end = max(last_mention_end, r.end)
-        for dm in dates:
-            if gs <= dm.start and dm.end <= f.start:
-                last_mention_end = max(last_mention_end, dm.end)
-        seg = norm[last_mention_end:f.start]
-        metric = _metric(seg)
+        # metric: the phrase between the last mention (or the segment start) and the amount
+        mstart = gs
+        for m in regions:
+            if gs <= m.start and m.end <= f.start and m.end - m.start > 1:
+                mstart = max(mstart, m.end)
+        for m in dates:
+            if gs <= m.start and m.end <= f.start:
+                mstart = max(mstart, m.end)
+        f.metric = _metric(norm[mstart:f.start])
         if f.kind == "percent":
             f.change, f.change_basis = _change(norm, cs, f, se)
-            if metric is None:
-                pf = prev_fact_by_seg.get(cs)
-                if pf is not None and pf.kind != "percent":
-                    metric = pf.metric
-                elif pf is None and cs > ss:
-                    # 25家、同比增长56%: the previous fact in the same clause
-                    for g in reversed(facts[: facts.index(f)]):
-                        if g.start >= cs and g.kind != "percent":
-                            metric = g.metric
-                            break
-        f.metric = metric
-        prev_fact_by_seg[cs] = f
+            prev = last_in_clause.get(cs)
+            if f.metric is None and prev is not None and prev.kind != "percent":
+                f.metric = prev.metric  # 新设港资企业25家、同比增长56%
+        last_in_clause[cs] = f
 
 
 def _same_paragraph(norm: str, prev_end: int, start: int) -> bool:
     return "\n" not in norm[prev_end:start]
 
 
-def _chains(items, norm):
-    """Group adjacent mentions (新疆克孜勒苏州阿图什市) and return the most specific of each chain."""
+def _chains(items):
+    """Group adjacent mentions (新疆克孜勒苏州阿图什市) and keep the most specific of each chain."""
     out = []
     for r in items:
         if out and out[-1].end == r.start:
@@ -278,35 +265,31 @@ def _chains(items, norm):
     return out
 
 
-def _pick(link_regions, r_starts, ss, se, f, norm, key):
+def _pick_region(link_regions, r_starts, ss, se, f, norm):
     lo = bisect.bisect_left(r_starts, ss)
     hi = bisect.bisect_left(r_starts, se)
     in_sent = link_regions[lo:hi]
     if not in_sent:
-        return None, None
-    # clauses of the sentence up to the fact
-    bounds = [ss] + [i + 1 for i in range(ss, f.start) if norm[i] in _CLAUSE_SEP]
-    for ci in range(len(bounds) - 1, -1, -1):
-        c0 = bounds[ci]
-        c1 = bounds[ci + 1] if ci + 1 < len(bounds) else f.start
-        items = [r for r in in_sent if c0 <= r.start and r.end <= c1]
+        return None
+    # the fact's clause, then the earlier clauses of the sentence: the first mention of the nearest one
+    bounds = [ss] + [i + 1 for i in range(ss, f.start) if norm[i] in _CLAUSE_SEP] + [f.start]
+    for ci in range(len(bounds) - 2, -1, -1):
+        items = [r for r in in_sent if bounds[ci] <= r.start and r.end <= bounds[ci + 1]]
         if items:
-            return key(_chains(items, norm)[0]), "sentence"
-    # after the fact, same clause
+            return _chains(items)[0]
+    # after the fact, in its clause
     ce = f.end
     while ce < se and norm[ce] not in _CLAUSE_SEP:
         ce += 1
     items = [r for r in in_sent if f.end <= r.start and r.end <= ce]
-    if items:
-        return key(_chains(items, norm)[0]), "sentence"
-    return None, None
+    return _chains(items)[0] if items else None
 
 
-def _first_in(link_regions, r_starts, ps, pe, norm):
+def _first_region(link_regions, r_starts, ps, pe):
     lo = bisect.bisect_left(r_starts, ps)
     hi = bisect.bisect_left(r_starts, pe)
     items = link_regions[lo:hi]
-    return _chains(items, norm)[0].code if items else None
+    return _chains(items)[0] if items else None
 
 
 def _pick_date(dates, d_starts, ss, f, norm):

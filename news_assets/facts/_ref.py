@@ -65,31 +65,25 @@ def current_name(code: str, year: int) -> str | None:
     return recs[-1].name if recs else None
 
 
+def _names(file: str) -> dict[str, tuple[str, str]]:
+    """surface -> (code, canonical name) from a `code<TAB>name<TAB>alias…` table."""
+    out = {}
+    for parts in _rows(file):
+        for n in parts[1:]:
+            out[n] = (parts[0], parts[1])
+    return out
+
+
 @lru_cache(maxsize=1)
 def countries() -> dict[str, tuple[str, str]]:
     """surface -> (ISO alpha-2, canonical Chinese name)."""
-    out = {}
-    with (REF_DIR / "countries.tsv").open(encoding="utf-8") as f:
-        next(f)
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 2:
-                for n in parts[1:]:
-                    out[n] = (parts[0], parts[1])
-    return out
+    return _names("countries.tsv")
 
 
 @lru_cache(maxsize=1)
 def macros() -> dict[str, tuple[str, str]]:
-    out = {}
-    with (REF_DIR / "macro.tsv").open(encoding="utf-8") as f:
-        next(f)
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 2:
-                for n in parts[1:]:
-                    out[n] = (parts[0], parts[1])
-    return out
+    """surface -> (stable id macro:…, canonical name)."""
+    return _names("macro.tsv")
 
 
 @lru_cache(maxsize=1)

@@ -44,8 +44,8 @@ _COLLOC_RE = re.compile(
 class Candidate:
     start: int
     end: int
-    kind: str  # division | country | macro | abbrev
-    options: list  # divisions, or (code, name)
+    kind: str  # division | country | macro
+    options: list  # [(Division, is_short)] for divisions, [(code, name)] otherwise
     short: bool
 
 
@@ -101,6 +101,7 @@ def _resolve_year(options, year: int):
     return out
 
 
+# (id of an automaton value, year) -> candidates; the values live as long as the cached automaton
 _ENTRY_CACHE: dict[tuple[int, int], list] = {}
 
 
@@ -203,8 +204,6 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
                     ]
                 if not opts:
                     continue
-        elif nxt.startswith(_BLOCK_AFTER_BIG_MULTI) and c.options[0][0].level == "province":
-            continue
         choice = _choose(opts, anchors, norm, c.start)
         if choice is None:
             continue
