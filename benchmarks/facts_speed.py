@@ -83,15 +83,20 @@ def main(argv=None) -> int:
     warm = time.perf_counter() - t0
     chars = sum(len(t) for t in texts)
     n_rows = 0
-    t0 = time.perf_counter()
+    passes = []
     for _ in range(a.repeat):
+        t0 = time.perf_counter()
         for t in texts:
             n_rows += len(to_records(extract(t, pub)))
-    dt = time.perf_counter() - t0
+        passes.append(time.perf_counter() - t0)
+    dt = sum(passes)
+    best = min(passes)
     n = len(texts) * a.repeat
-    print(f"{'articles':>9}{'avg chars':>10}{'passes':>8}{'seconds':>9}{'articles/s':>12}{'chars/s':>12}{'rows/article':>14}")
-    print(f"{len(texts):>9}{chars // len(texts):>10}{a.repeat:>8}{dt:>9.2f}{n / dt:>12.0f}{chars * a.repeat / dt:>12.0f}"
-          f"{n_rows / n:>14.1f}")
+    print(f"{'articles':>9}{'avg chars':>10}{'passes':>8}{'seconds':>9}{'articles/s':>12}{'best pass/s':>13}"
+          f"{'chars/s':>12}{'rows/article':>14}")
+    print(f"{len(texts):>9}{chars // len(texts):>10}{a.repeat:>8}{dt:>9.2f}{n / dt:>12.0f}{len(texts) / best:>13.0f}"
+          f"{chars * a.repeat / dt:>12.0f}{n_rows / n:>14.1f}")
+    print("articles/s: mean over all passes; best pass/s: the fastest pass (least disturbed by other load)")
     print(f"first call (import, reference load, automaton build): {warm * 1000:.0f} ms")
     return 0
 

@@ -35,8 +35,9 @@ _ABBR_NOUN = set("资企商籍胞人府")
 _ABBR_VERB = set("来赴访返驻")
 _ABBR_VERB_OK = "渝沪京津粤港澳台闽川蜀黔滇陕甘鄂湘豫皖赣浙苏鲁冀晋辽吉黑桂琼藏"
 _COLLOC_RE = re.compile(
-    r"[港澳台](?=[" + "".join(sorted(_ABBR_NOUN)) + r"])|(?<=[" + "".join(sorted(_ABBR_VERB)) + r"])(?P<v>["
-    + _ABBR_VERB_OK + r"])|(?<=[在进])(?P<w>[京沪渝])(?![市区郊城剧腔味])"
+    r"(?=[" + _ABBR_VERB_OK + r"])"  # cheap first-character test
+    r"(?:[港澳台](?=[" + "".join(sorted(_ABBR_NOUN)) + r"])|(?<=[" + "".join(sorted(_ABBR_VERB)) + r"])(?P<v>["
+    + _ABBR_VERB_OK + r"])|(?<=[在进])(?P<w>[京沪渝])(?![市区郊城剧腔味]))"
 )
 
 
