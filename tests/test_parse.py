@@ -294,3 +294,21 @@ def test_news_title_with_community_word_is_article():
     a = parse_html(html.encode(), url="https://news.example.cn/2024/0520/1.html")
     assert a.is_article is True
     assert a.source_name == "示例日报"
+
+
+def test_wechat_profile_reads_script_time_and_account():
+    paras = "".join(f"<p>第{i}段正文，公众号文章的内容，文字足够长并包含标点符号，便于识别。</p>" for i in range(5))
+    html = (
+        "<html><head><meta charset='utf-8'><title>绥德：33名退役军人被表彰</title></head><body>"
+        "<h1 class='rich_media_title' id='activity-name'>绥德：33名退役军人被表彰</h1>"
+        "<div id='meta_content'><em id='publish_time'></em><a id='js_name'></a></div>"
+        f"<div class='rich_media_content' id='js_content'>{paras}</div>"
+        "<script>var nickname = \"掌上绥德\"; var ct = \"1659274471\";</script></body></html>"
+    )
+    a = parse_html(html.encode(), url="http://mp.weixin.qq.com/s?__biz=MzAxMzgxNzUxOA==&mid=1")
+    assert a.publish_time == datetime(2022, 7, 31, 21, 34, 31, tzinfo=CST)
+    assert a.source_name == "掌上绥德"
+    assert a.body.startswith("第0段正文")
+    # without the URL no profile applies, and nothing is invented
+    b = parse_html(html.encode())
+    assert b.publish_time is None and b.source_name is None

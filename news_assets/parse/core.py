@@ -302,6 +302,7 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
 
 
 def _parse(text: str, charset: str, url: str | None) -> Article:
+    raw_text = text
     tree = LexborHTMLParser(text)
     art = Article(url=url, charset=charset, parser=PARSER_NAME, parser_version=PARSER_VERSION)
 
@@ -375,6 +376,9 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
         st = meta_st
     elif st is not None and meta_st is not None and st.precision == "day" and meta_st.dt.date() == st.dt.date():
         st = meta_st
+    if st is None and profile and profile.publish_time_raw:
+        v = profile.publish_time_raw(raw_text)
+        st = F.parse_machine_time(v, "meta") if v else None
     if st is None:
         yr = F.url_date(base_url)
         year = yr.dt.year if yr else None
@@ -412,6 +416,8 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
         src, origin = origin, None
     if src is None and profile and profile.source:
         src = profile.source(tree)
+    if src is None and profile and profile.source_raw:
+        src = F.clean_source(profile.source_raw(raw_text))
     art.source_name = src
     art.origin_name = origin
 
