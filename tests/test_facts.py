@@ -336,3 +336,15 @@ def test_plan_periods_and_comparison_base():
     ]
     pct = _facts(ex, "percent")[0]
     assert (pct.period_start, pct.period_end) == (date(2023, 1, 1), date(2023, 12, 31))
+
+
+def test_month_ranges_and_continuation():
+    ex = extract("今年1至4月,全市完成投资56亿元,同比增长12%。", date(2024, 5, 21))
+    assert [(d.text, d.start_date, d.end_date) for d in ex.dates] == [
+        ("今年1至4月", date(2024, 1, 1), date(2024, 4, 30)),
+    ]
+    money = _facts(ex, "money")[0]
+    assert (money.period_start, money.period_end, money.metric) == (date(2024, 1, 1), date(2024, 4, 30), "完成投资")
+    ex = extract("4月份,全国居民消费价格同比上涨0.3%。其中,农村上涨0.2%。", date(2024, 5, 21))
+    rural = _facts(ex, "percent")[1]
+    assert (rural.period_start, rural.period_source, rural.region_code) == (date(2024, 4, 1), "context", "CN")

@@ -106,7 +106,7 @@ _METRIC_LEAD = re.compile(
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ABBR_ONLY_VERBS = set("来赴访返驻")
 _UNTIL = re.compile(r"截至|截止|到")
-_ANAPHORIC_PERIOD = re.compile(r"期间|同期")
+_ANAPHORIC_PERIOD = re.compile(r"期间|同期|^其中")
 _NATIONAL = re.compile(r"全国(?!人大|政协|总工会|妇联|工商联|人民代表大会|委员会)|我国")
 
 

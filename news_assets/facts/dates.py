@@ -24,10 +24,11 @@ _PATTERN = (
     r"|(?<!\d)(?P<dec>\d{3}0)年代"
     r"|(?<![\d.\-/])(?P<iy>(?:19|20)\d{2})(?P<isep>[-/.])(?P<im>1[0-2]|0?[1-9])(?P=isep)(?P<id>3[01]|[12]\d|0?[1-9])(?![\d.\-/])"
     r"|(?P<y>(?<!\d)\d{4}|[〇零一二三四五六七八九]{4})年(?!代)(?:度)?"
-    r"(?:(?P<ym>" + _MON + r")月份?(?:(?P<yd>" + _DAY + r")(?:(?:-|~|至|到|—)(?P<ydh>" + _DAY + r"))?[日号])?|"
+    r"(?:(?P<ymf>" + _MON_AR + r")(?:-|~|至|到|—)(?P<ymt>" + _MON_AR + r")月|(?P<ym>" + _MON + r")月份?(?:(?P<yd>" + _DAY + r")(?:(?:-|~|至|到|—)(?P<ydh>" + _DAY + r"))?[日号])?|"
     + _YSUF.replace("@", "y") + r")?"
     # 今年一季度, 去年5月, 今年以来 (以来 handled after), 去年同期
-    r"|(?P<r>" + _REL_YEAR + r")(?:(?P<rm>" + _MON + r")月份?(?:(?P<rd>" + _DAY + r")[日号])?|"
+    r"|(?P<r>" + _REL_YEAR + r")(?:(?P<rmf>" + _MON_AR + r")(?:-|~|至|到|—)(?P<rmt>" + _MON_AR + r")月"
+    r"|(?P<rm>" + _MON + r")月份?(?:(?P<rd>" + _DAY + r")[日号])?|"
     + _YSUF.replace("@", "r") + r"|(?P<rsame>同期))?"
     # month ranges 1-4月, day ranges 23-26日
     r"|(?<![\d.])(?P<mf>" + _MON_AR + r")(?:-|~|至|到|—)(?P<mt>" + _MON_AR + r")月(?!\d)"
@@ -107,6 +108,11 @@ def _part(y: int, part: str):
     return date(y, 1, 1), date(y, 12, 31), "year"  # 年内
 
 
+def _month_range(y: int, a: str, b: str):
+    ma, mb = int(a), int(b)
+    return (date(y, ma, 1), _month_end(y, mb), "range") if 1 <= ma < mb <= 12 else None
+
+
 def _guess_year(m: int, ref: date) -> int:
     return ref.year - 1 if m - ref.month > 6 else ref.year
 
@@ -155,6 +161,8 @@ def _resolve(m: re.Match, st: _State):
         if y is None or not 1000 <= y <= 2199:
             return None
         st.last_year = y
+        if g["ymf"]:
+            return _month_range(y, g["ymf"], g["ymt"])
         if g["ym"]:
             mo = _num(g["ym"])
             if not mo or not 1 <= mo <= 12:
@@ -187,6 +195,8 @@ def _resolve(m: re.Match, st: _State):
             y = (st.last_year or ref.year) + 1
         else:  # 当年 这年 该年 同年 那年
             y = st.last_year or ref.year
+        if g["rmf"]:
+            return _month_range(y, g["rmf"], g["rmt"])
         if g["rm"]:
             mo = _num(g["rm"])
             if not mo or not 1 <= mo <= 12:
