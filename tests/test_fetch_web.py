@@ -113,8 +113,9 @@ def test_sitemap_with_every_fault(server, lake):
     items = [(p, DAY) for p in pages] + [("/other-day.html", "2024-05-24")]
     server.routes["/sitemap.xml"] = xml(sitemap(server.base, items))
     t0 = time.monotonic()
+    settings = FetchSettings(**{**FAST.__dict__, "timeout": 0.6})
     entries = collect_partition([src("site", "sitemap", server.url("/sitemap.xml"))], DAY, lake, previous=[],
-                                settings=FAST)
+                                settings=settings)
     elapsed = time.monotonic() - t0
     got = by_url(entries, server)
     # the manifest accounts for every URL of the day, once each, and nothing else
@@ -219,10 +220,11 @@ def test_listing_source_dates_pagination_and_undated_pages(server, lake):
     assert [(e.url.replace(server.base, ""), e.outcome, e.date_source, e.sha256) for e in other] == [
         ("/news/gbk.html", "fetched", "parsed", g.sha256)]
     assert server.hits["/news/gbk.html"] == 1
-    # ...and re-running the first day does not claim it again: exactly one partition.
+    # ...and re-running the first day does not claim it again: exactly one partition, same rows.
     again = collect_partition([source], LISTING_DAY, lake, previous=entries, settings=FAST)
-    assert [e.outcome for e in again if e.url.endswith("/news/gbk.html")] == []
-    assert sorted(e.url for e in again) == sorted(e.url for e in entries if e.outcome == "fetched")
+    assert sorted((e.url, e.outcome, e.sha256) for e in again) == sorted((e.url, e.outcome, e.sha256) for e in entries)
+    assert [e.reason for e in again if e.url.endswith("/news/gbk.html")] == ["dated_elsewhere"]
+    assert server.hits["/news/gbk.html"] == 1
 
 
 def test_rss_and_atom_feeds(server, lake):

@@ -302,9 +302,10 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
                         c.date, c.date_source = d.date, d.date_source
         # pages of this day from earlier runs that discovery no longer lists
         carried: list[ManifestEntry] = []
+        prev_keys = {url_key(e.url) for e in prev}
         for e in prev:
             key = url_key(e.url)
-            if key in cands or e.outcome == "skipped" and e.reason == "duplicate":
+            if key in cands or e.outcome == "skipped" and e.reason in ("duplicate", "dated_elsewhere"):
                 continue
             if e.outcome == "failed":
                 cands[key] = _Candidate(e.url, key, by_name[e.source], day if e.date_source else None,
@@ -326,10 +327,11 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
                 if rec["date"] == day:
                     c.date, c.date_source = day, rec.get("date_source") or c.date_source
                     todo.append(c)
-                elif c.retry:  # failed here before, since assigned elsewhere by another run
-                    carried.append(ManifestEntry(day, c.source.name, c.url, "skipped", reason="dated_elsewhere",
-                                                 error=f"belongs to partition {rec['date']}",
-                                                 date_source=rec.get("date_source")))
+                elif c.retry or c.key in prev_keys:  # was in this day's manifest: say where it went
+                    gone = _entry_from_record(day, c.source.name, c.url, rec, reason="dated_elsewhere")
+                    gone.outcome = "skipped"
+                    gone.error = f"publish date {rec['date']} ({rec.get('date_source')}): belongs to that partition"
+                    carried.append(gone)
             elif c.date is None or c.date == day:
                 todo.append(c)
 
