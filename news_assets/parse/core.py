@@ -225,7 +225,8 @@ def _title_above_byline(page_lines: list[str], body_lines: list[str]) -> str | N
         if len(t) < 120 and _BYLINE_HINT.search(t):
             seen_byline = True
         elif seen_byline:
-            if 6 <= len(t) <= 80 and not t.endswith("。"):
+            if (6 <= len(t) <= 80 and not t.endswith("。") and cjk_count(t) >= 4
+                    and not _JUNK_LINE.match(t) and not re.search(r"www\.|https?:|上一页|下一页", t)):
                 return t
             return None
         j -= 1
@@ -350,7 +351,11 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     # ---- header zone: text between the title and the first body paragraph
     page_lines = [ln.text for ln in read_lines(body, skip_junk=False)] if body is not None else []
     if not title_ok:
-        title = _title_above_byline(page_lines, body_lines) or title
+        # the <title> minus its site suffix, if the page shows it as a line; else the line above the byline
+        shown = bool(title) and any(ln == title or (ln.startswith(title) and len(ln) < len(title) + 8)
+                                    for ln in page_lines)
+        if not shown:
+            title = _title_above_byline(page_lines, body_lines) or title
         art.title = title
     zone, before = _header_zone(page_lines, title, body_lines)
     zone_text = "\n".join(header_lines + zone)

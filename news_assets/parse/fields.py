@@ -202,7 +202,11 @@ ORIGIN_RE = re.compile(
     r"(?:本文转自|本文轉自|转载自|轉載自|转自|轉自|本文来自|稿件转自)\s*[:：]?\s*"
     r"(?P<v>[^\s|丨｜/<>，,。]{1,30}?)(?=\s|$|[|丨｜/，,。]|" + _STOP_LABELS + r")"
 )
-_SOURCE_BAD = re.compile(r"^(?:作者|记者|编辑|本站|网络|未知|不详|佚名|admin|unknown)$|^[\d\-:\s]+$|^[【\[(（]$", re.I)
+_SOURCE_BAD = re.compile(
+    r"^(?:作者|记者|编辑|本站|本网|网络|網路|互联网|未知|不详|佚名|admin|unknown|转载|轉載|转载文章|原创|原創|综合|綜合|"
+    r"网友投稿|投稿|整理|网络整理|网络转载|其他|其它|媒体|网友|用户|none|null)$|^[\d\-:\s]+$|^[【\[(（]$",
+    re.I,
+)
 
 
 def clean_source(v: str | None) -> str | None:
@@ -238,7 +242,8 @@ OUTLET_AFTER_TIME_RE = re.compile(
 )
 _NOT_ACCOUNT = re.compile(
     r"^(?:关注|\+关注|已关注|分享|收藏|举报|播报文章|正文|首页|评论|点赞|打开|下载|登录|注册|返回|更多|推荐|阅读|"
-    r"听新闻|字号|大|中|小|微信|微博|QQ|QQ空间|复制链接|原创|转载|置顶|热门|导读|摘要|作者|编辑|来源)$",
+    r"听新闻|字号|大|中|小|微信|微博|QQ|QQ空间|复制链接|原创|转载|置顶|热门|导读|摘要|作者|编辑|来源|"
+    r"点击看大图|点击查看大图|查看大图|查看原图|图片|图集|视频|音频|播放|暂停|朗读|收听|正文|全文|打印本页|关闭窗口)$",
     re.I,
 )
 _ACCOUNT_NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·]{2,16}$")
@@ -273,7 +278,7 @@ def find_account_line(zone: list[str]) -> str | None:
         if not _ACCOUNT_NAME.match(ln) or _NOT_ACCOUNT.match(ln) or ln.isdigit():
             continue
         nxt = zone[i + 1] if i + 1 < len(zone) else ""
-        if nxt in ("关注", "+关注", "+ 关注", "订阅", "+订阅") or DATETIME_RE.match(nxt):
+        if nxt in ("关注", "+关注", "+ 关注", "订阅", "+订阅") or (len(nxt) < 60 and DATETIME_RE.match(nxt)):
             return ln
     return None
 
@@ -411,9 +416,18 @@ def _prev_month(y: int, mo: int, day: int):
 CATEGORY_RE = re.compile(r"(?:类别|類別|分类|分類|栏目|欄目|频道|頻道)\s*[:：]\s*(?P<v>[^\s|丨｜/>]{1,12})")
 
 
+def clean_category(v: str | None) -> str | None:
+    if not v:
+        return None
+    v = v.strip(" -—_>|·:：")
+    if not v or re.search(r"\d+\s*页|^[\W_]+$|^\d+$", v) or len(v) > 12:
+        return None
+    return v
+
+
 def find_category(text: str) -> str | None:
     m = CATEGORY_RE.search(text)
-    return m.group("v") if m else None
+    return clean_category(m.group("v")) if m else None
 
 
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|›|»|→|/|\\|>>)\s*")
@@ -433,7 +447,7 @@ def breadcrumb_category(lines: list[str], title: str | None) -> str | None:
         ln = re.sub(r"^.*?(?:当前位置|您的位置|你的位置|您现在的位置|现在位置|位置)\s*[:：]\s*", "", ln)
         crumbs = [c.split()[0] for c in _CRUMB_SPLIT.split(ln) if c.strip()]
         crumbs = [c for c in crumbs if not _CRUMB_SKIP.match(c) and (not title or c not in title)]
-        crumbs = [c for c in crumbs if 1 < len(c) <= 10]
+        crumbs = [c for c in (clean_category(c) for c in crumbs) if c and 1 < len(c) <= 10]
         if crumbs:
             return crumbs[-1]
     return None
