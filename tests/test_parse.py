@@ -312,3 +312,11 @@ def test_wechat_profile_reads_script_time_and_account():
     # without the URL no profile applies, and nothing is invented
     b = parse_html(html.encode())
     assert b.publish_time is None and b.source_name is None
+
+
+def test_dated_list_inside_article_is_not_related():
+    items = "".join(f"<li>2024-0{i}-01 第{i}季度经济数据发布，增长情况良好。</li>" for i in range(1, 5))
+    paras = "".join(f"<p>第{i}段正文，回顾了今年以来的经济数据，文字足够长并包含标点符号。</p>" for i in range(4))
+    html = f"<html><head><title>经济回顾</title></head><body><h1>经济回顾</h1><div class='text'>{paras}<ul>{items}</ul></div></body></html>"
+    a = parse_html(html.encode())
+    assert a.related == []

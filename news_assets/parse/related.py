@@ -96,6 +96,7 @@ def find_related(date_nodes, after_order: int, base_url: str | None = None) -> l
 
                 url = urljoin(base_url, url)
             out.append(Related(title=title, url=url, date=iso_shown(dn.text)))
-        if ok >= max(3, len(best) // 2):
+        linked = sum(1 for r in out if r.url)
+        if ok >= max(3, len(best) // 2) and linked * 2 >= len(out):
             return out
     return []
