@@ -348,3 +348,13 @@ def test_month_ranges_and_continuation():
     ex = extract("4月份,全国居民消费价格同比上涨0.3%。其中,农村上涨0.2%。", date(2024, 5, 21))
     rural = _facts(ex, "percent")[1]
     assert (rural.period_start, rural.period_source, rural.region_code) == (date(2024, 4, 1), "context", "CN")
+
+
+def test_bare_quarter_year():
+    def q(text, pub):
+        d = extract(text, pub).dates[0]
+        return d.start_date, d.end_date
+
+    assert q("四季度增长5.2%。", date(2024, 1, 18)) == (date(2023, 10, 1), date(2023, 12, 31))
+    assert q("三季度有望回升。", date(2024, 5, 18)) == (date(2024, 7, 1), date(2024, 9, 30))
+    assert q("一季度增长5.3%。", date(2024, 4, 16)) == (date(2024, 1, 1), date(2024, 3, 31))

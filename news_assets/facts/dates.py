@@ -253,8 +253,8 @@ def _resolve(m: re.Match, st: _State):
         if y is None:
             y = st.pub.year
             r = _year_part(y, gg, "x")
-            if r is not None and r[0] > st.pub:
-                y -= 1  # a quarter that has not started yet: last year's
+            if r is not None and (r[0] - st.pub).days > 183:
+                y -= 1  # 四季度 in a January article: last year's (三季度 in May is this year's)
         return _year_part(y, gg, "x")
     if g["bpart"] is not None:
         return _part(st.last_year or ref.year, g["bpart"])
