@@ -18,23 +18,26 @@ _YSUF = (
 )
 _REL_YEAR = r"今年|去年|前年|明年|后年|本年度|本年|上年度|上年|当年|这年|该年|同年|次年"
 
+_SEP = r"(?:-|~|至|到|—)"  # range separators
+_DASH = r"(?:-|~|—)"  # inside a day range (至/到 ranges are merged later)
+
 _PATTERN = (
     # 2023年5月25日, 2023年5月, 2023年, 2005年第一季度, 2023年年末, 2023年度
-    r"(?<!\d)(?P<yf>\d{4})(?:-|~|至|到|—)(?P<yt>\d{4})年(?!代)"
+    r"(?<!\d)(?P<yf>\d{4})" + _SEP + r"(?P<yt>\d{4})年(?!代)"
     r"|(?<!\d)(?P<dec>\d{3}0)年代"
     r"|(?<![\d.\-/])(?P<iy>(?:19|20)\d{2})(?P<isep>[-/.])(?P<im>1[0-2]|0?[1-9])(?P=isep)(?P<id>3[01]|[12]\d|0?[1-9])(?![\d.\-/])"
     r"|(?P<y>(?<!\d)\d{4}|[〇零一二三四五六七八九]{4})年(?!代)(?:度)?"
-    r"(?:(?P<ymf>" + _MON_AR + r")(?:-|~|至|到|—)(?P<ymt>" + _MON_AR + r")月|(?P<ym>" + _MON + r")月份?(?:(?P<yd>" + _DAY + r")(?:(?:-|~|至|到|—)(?P<ydh>" + _DAY + r"))?[日号])?|"
+    r"(?:(?P<ymf>" + _MON_AR + r")" + _SEP + r"(?P<ymt>" + _MON_AR + r")月|(?P<ym>" + _MON + r")月份?(?:(?P<yd>" + _DAY + r")(?:" + _SEP + r"(?P<ydh>" + _DAY + r"))?[日号])?|"
     + _YSUF.replace("@", "y") + r")?"
     # 今年一季度, 去年5月, 今年以来 (以来 handled after), 去年同期
-    r"|(?P<r>" + _REL_YEAR + r")(?:(?P<rmf>" + _MON_AR + r")(?:-|~|至|到|—)(?P<rmt>" + _MON_AR + r")月"
+    r"|(?P<r>" + _REL_YEAR + r")(?:(?P<rmf>" + _MON_AR + r")" + _SEP + r"(?P<rmt>" + _MON_AR + r")月"
     r"|(?P<rm>" + _MON + r")月份?(?:(?P<rd>" + _DAY + r")[日号])?|"
     + _YSUF.replace("@", "r") + r"|(?P<rsame>同期))?"
     # month ranges 1-4月, day ranges 23-26日
-    r"|(?<![\d.])(?P<mf>" + _MON_AR + r")(?:-|~|至|到|—)(?P<mt>" + _MON_AR + r")月(?!\d)"
-    r"|(?<![\d.月])(?P<df>[1-3]?\d)(?:-|~|—)(?P<dt>[1-3]?\d)日"
+    r"|(?<![\d.])(?P<mf>" + _MON_AR + r")" + _SEP + r"(?P<mt>" + _MON_AR + r")月(?!\d)"
+    r"|(?<![\d.月])(?P<df>[1-3]?\d)" + _DASH + r"(?P<dt>[1-3]?\d)日"
     # 5月25日, 5月, 7月份, 五月二十五日
-    r"|(?<![\d.])(?P<m>" + _MON_AR + r")月份?(?:(?P<d>" + _DAY + r")(?:(?:-|~|—)(?P<dh>" + _DAY + r"))?[日号]|(?P<xun>[上中下])旬)?"
+    r"|(?<![\d.])(?P<m>" + _MON_AR + r")月份?(?:(?P<d>" + _DAY + r")(?:" + _DASH + r"(?P<dh>" + _DAY + r"))?[日号]|(?P<xun>[上中下])旬)?"
     r"|(?P<mc>十[一二]?|[一二三四五六七八九])月(?P<dc>" + _DAY + r")[日号]"
     # bare day 23日
     r"|(?<![\d.第每当逐次前])(?P<bd>[1-3]?\d)日"
@@ -53,7 +56,7 @@ _PATTERN = (
 )
 # a cheap first-character test in front of the alternation: most positions fail at once
 DATE_RE = re.compile(r"(?=[\d〇零一二两三四五六七八九十今去前明后本上下当这该同次第年即昨翌])(?:" + _PATTERN + ")")
-RANGE_SEP = re.compile(r"(?:至|到|-|—|~)")
+RANGE_SEP = re.compile(_SEP)
 TAIL_RE = re.compile(r"至今|以来")
 DATELINE_RE = re.compile(r"^\s*[^\n]{0,30}?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日电")
 
