@@ -320,3 +320,15 @@ def test_dated_list_inside_article_is_not_related():
     html = f"<html><head><title>经济回顾</title></head><body><h1>经济回顾</h1><div class='text'>{paras}<ul>{items}</ul></div></body></html>"
     a = parse_html(html.encode())
     assert a.related == []
+
+
+def test_listing_with_snippets_flagged():
+    items = "".join(
+        f"<li><h3><a href='/n/{i}.html'>新闻标题第{i}条关于经济发展的报道</a></h3>"
+        f"<p>这是第{i}条新闻的摘要，介绍了经济发展的最新情况，包含一些标点符号。</p>"
+        f"<span>2024-05-{i % 28 + 1:02d} 10:00</span></li>"
+        for i in range(20)
+    )
+    html = f"<html><head><title>国内新闻_示例网</title></head><body><ul class='list'>{items}</ul></body></html>"
+    a = parse_html(html.encode())
+    assert a.is_article is False and a.reject_reason == "listing"

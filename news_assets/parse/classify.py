@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .extract import cjk_count
+from .extract import _DATE_ONLY, cjk_count
 
 _FORUM_URL = re.compile(r"bbs\.|/bbs/|forum|thread|tieba\.|viewtopic|showtopic|club\.|/t/\d|dispbbs|topic", re.I)
 _ENCYC_URL = re.compile(r"baike\.|wiki|/item/|zhidao\.|/lemma/", re.I)
@@ -86,6 +86,10 @@ def classify(art, *, url, title_tag, meta, scan, page_lines, stamp) -> tuple[boo
         short = sum(1 for ln in lines if len(ln) <= 20)
         if short / len(lines) > 0.6 and body.count("。") < len(lines) / 2:
             return False, "poetry"
+    # a body made of dated entries (title, snippet, date, title, snippet, date ...) is a listing
+    dated = sum(1 for ln in lines if len(ln) <= 40 and _DATE_ONLY.match(ln))
+    if dated >= 5 and dated >= 0.15 * len(lines):
+        return False, "listing"
     # a page whose text is mostly links, with a short body, is a listing
     if scan.total_text and scan.total_link > 0.6 * scan.total_text and n < 300 and stamp is None:
         return False, "listing"
