@@ -19,6 +19,7 @@ from news_assets.sources.discover import (
     parse_listing,
     parse_rfc822_date,
     parse_sitemap,
+    parse_text_sitemap,
     parse_w3c_date,
 )
 from news_assets.sources.fetch import FetchError, _crawl_delay, _Inflater, parse_retry_after
@@ -230,3 +231,14 @@ def test_example_sources_file_loads():
     srcs = load_sources(example)
     assert [x.type for x in srcs] == ["folder", "sitemap", "rss", "listing"]
     assert srcs[3].options == {"max_pages": 2, "include": r"/t20\d{6}_\d+\.html$"}
+
+
+def test_gb2312_feed_and_text_sitemap():
+    rss = """<?xml version="1.0" encoding="gb2312"?>
+<rss version="2.0"><channel><title>新闻中心</title>
+<item><title>重庆港资企业超3500家</title><link>http://news.example.com/a.shtml</link>
+<pubDate>Sat, 25 May 2024 09:00:00 +0800</pubDate></item></channel></rss>""".encode("gb2312")
+    assert [(x.url, x.date) for x in parse_feed(rss)] == [("http://news.example.com/a.shtml", "2024-05-25")]
+    txt = b"https://e.com/2024-05/25/a.htm\nhttps://e.com/b.html\n\nnot a url\n"
+    assert [(x.url, x.date) for x in parse_text_sitemap(txt)] == [("https://e.com/2024-05/25/a.htm", "2024-05-25"),
+                                                                  ("https://e.com/b.html", None)]

@@ -172,16 +172,46 @@ def _looks_like_article(parts, site_root: str) -> bool:
 
 
 # ---- sitemaps and feeds ----------------------------------------------------------------------
+_EXPAT_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>")
+_XML_ENC = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+
+
 def _xml_root(data: bytes) -> ET.Element:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     start = data.lstrip()[:1]
     if start != b"<":
         raise DiscoveryError("not an XML document")
     if b"<!ENTITY" in data[:4096]:  # entity expansion is never needed in a sitemap or feed
         raise DiscoveryError("XML with entity declarations refused")
+    m = _XML_ENC.match(data)
+    if m and m.group(1).decode("ascii").lower() not in _EXPAT_ENCODINGS:
+        # GB2312/GBK feeds are common and expat cannot read them: decode here, parse as text
+        codec = cs.normalize(m.group(1).decode("ascii")) or "gb18030"
+        try:
+            text = _XML_DECL.sub(b"", data, count=1).decode(codec, "replace")
+        except LookupError as e:
+            raise DiscoveryError(f"unknown XML encoding {m.group(1)!r}") from e
+        try:
+            return ET.fromstring(text)
+        except ET.ParseError as e:
+            raise DiscoveryError(f"malformed XML: {e}") from e
     try:
         return ET.fromstring(data)
     except ET.ParseError as e:
         raise DiscoveryError(f"malformed XML: {e}") from e
+
+
+def parse_text_sitemap(data: bytes) -> list[Discovered]:
+    """A plain-text sitemap: one absolute URL per line (sitemaps.org allows it)."""
+    out = []
+    for line in data.decode("utf-8", "replace").splitlines():
+        u = line.strip()
+        if u.startswith(("http://", "https://")) and " " not in u:
+            d = date_in_url(u)
+            out.append(Discovered(u, d, "url" if d else None))
+    return out
 
 
 def _local(tag: str) -> str:

@@ -38,7 +38,15 @@ from ..lake import Lake
 from . import charset as cs
 from .canonical import canonical_url, url_key
 from .config import SourceConfig
-from .discover import Discovered, DiscoveryError, parse_feed, parse_listing, parse_sitemap, to_day
+from .discover import (
+    Discovered,
+    DiscoveryError,
+    parse_feed,
+    parse_listing,
+    parse_sitemap,
+    parse_text_sitemap,
+    to_day,
+)
 from .fetch import Fetcher, FetchSettings, Response
 from .manifest import ManifestEntry
 
@@ -112,7 +120,10 @@ async def discover(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str)
                 body = r.body or b""
                 if body[:2] == b"\x1f\x8b":
                     body = _gunzip_capped(body, s.max_discovery_bytes)
-                pages, children = parse_sitemap(body, r.final_url or url)
+                if body.lstrip()[:4] == b"http":  # a plain-text sitemap
+                    pages, children = parse_text_sitemap(body), []
+                else:
+                    pages, children = parse_sitemap(body, r.final_url or url)
                 out.extend(p for p in pages if (include is None or include.search(p.url))
                            and not (exclude is not None and exclude.search(p.url)))
                 for child, lastmod in children:
