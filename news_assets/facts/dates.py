@@ -132,6 +132,9 @@ class _State:
         self.last_year_end = 0
         self.pos = 0
 
+    def saw_year(self, year: int, end: int) -> None:
+        self.last_year, self.last_year_end = year, end
+
     def context_year(self) -> int | None:
         """The year of an absolute year written in this or the previous sentence (2023年…。分季度看,一季度…)."""
         if self.last_year is None:
@@ -148,7 +151,7 @@ def _resolve(m: re.Match, st: _State):
         a, b = int(g["yf"]), int(g["yt"])
         if not 1000 <= a < b <= 2199:
             return None
-        st.last_year = b
+        st.saw_year(b, m.end())
         return date(a, 1, 1), date(b, 12, 31), "range"
     if g["dec"] is not None:
         a = int(g["dec"])
@@ -157,13 +160,13 @@ def _resolve(m: re.Match, st: _State):
         d = _safe(int(g["iy"]), int(g["im"]), int(g["id"]))
         if d is None:
             return None
-        st.last_year = d.year
+        st.saw_year(d.year, m.end())
         return d, d, "day"
     if g["y"] is not None:
         y = _num(g["y"])
         if y is None or not 1000 <= y <= 2199:
             return None
-        st.last_year = y
+        st.saw_year(y, m.end())
         if g["ymf"]:
             return _month_range(y, g["ymf"], g["ymt"])
         if g["ym"]:
@@ -382,10 +385,7 @@ def find_dates(norm: str, pub: date, ref: date | None = None):
     st.norm = norm
     for m in DATE_RE.finditer(norm):
         st.pos = m.start()
-        before_year = st.last_year
         r = _resolve(m, st)
-        if st.last_year != before_year or (m.group("y") or m.group("yf") or m.group("iy")):
-            st.last_year_end = m.end()
         if r is None:
             continue
         s, e = m.start(), m.end()
