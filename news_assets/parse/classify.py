@@ -81,6 +81,10 @@ def classify(art, *, url, title_tag, meta, scan, page_lines, stamp) -> tuple[boo
         "上一章" in joined or "下一章" in joined or "目录" in joined or stamp is None
     ) or ("上一章" in joined and "下一章" in joined):
         return False, "novel"
+    # "您现在的位置：读书 -> 连载 -> 畅销小说 -> 正文": serialized fiction and book excerpts
+    for ln in page_lines[:60]:
+        if len(ln) < 100 and re.search(r">|›|»|→", ln) and re.search(r"小说|小說|连载|連載|书摘|書摘|章节|章節", ln):
+            return False, "novel"
     lines = body.split("\n")
     if len(lines) >= 6:
         short = sum(1 for ln in lines if len(ln) <= 20)
