@@ -96,6 +96,7 @@ _UP = r"增长|增加|上涨|提高|提升|上升|上调|回升|攀升|扩大|�
 _DOWN = r"下降|下跌|减少|回落|下滑|下调|降低|缩小|收窄|减|降|跌"
 _CHANGE_RE = re.compile(f"(?P<up>{_UP})|(?P<down>{_DOWN})")
 _CHANGE_NOUNS = re.compile(r"增速|增幅|涨幅|降幅|跌幅|增长率|增量|升级|提升率")
+_CHANGE_AFTER = re.compile(r"[，,]\s*(?:较|比|同比|环比)[^，,。；;]{0,12}?(?:" + _UP + "|" + _DOWN + ")")
 _METRIC_TRAIL = re.compile(
     r"(?:达到|达|为|是|约|共计|共|计|累计|总计|合计|高达|超过|超|逾|近|仅|了|的|有|增长|增加|下降|减少|同比|环比"
     r"|至|到|突破|实现|完成|在|已|已经|均|分别|每|约为|大约|左右|上涨|下跌|提高|降低|上升|下滑|回落|名义|实际)+$"
@@ -325,25 +326,29 @@ def _metric(seg: str) -> str | None:
     return s
 
 
-def _change(norm: str, cs: int, f: Fact, se: int):
-    clause = _CHANGE_NOUNS.sub(lambda m: "#" * len(m.group()), norm[cs:f.start])
-    basis = "yoy" if "同比" in clause else ("mom" if "环比" in clause else None)
+def _last_change(s: str) -> str | None:
+    """Direction of the last change verb in `s` (增速/涨幅 … are nouns, not verbs)."""
     ch = None
-    for m in _CHANGE_RE.finditer(clause):
+    for m in _CHANGE_RE.finditer(_CHANGE_NOUNS.sub("#", s)):
         ch = "up" if m.group("up") else "down"
+    return ch
+
+
+def _change(norm: str, cs: int, f: Fact, se: int):
+    clause = norm[cs:f.start]
+    basis = "yoy" if "同比" in clause else ("mom" if "环比" in clause else None)
+    ch = _last_change(clause)
     if ch is None and clause.startswith(("或", "即")) and cs > 1:
+        # 下跌232.79点，或0.68%: the verb is in the clause before
         p = cs - 1
         while p > 0 and norm[p - 1] not in _CLAUSE_SEP and norm[p - 1] not in "。！？\n":
             p -= 1
-        for m in _CHANGE_RE.finditer(_CHANGE_NOUNS.sub("#", norm[p:cs])):
-            ch = "up" if m.group("up") else "down"
+        ch = _last_change(norm[p:cs])
     if ch is None:
-        # 5.6%，较此前上升0.5个百分点
-        nxt = norm[f.end:se]
-        m = re.match(r"[，,]\s*(?:较|比|同比|环比)[^，,。；;]{0,12}?(?:" + _UP + "|" + _DOWN + ")", nxt)
+        # 5.6%，较此前上升0.5个百分点: the verb is in a comparison right after
+        m = _CHANGE_AFTER.match(norm, f.end, se)
         if m:
-            mm = list(_CHANGE_RE.finditer(m.group()))[-1]
-            ch = "up" if mm.group("up") else "down"
+            ch = _last_change(m.group())
             if "同比" in m.group():
                 basis = "yoy"
             elif "环比" in m.group():
