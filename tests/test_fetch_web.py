@@ -470,3 +470,21 @@ def test_retry_after_pauses_the_whole_host(server, lake):
     assert [e.outcome for e in entries] == ["fetched"] * 3
     t429 = server.times["/busy.html"][0]
     assert min(server.times["/b.html"][0], server.times["/c.html"][0]) - t429 >= 0.95
+
+
+def test_optional_source_down_is_a_row_not_a_failed_partition(server, lake):
+    server.routes["/sitemap.xml"] = xml(sitemap(server.base, [("/a.html", DAY)]))
+    server.routes["/a.html"] = Reply(article("a"))
+    fast = FetchSettings(**{**FAST.__dict__, "retries": 0})
+    up = src("up", "sitemap", server.url("/sitemap.xml"))
+    dead = SourceConfig(name="dead", type="rss", url="http://127.0.0.1:9/feed.xml", options={"required": False})
+    entries = collect_partition([up, dead], DAY, lake, previous=[], settings=fast)
+    assert sorted((e.source, e.outcome, e.reason) for e in entries) == [
+        ("dead", "failed", "source_unreachable"), ("up", "fetched", None)]
+    # the next run does not mistake the source's row for a page, and still reports the source
+    again = collect_partition([up, dead], DAY, lake, previous=entries, settings=fast)
+    assert sorted((e.source, e.outcome, e.reason) for e in again) == [
+        ("dead", "failed", "source_unreachable"), ("up", "fetched", "kept")]
+    with pytest.raises(SourceUnavailable, match="'dead'"):
+        collect_partition([up, SourceConfig(name="dead", type="rss", url="http://127.0.0.1:9/feed.xml")], DAY, lake,
+                          previous=[], settings=fast)

@@ -19,9 +19,9 @@ DEFAULT_SOURCES_FILE = "sources.yaml"
 SOURCE_TYPES = ("folder", "listing", "sitemap", "rss")
 # Per-type settings of web sources, besides the fetch settings (FetchSettings fields) any web source may set.
 WEB_SOURCE_KEYS = {
-    "listing": {"max_pages": int, "include": str, "exclude": str},
-    "sitemap": {"max_sitemaps": int, "prune_by_lastmod": bool, "include": str, "exclude": str},
-    "rss": {"include": str, "exclude": str},
+    "listing": {"max_pages": int, "include": str, "exclude": str, "required": bool},
+    "sitemap": {"max_sitemaps": int, "prune_by_lastmod": bool, "include": str, "exclude": str, "required": bool},
+    "rss": {"include": str, "exclude": str, "required": bool},
 }
 
 

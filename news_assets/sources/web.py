@@ -289,12 +289,22 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
             *(_discover_cached(f, s, settings_for(s, settings), day, settings.discovery_ttl) for s in sources),
             return_exceptions=True,
         )
-        errors = [r for r in found if isinstance(r, BaseException)]
-        for r in errors:
-            if not isinstance(r, SourceUnavailable):
+        for r in found:
+            if isinstance(r, BaseException) and not isinstance(r, SourceUnavailable):
                 raise r
-        if errors:
-            raise SourceUnavailable("; ".join(str(e) for e in errors))
+        errors = [(s, r) for s, r in zip(sources, found, strict=True) if isinstance(r, SourceUnavailable)]
+        if any(s.options.get("required", True) for s, _ in errors):
+            raise SourceUnavailable("; ".join(str(r) for _, r in errors))
+        # optional sources (required: false) that are down: one failed row each, the rest goes on
+        down: list[ManifestEntry] = [
+            ManifestEntry(day, s.name, s.url or "", "failed", reason="source_unreachable", error=str(r),
+                          fetched_at=datetime.now(UTC))
+            for s, r in errors
+        ]
+        if down:
+            log.warning("optional sources unreachable: %s", "; ".join(e.error or "" for e in down))
+            sources = [s for s in sources if s.name not in {e.source for e in down}]
+            found = [r for r in found if not isinstance(r, BaseException)]
 
         indexes = {s.name: AssignmentIndex(lake, s.name) for s in sources}
         by_name = {s.name: s for s in sources}
@@ -314,8 +324,14 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
         # pages of this day from earlier runs that discovery no longer lists
         carried: list[ManifestEntry] = []
         prev_keys = {url_key(e.url) for e in prev}
+        down_names = {e.source for e in down}
         for e in prev:
             key = url_key(e.url)
+            if e.reason == "source_unreachable":
+                continue
+            if e.source in down_names:  # its source is down today: keep yesterday's word for it
+                carried.append(e)
+                continue
             if key in cands or e.outcome == "skipped" and e.reason in ("duplicate", "dated_elsewhere"):
                 continue
             if e.outcome == "failed":
@@ -361,7 +377,7 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
         for idx in indexes.values():
             idx.save()
 
-    entries: list[ManifestEntry] = list(carried)
+    entries: list[ManifestEntry] = down + carried
     for c, entry in zip(todo, results, strict=True):
         entries.append(entry)
         if entry.publish_date == day and not (entry.outcome == "skipped" and entry.reason == "dated_elsewhere"):
