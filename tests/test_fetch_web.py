@@ -105,11 +105,13 @@ def test_sitemap_with_every_fault(server, lake):
         "/always500.html": Reply(b"down", status=500),
         "/noctype.html": Reply(article("no content type"), content_type=None),
         "/noctype.bin": Reply(b"\x00\x01binary\x00" * 50, content_type=None),
+        "/to-private.html": Reply(status=302, headers={"Location": "/private/secret.html"}),
+        **{f"/chain{i}.html": Reply(status=301, headers={"Location": f"/chain{i + 1}.html"}) for i in range(8)},
     })
     pages = ["/ok.html", "/slow.html", "/drip.html", "/flaky.html", "/busy.html", "/r1.html", "/loop-a.html",
              "/gbk.html", "/nocharset.html", "/bomb.html", "/gz.html", "/file.pdf", "/missing.html",
              "/private/secret.html", "/dup.html", "/dup.html?utm_source=x#top", "/always500.html",
-             "/noctype.html", "/noctype.bin"]
+             "/noctype.html", "/noctype.bin", "/to-private.html", "/chain0.html"]
     items = [(p, DAY) for p in pages] + [("/other-day.html", "2024-05-24")]
     server.routes["/sitemap.xml"] = xml(sitemap(server.base, items))
     t0 = time.monotonic()
@@ -160,6 +162,10 @@ def test_sitemap_with_every_fault(server, lake):
     a5 = got["/always500.html"]
     assert (a5.outcome, a5.reason, a5.status) == ("failed", "http_500", 500)
     assert server.hits["/always500.html"] == FAST.retries + 1
+    assert outcome("/chain0.html") == ("failed", "too_many_redirects")  # the cap is 5
+    assert server.hits["/chain5.html"] == 1 and "/chain6.html" not in server.hits
+    tp = got["/to-private.html"]  # robots.txt is checked at every hop
+    assert (tp.outcome, tp.reason, tp.final_url) == ("skipped", "robots_disallowed", server.url("/private/secret.html"))
     assert outcome("/noctype.html") == ("fetched", None)  # no Content-Type, but the body is HTML
     assert outcome("/noctype.bin") == ("skipped", "not_html")
     assert "/other-day.html" not in server.hits
