@@ -494,3 +494,17 @@ def test_optional_source_down_is_a_row_not_a_failed_partition(server, lake):
     with pytest.raises(SourceUnavailable, match="'dead'"):
         collect_partition([up, SourceConfig(name="dead", type="rss", url="http://127.0.0.1:9/feed.xml")], DAY, lake,
                           previous=[], settings=fast)
+
+
+def test_user_agent_setting_is_sent_and_matched_in_robots_txt(server, lake):
+    server.routes["/robots.txt"] = Reply(b"User-agent: MyArchiver\nDisallow: /\n\nUser-agent: *\nAllow: /\n",
+                                         content_type="text/plain")
+    server.routes["/sitemap.xml"] = xml(sitemap(server.base, [("/a.html", DAY)]))
+    server.routes["/a.html"] = Reply(article("a"))
+    entries = collect_partition([src("s", "sitemap", server.url("/sitemap.xml"))], DAY, lake, previous=[],
+                                settings=FAST)
+    assert [e.outcome for e in entries] == ["fetched"]
+    mine = src("s2", "sitemap", server.url("/sitemap.xml"), user_agent="MyArchiver/1.0 (+mailto:me@example.com)")
+    with pytest.raises(SourceUnavailable, match="robots_disallowed"):
+        collect_partition([mine], DAY, lake, previous=[], settings=FAST)
+    assert server.requests_for("/robots.txt")[-1]["user-agent"].startswith("MyArchiver/1.0")

@@ -33,7 +33,9 @@ from .canonical import host_of
 if importlib.util.find_spec("sniffio") is None:
     sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
-USER_AGENT = "news-warehouse/0.1 (+https://github.com/news-warehouse; polite news archiver)"
+# Identifies the bot; deployments should add a contact via the `user_agent` setting,
+# e.g. "news-warehouse/0.1 (+mailto:data-team@example.com)". robots.txt groups match "news-warehouse".
+USER_AGENT = "news-warehouse/0.1 (news archiver; httpx)"
 ROBOTS_AGENT = "news-warehouse"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 CONNECTIONS_PER_CLIENT = 2
@@ -88,6 +90,12 @@ class Response:
     @property
     def ok(self) -> bool:
         return self.body is not None or self.status == 304
+
+
+def robots_agent(user_agent: str) -> str:
+    """The product token robots.txt groups are matched against: 'news-warehouse' for our default UA."""
+    token = user_agent.split("/", 1)[0].split()[0] if user_agent.strip() else ROBOTS_AGENT
+    return token or ROBOTS_AGENT
 
 
 class FetchError(Exception):
@@ -270,7 +278,7 @@ class Fetcher:
                 if r.status is not None and 200 <= r.status < 300 and r.body is not None:
                     lines = r.body.decode("utf-8", "replace").splitlines()
                     rp.parse(lines)
-                    crawl_delay = _crawl_delay(lines, ROBOTS_AGENT)
+                    crawl_delay = _crawl_delay(lines, robots_agent(s.user_agent))
                 elif r.status is not None and 400 <= r.status < 500:
                     rp.allow_all = True  # RFC 9309: no robots.txt means no rules
                 else:
@@ -290,7 +298,7 @@ class Fetcher:
         if h.robots_error:
             raise FetchError("robots_unavailable", h.robots_error)
         assert h.robots is not None
-        if not h.robots.can_fetch(ROBOTS_AGENT, url):
+        if not h.robots.can_fetch(robots_agent(s.user_agent), url):
             raise FetchError("robots_disallowed", f"robots.txt disallows {url}")
 
     # ---- one URL -----------------------------------------------------------------------------
@@ -342,6 +350,7 @@ class Fetcher:
         """One hop, with retries. Returns a Response (a redirect has final_url = its target);
         raises FetchError for a definite failure."""
         h = self.host(url, s)
+        headers = {**(headers or {}), "User-Agent": s.user_agent}  # per source: sources may set their own
         attempt = 0
         while True:
             attempt += 1
@@ -352,7 +361,7 @@ class Fetcher:
                     try:
                         self.stats["requests"] += 1
                         async with asyncio.timeout(s.timeout):
-                            r = await self._one(client, url, s, cap, want_html, headers or {})
+                            r = await self._one(client, url, s, cap, want_html, headers)
                     except TimeoutError:
                         raise _Retry("timeout", f"no complete response within {s.timeout:g}s") from None
                     finally:
