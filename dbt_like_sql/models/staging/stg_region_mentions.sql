@@ -1,8 +1,10 @@
+-- Region mentions of staged articles, with the number of the sentence they stand in.
 select
     m.article_id,
     cast(m.publish_date as date) as publish_date,
     m.start,
     m."end",
+    s.sentence_no,
     m.text,
     m.region_code,
     m.name,
@@ -11,3 +13,5 @@ select
 from {{ source('lake', 'region_mentions') }} m
 semi join {{ ref('stg_articles') }} a
     on a.article_id = m.article_id and a.publish_date = cast(m.publish_date as date)
+left join {{ ref('stg_sentences') }} s
+    on s.article_id = m.article_id and m.start >= s.start and m.start < s."end"
