@@ -37,21 +37,23 @@ def stable_id(*parts: str | None) -> str:
 
 _WORD = re.compile(r"\w", re.UNICODE)
 _LANE = 16  # bits per counter lane: room for 65,535 distinct trigrams
-_SPREAD = [sum(((v >> i) & 1) << (_LANE * i) for i in range(8)) for v in range(256)]
+# _POS[i][v]: byte value v at digest position i, spread so that bit j lands in lane 8*i + j
+_POS = [[sum(((v >> j) & 1) << (_LANE * (8 * i + j)) for j in range(8)) for v in range(256)] for i in range(8)]
 
 
 def simhash64(text: str) -> int:
     """64-bit simhash over distinct character trigrams: reprints of a story land a few bits apart.
 
-    The 64 per-bit counters are packed into lanes of one big integer, so each trigram costs one
-    addition instead of 64 (about 2 ms for a 1,500-character article).
+    The 64 per-bit counters are packed into lanes of one big integer, so each trigram costs eight
+    table lookups and additions instead of 64 bit tests (about 1 ms for a 1,500-character article).
     """
     chars = "".join(_WORD.findall(text))[:60000]
     grams = {chars[i : i + 3] for i in range(max(1, len(chars) - 2))} if chars else set()
+    p0, p1, p2, p3, p4, p5, p6, p7 = _POS
     total = 0
     for g in grams:
         d = hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest()
-        total += sum(_SPREAD[d[i]] << (_LANE * 8 * i) for i in range(8))
+        total += p0[d[0]] + p1[d[1]] + p2[d[2]] + p3[d[3]] + p4[d[4]] + p5[d[5]] + p6[d[6]] + p7[d[7]]
     mask = (1 << _LANE) - 1
     return sum(1 << b for b in range(64) if 2 * ((total >> (_LANE * b)) & mask) > len(grams))
 

@@ -1,0 +1,22 @@
+"""Small pure functions of the pipeline."""
+
+from news_assets.pipeline import simhash64, stable_id
+
+BODY = ("西洽会上公布的数据显示,香港已成为重庆第一大境外投资来源地和第一大境外投资目的地,"
+        "重庆已累计设立港资企业超3500家,合同金额721亿美元。今年一季度,重庆新设港资企业25家、同比增长56%。")
+
+
+def test_simhash_is_stable_and_near_duplicates_are_close():
+    h = simhash64(BODY)
+    assert h == simhash64(BODY) and 0 < h < 2**64
+    near = simhash64(BODY.replace("25家", "26家"))
+    other = simhash64("美联储维持联邦基金利率目标区间不变,年内预将再加息。" * 3)
+    assert bin(h ^ near).count("1") <= 8
+    assert bin(h ^ other).count("1") >= 16
+    assert simhash64("") == 0
+
+
+def test_stable_id_depends_on_every_part():
+    assert stable_id("a", "b") == stable_id("a", "b")
+    assert stable_id("a", "b") != stable_id("ab", "")
+    assert len(stable_id("https://example.cn/x")) == 16
