@@ -267,14 +267,17 @@ def test_sitemap_index_prunes_old_children_and_reads_gzip(server, lake):
 </sitemapindex>""".encode()
     server.routes.update({
         "/sitemap_index.xml": xml(index),
-        "/sm-2024.xml.gz": Reply(gzip.compress(sitemap(server.base, [("/p1.html", DAY), ("/p2.html", "2024-05-26")],
+        "/sm-2024.xml.gz": Reply(gzip.compress(sitemap(server.base, [("/p1.html", DAY), ("/p2.html", "2024-05-26"),
+                                                                        ("/updated.html", DAY)],
                                                        news=False)), content_type="application/x-gzip"),
         "/p1.html": Reply(article("p1")),
+        "/updated.html": Reply(UTF8_PAGE),  # published 2022-02-13, but its lastmod says the day
     })
     entries = collect_partition([src("idx", "sitemap", server.url("/sitemap_index.xml"))], DAY, lake,
                                 previous=[], settings=FAST)
     assert [(e.url.replace(server.base, ""), e.outcome, e.date_source) for e in entries] == [
-        ("/p1.html", "fetched", "sitemap_lastmod")]
+        ("/p1.html", "fetched", "sitemap_lastmod"), ("/updated.html", "skipped", "parsed")]
+    assert entries[1].reason == "dated_elsewhere" and "2022-02-13" in entries[1].error
     assert "/sm-2023.xml" not in server.hits  # last changed before the day: cannot hold its pages
 
 

@@ -6,7 +6,9 @@ Which partition a page lands in — exactly one:
    page ever fetched, the publish date it was assigned to, its sha256 and its HTTP validators. The
    first assignment wins for good: a later run for another day never claims the page again.
 2. A page not yet assigned takes the date its source gave at discovery (news:publication_date,
-   RSS pubDate, the date beside a listing link, lastmod, a date in the URL).
+   RSS pubDate, the date beside a listing link, a date in the URL). A sitemap ``lastmod`` is only the
+   last change: such a page is fetched on that day's run and parsed, and its parsed publish date
+   wins (rule 3 then applies when that is another day).
 3. A page with no date at discovery is fetched by whichever day's run meets it first, parsed
    (``news_assets.parse.parse_html``) and assigned to its parsed publish date. When that is another
    day it is recorded here as ``skipped``/``dated_elsewhere`` and lands in its own partition the next
@@ -53,6 +55,7 @@ from .manifest import ManifestEntry
 log = logging.getLogger(__name__)
 
 SKIP_REASONS = {"robots_disallowed", "not_html"}  # definite answers, not worth retrying
+WEAK_DATE_SOURCES = {"sitemap_lastmod"}  # hints checked against the parsed page on first fetch
 NETWORK_REASONS = {"connect_error", "timeout", "connection_lost", "robots_unavailable"}
 _DISCOVERY_CACHE: dict[tuple, tuple[float, list[Discovered]]] = {}
 _INDEX_CACHE: dict[str, tuple[tuple[int, int], dict[str, dict]]] = {}
@@ -431,6 +434,11 @@ async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: Assi
         date = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, declared)
         date_source = "parsed" if date else "first_seen"
         date = date or day
+    elif date_source in WEAK_DATE_SOURCES and not rec:
+        # lastmod is the last change, not the publish date: the page itself says when it was published
+        parsed = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, declared)
+        if parsed and parsed != date:
+            date, date_source = parsed, "parsed"
     del body
     rec_new = {
         "url": c.url, "date": date, "date_source": date_source, "final_url": r.final_url, "status": r.status,
