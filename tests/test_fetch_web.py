@@ -511,3 +511,16 @@ def test_user_agent_setting_is_sent_and_matched_in_robots_txt(server, lake):
     with pytest.raises(SourceUnavailable, match="robots_disallowed"):
         collect_partition([mine], DAY, lake, previous=[], settings=FAST)
     assert server.requests_for("/robots.txt")[-1]["user-agent"].startswith("MyArchiver/1.0")
+
+
+def test_backfill_reads_each_sitemap_once_per_process(server, lake):
+    days = ["2024-05-24", "2024-05-25", "2024-05-26"]
+    server.routes["/sitemap.xml"] = xml(sitemap(server.base, [(f"/{d}.html", d) for d in days]))
+    for d in days:
+        server.routes[f"/{d}.html"] = Reply(article(d, d))
+    cached = FetchSettings(**{**FAST.__dict__, "discovery_ttl": 60.0})
+    source = src("s", "sitemap", server.url("/sitemap.xml"))
+    per_day = {d: collect_partition([source], d, lake, previous=[], settings=cached) for d in days}
+    assert {d: [e.url.replace(server.base, "") for e in es] for d, es in per_day.items()} == {
+        d: [f"/{d}.html"] for d in days}
+    assert server.hits["/sitemap.xml"] == 1

@@ -58,6 +58,7 @@ SKIP_REASONS = {"robots_disallowed", "not_html"}  # definite answers, not worth 
 WEAK_DATE_SOURCES = {"sitemap_lastmod"}  # hints checked against the parsed page on first fetch
 NETWORK_REASONS = {"connect_error", "timeout", "connection_lost", "robots_unavailable"}
 _DISCOVERY_CACHE: dict[tuple, tuple[float, list[Discovered]]] = {}
+_SITEMAP_CACHE: dict[str, tuple[float, list[Discovered], list[tuple[str, str | None]]]] = {}
 _INDEX_CACHE: dict[str, tuple[tuple[int, int], dict[str, dict]]] = {}
 
 
@@ -91,7 +92,7 @@ def _rx(source: SourceConfig, key: str) -> re.Pattern | None:
     return re.compile(v) if v else None
 
 
-async def discover(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str) -> list[Discovered]:
+async def discover(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str, ttl: float = 0.0) -> list[Discovered]:
     """Every (url, date) the source lists right now. Raises SourceUnavailable."""
     assert source.url
     include, exclude = _rx(source, "include"), _rx(source, "exclude")
@@ -119,14 +120,20 @@ async def discover(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str)
                 if len(done) >= limit:
                     raise DiscoveryError(f"more than {limit} sitemaps (raise max_sitemaps)")
                 done.add(url)
-                r = await _get_doc(f, source, s, url, html=False)
-                body = r.body or b""
-                if body[:2] == b"\x1f\x8b":
-                    body = _gunzip_capped(body, s.max_discovery_bytes)
-                if body.lstrip()[:4] == b"http":  # a plain-text sitemap
-                    pages, children = parse_text_sitemap(body), []
+                hit = _SITEMAP_CACHE.get(url)
+                if ttl > 0 and hit and time.monotonic() - hit[0] < ttl:
+                    pages, children = hit[1], hit[2]
                 else:
-                    pages, children = parse_sitemap(body, r.final_url or url)
+                    r = await _get_doc(f, source, s, url, html=False)
+                    body = r.body or b""
+                    if body[:2] == b"\x1f\x8b":
+                        body = _gunzip_capped(body, s.max_discovery_bytes)
+                    if body.lstrip()[:4] == b"http":  # a plain-text sitemap
+                        pages, children = parse_text_sitemap(body), []
+                    else:
+                        pages, children = parse_sitemap(body, r.final_url or url)
+                    if ttl > 0:  # a backfill reads each sitemap once, whatever days it prunes for
+                        _SITEMAP_CACHE[url] = (time.monotonic(), pages, children)
                 out.extend(p for p in pages if (include is None or include.search(p.url))
                            and not (exclude is not None and exclude.search(p.url)))
                 for child, lastmod in children:
@@ -148,9 +155,9 @@ async def discover(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str)
 
 
 async def _discover_cached(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str, ttl: float):
+    if source.type == "sitemap":  # cached per sitemap document inside (pruning depends on the day)
+        return await discover(f, source, s, day, ttl)
     key = (source.name, source.type, source.url, json.dumps(source.options, sort_keys=True, default=str))
-    if source.type == "sitemap" and source.options.get("prune_by_lastmod", True):
-        key = (*key, day)
     hit = _DISCOVERY_CACHE.get(key)
     if ttl > 0 and hit and time.monotonic() - hit[0] < ttl:
         return hit[1]
