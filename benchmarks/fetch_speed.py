@@ -14,6 +14,8 @@ its peak RSS is its own:
                 robots.txt, discovery, fetch, decompress/size cap, charset detection, sha256, raw
                 store writes, state and manifest partition
   raw_html again  the same day re-run: conditional requests (ETag) answered 304, nothing re-stored
+  Fetcher only  news_assets.sources.fetch.Fetcher.get over the same URLs, nothing stored: the
+                share of the gap that is the HTTP client path rather than storage and bookkeeping
 
 Each path runs --rounds times (fresh child process and, for raw_html, a fresh warehouse each time);
 the best round is reported. The ratios compare raw_html's pages/s with each raw client; the
@@ -143,6 +145,20 @@ def raw_stdlib(base: str, n: int, conc: int, q) -> None:
     q.put((time.perf_counter() - t, n, _peak_mb()))
 
 
+def fetcher_only(base: str, n: int, conc: int, q) -> None:
+    """The Fetcher alone (robots.txt, slots, per-host limit, size cap, charset-free): no storage."""
+    from news_assets.sources.fetch import Fetcher, FetchSettings
+
+    async def go():
+        async with Fetcher(FetchSettings(concurrency=conc, per_host=conc, delay=0)) as f:
+            t = time.perf_counter()
+            rs = await asyncio.gather(*(f.get(f"{base}/news/{i}.html") for i in range(n)))
+            assert all(r.body for r in rs)
+            return time.perf_counter() - t
+
+    q.put((asyncio.run(go()), n, _peak_mb()))
+
+
 def fetch_path(base: str, conc: int, warehouse: str, q) -> None:
     from news_assets import pipeline
     from news_assets.lake import Lake
@@ -195,13 +211,15 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.rounds):
             keep("raw httpx (limit)", run_child(raw_httpx, base, n, conc))
             keep("raw stdlib (limit)", run_child(raw_stdlib, base, n, conc))
+            keep("Fetcher only", run_child(fetcher_only, base, n, conc))
             with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
                 wh = os.path.join(tmp, "warehouse")
                 keep("raw_html", run_child(fetch_path, base, conc, wh))  # fresh warehouse: every page new
                 keep("raw_html re-run (304s)", run_child(fetch_path, base, conc, wh))
     finally:
         server.terminate()
-    rows = [(name, *result) for name, result in best.items()]
+    order = ["raw httpx (limit)", "raw stdlib (limit)", "raw_html", "raw_html re-run (304s)", "Fetcher only"]
+    rows = [(name, *best[name]) for name in order]
     print(f"pages={n} concurrency={conc} page_size~{len(page(0, args.size))} B gzip={args.gzip} rounds={args.rounds} "
           f"cpus={os.cpu_count()} python={sys.version.split()[0]} warehouse in {args.tmp or tempfile.gettempdir()}")
     print(f"{'path':<24} {'pages':>6} {'seconds':>8} {'pages/s':>9} {'peak RSS MB':>12}")
