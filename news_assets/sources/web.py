@@ -406,6 +406,8 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
 def _check_reachable(sources: list[SourceConfig], todo: list[_Candidate], results: list[ManifestEntry]) -> None:
     """Every page of a source failing on the network means the source is down: fail loudly."""
     for s in sources:
+        if not s.options.get("required", True):
+            continue  # its failed rows say enough
         mine = [e for c, e in zip(todo, results, strict=True) if c.source.name == s.name]
         if len(mine) >= 2 and all(e.outcome == "failed" and e.reason in NETWORK_REASONS for e in mine):
             raise SourceUnavailable(
