@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import dagster as dg
 
 from .assets.lake_assets import articles, extract_facts, raw_html
-from .partitions import publish_date_partitions
+from .partitions import START_DATE, TIMEZONE
 from .resources import SourcesResource, WarehouseResource
-from .sql_models import build_sql_assets
+from .sql_models import POOL, build_sql_assets
 
 LAKE_SELECTION = dg.AssetSelection.assets(raw_html, articles, extract_facts)
+LOOKBACK_ENV = "NEWS_LOOKBACK_DAYS"
+DEFAULT_LOOKBACK_DAYS = 3
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 duckdb_warehouse = build_sql_assets()
 
@@ -17,41 +25,81 @@ duckdb_warehouse = build_sql_assets()
 news_job = dg.define_asset_job(
     "news_job",
     selection=LAKE_SELECTION,
-    partitions_def=publish_date_partitions,
     description="Fetch, parse and extract one publish date (or a range) into the lake.",
 )
 # Rebuild every DuckDB model and run the schema tests.
 warehouse_job = dg.define_asset_job(
     "warehouse_job",
     selection=dg.AssetSelection.assets(duckdb_warehouse),
-    description="Build the DuckDB warehouse from the lake and run its tests.",
+    description=f"Build the DuckDB warehouse from the lake and run its tests (one at a time: pool {POOL!r}).",
 )
 
-daily_schedule = dg.build_schedule_from_partitioned_job(
-    news_job,
-    hour_of_day=1,
-    minute_of_hour=30,
+
+def lookback_days() -> int:
+    """How many days before the one that just ended the nightly run fetches again ($NEWS_LOOKBACK_DAYS)."""
+    raw = os.environ.get(LOOKBACK_ENV, "")
+    try:
+        n = int(raw) if raw.strip() else DEFAULT_LOOKBACK_DAYS
+    except ValueError as e:
+        raise ValueError(f"{LOOKBACK_ENV} must be a whole number of days, not {raw!r}") from e
+    if not 0 <= n <= 366:
+        raise ValueError(f"{LOOKBACK_ENV} must be between 0 and 366, not {n}")
+    return n
+
+
+def nightly_range(scheduled: datetime, lookback: int) -> tuple[str, str]:
+    """The publish dates a tick at `scheduled` (Asia/Shanghai) processes: the day that just ended and
+    the `lookback` days before it, where late pages land in their own partition."""
+    end = scheduled.astimezone(ZoneInfo(TIMEZONE)).date() - timedelta(days=1)
+    start = max(end - timedelta(days=lookback), date.fromisoformat(START_DATE))
+    return start.isoformat(), end.isoformat()
+
+
+@dg.schedule(
+    job=news_job,
+    cron_schedule="30 1 * * *",
+    execution_timezone=TIMEZONE,
     name="daily_news",
-    description="Every night at 01:30 Asia/Shanghai, process the day that just ended.",
+    description=(
+        "Every night at 01:30 Asia/Shanghai, process the day that just ended and re-run the "
+        f"${LOOKBACK_ENV} (default {DEFAULT_LOOKBACK_DAYS}) days before it, so pages that appear late land "
+        "in their own publish date. The range runs as one run; re-runs replace partitions whole."
+    ),
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
+def daily_news(context: dg.ScheduleEvaluationContext):
+    start, end = nightly_range(context.scheduled_execution_time, lookback_days())
+    return dg.RunRequest(
+        run_key=f"{start}...{end}",
+        tags={RANGE_START_TAG: start, RANGE_END_TAG: end, "news/trigger": "daily_news"},
+    )
+
+
+LAKE_KEYS = {dg.AssetKey(k) for k in ("raw_html", "articles", "facts", "region_mentions", "date_mentions")}
 
 
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[news_job],
     request_job=warehouse_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="After the lake changes, rebuild the DuckDB warehouse.",
+    minimum_interval_seconds=15,
+    description="After a run that changed the lake (news_job, a UI materialisation or a backfill) "
+                "but did not also build the warehouse, rebuild the DuckDB warehouse.",
 )
 def rebuild_warehouse_after_news(context: dg.RunStatusSensorContext):
-    return dg.RunRequest(run_key=context.dagster_run.run_id)
+    run = context.dagster_run
+    selected = set(run.asset_selection or ())
+    if run.job_name == warehouse_job.name or not (selected & LAKE_KEYS):
+        return dg.SkipReason(f"run {run.run_id} did not change the lake")
+    if any(k.path[0] == "duckdb" for k in selected):
+        return dg.SkipReason(f"run {run.run_id} built the warehouse itself")
+    return dg.RunRequest(run_key=run.run_id)
 
 
 defs = dg.Definitions(
     assets=[raw_html, articles, extract_facts, duckdb_warehouse],
     jobs=[news_job, warehouse_job],
-    schedules=[daily_schedule],
+    schedules=[daily_news],
     sensors=[rebuild_warehouse_after_news],
     resources={"warehouse": WarehouseResource(), "sources": SourcesResource()},
 )

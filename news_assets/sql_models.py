@@ -1,9 +1,12 @@
 """dbt_like_sql/ as Dagster assets: one asset per model (key duckdb/<model>), one check per YAML test.
 
 All models are built together into a fresh DuckDB file that is swapped in at the end (see
-news_assets.sqlproject), inside the `duckdb_writer` concurrency pool so one build runs at a time.
+news_assets.sqlproject), inside the `duckdb_writer` concurrency pool: the project's dagster.yaml gives
+every pool a limit of 1 (`concurrency: pools: default_limit: 1`), so one build writes at a time, and the
+build also holds a file lock, so two writers outside Dagster (CLI, benchmark) queue instead of racing.
 """
 
+import hashlib
 
 import dagster as dg
 
@@ -16,6 +19,23 @@ POOL = "duckdb_writer"
 
 def model_key(name: str) -> dg.AssetKey:
     return dg.AssetKey(["duckdb", name])
+
+
+def _code_version(project: SqlProject, name: str) -> str:
+    """Changes when the model's SQL, or the SQL of anything it refs, changes."""
+    h = hashlib.sha256()
+    seen: set[str] = set()
+
+    def add(n: str) -> None:
+        if n in seen:
+            return
+        seen.add(n)
+        h.update(project.models[n].sql.encode("utf-8"))
+        for r in project.models[n].refs:
+            add(r)
+
+    add(name)
+    return h.hexdigest()[:12]
 
 
 def build_sql_assets(project: SqlProject | None = None) -> dg.AssetsDefinition:
@@ -33,32 +53,36 @@ def build_sql_assets(project: SqlProject | None = None) -> dg.AssetsDefinition:
                 description=m.description or f"SQL model {m.path.name}",
                 group_name=GROUP,
                 kinds={"duckdb", "sql"},
+                code_version=_code_version(project, name),
                 metadata={
                     "dagster/table_name": f"news.main.{name}",
                     "sql_file": str(m.path.relative_to(project.root)),
+                    "materialized": m.materialized,
                     **({"dagster/column_schema": dg.TableSchema(columns=columns)} if columns else {}),
                 },
             )
         )
         for t in m.tests:
-            checks.append(dg.AssetCheckSpec(t.name, asset=model_key(name),
-                                            description=f"{t.kind} on {name}.{t.column}"))
+            what = t.description or (f"{t.kind} on {name}.{t.column}" if t.column else f"{t.kind} on {name}")
+            checks.append(dg.AssetCheckSpec(t.name, asset=model_key(name), description=f"{what} ({t.severity})"))
 
     @dg.multi_asset(specs=specs, check_specs=checks, name="duckdb_warehouse", pool=POOL, can_subset=False)
     def duckdb_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         result = project.build(warehouse.lake())
-        context.log.info(f"built {len(result.row_counts)} models into {result.path} in {result.seconds:.2f}s")
+        context.log.info(f"built {len(result.row_counts)} models into {result.path} in {result.seconds:.2f}s "
+                         f"({result.mode})")
         for name in project.order:
             yield dg.MaterializeResult(
                 asset_key=model_key(name),
                 metadata={"dagster/row_count": result.row_counts[name], "database": str(result.path),
-                          "build_seconds": round(result.seconds, 3)},
+                          "build_seconds": round(result.seconds, 3), "build_mode": result.mode},
             )
         for tr in result.tests:
             yield dg.AssetCheckResult(
                 asset_key=model_key(tr.model),
                 check_name=tr.test.name,
                 passed=tr.passed,
+                severity=dg.AssetCheckSeverity.WARN if tr.test.severity == "warn" else dg.AssetCheckSeverity.ERROR,
                 metadata={"failing_rows": tr.failures, **({"error": tr.error} if tr.error else {})},
             )
 

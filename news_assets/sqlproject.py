@@ -8,10 +8,14 @@ Parquet partitions; nothing from the lake is formatted into SQL text.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import re
+import shutil
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +47,55 @@ _MODEL_REF = re.compile(r"""ref\(\s*['"](\w+)['"]\s*\)""")
 
 
 SQL_DIR_ENV = "NEWS_SQL_DIR"
+RUNNER_VERSION = "2"  # bump when the runner builds tables differently: forces a full build
+STATE_TABLE = "_warehouse_partitions"
+META_TABLE = "_warehouse_build"
+_PARTITION_DIR = re.compile(r"publish_date=(\d{4}-\d{2}-\d{2})")
+
+
+class _NeedsFullBuild(Exception):
+    pass
+
+
+def _file_fingerprint(path: str) -> str:
+    st = os.stat(path) if "://" not in path else None
+    if st is not None:
+        return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+    from upath import UPath
+
+    info = UPath(path).fs.info(path)
+    return f"{info.get('size')}:{info.get('ETag') or info.get('etag') or info.get('mtime') or info.get('LastModified')}"
+
+
+def _read_state(target: Path, project_fp: str) -> dict[tuple[str, str], str] | None:
+    """The lake partitions the existing warehouse file was built from, if built by this same project."""
+    if not target.exists():
+        return None
+    try:
+        con = duckdb.connect(str(target), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        meta = con.execute(f"SELECT project_fingerprint FROM {META_TABLE}").fetchall()
+        if meta != [(project_fp,)]:
+            return None
+        rows = con.execute(f"SELECT lake_table, publish_date, fingerprint FROM {STATE_TABLE}").fetchall()
+        return {(t, d): fp for t, d, fp in rows}
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def _write_state(con, state: dict[tuple[str, str], tuple[str, str]], project_fp: str, mode: str) -> None:
+    con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} (lake_table VARCHAR, publish_date VARCHAR, fingerprint VARCHAR)")
+    rows = [[t, d, fp] for (t, d), (_, fp) in sorted(state.items())]
+    if rows:
+        con.register("__state", pl.DataFrame(rows, schema=["lake_table", "publish_date", "fingerprint"], orient="row").to_arrow())
+        con.execute(f"INSERT INTO {STATE_TABLE} SELECT * FROM __state")
+        con.unregister("__state")
+    con.execute(f"CREATE OR REPLACE TABLE {META_TABLE} AS SELECT ? AS project_fingerprint, ? AS mode, now() AS built_at",
+                [project_fp, mode])
 
 
 _KNOWN_SOURCES = {("lake", t) for t in LAKE_TABLES} | {("ref", t) for t in REF_TABLES}
@@ -57,7 +110,7 @@ def _read_config(sql: str) -> dict[str, Any]:
         return ""
 
     jinja2.Environment(undefined=jinja2.Undefined).from_string(sql).render(
-        config=config, ref=lambda *a: "", source=lambda *a: "")
+        config=config, ref=lambda *a: "", source=lambda *a: "", is_incremental=lambda: False, changed_dates="")
     return captured
 
 
@@ -124,6 +177,7 @@ class BuildResult:
     row_counts: dict[str, int]
     tests: list[TestResult]
     seconds: float
+    mode: str = "full"  # full | incremental | unchanged
 
 
 class SqlProject:
@@ -151,8 +205,8 @@ class SqlProject:
                     raise ValueError(f"{path}: unknown source {src!r}, {table!r}")
             model = Model(name, path.parent.name, path, sql, sorted(set(_MODEL_REF.findall(sql))), sources)
             model.config = _read_config(sql)
-            if model.materialized not in ("table", "view"):
-                raise ValueError(f"{path}: materialized must be table or view, not {model.materialized!r}")
+            if model.materialized not in ("table", "view", "incremental"):
+                raise ValueError(f"{path}: materialized must be table, view or incremental, not {model.materialized!r}")
             if model.materialized == "view" and sources:
                 raise ValueError(f"{path}: a view may only ref() models (sources exist during the build only)")
             models[name] = model
@@ -237,14 +291,20 @@ class SqlProject:
         return order
 
     # ---- rendering -------------------------------------------------------------------------
-    def render(self, model: Model) -> str:
-        return self._render(model.sql)
+    def render(self, model: Model, *, incremental: bool = False) -> str:
+        """The model's SELECT. In an incremental build `is_incremental()` is true and `changed_dates`
+        names a table of the publish dates being rebuilt (dbt's idiom), so a model that reads another
+        model can limit itself to those dates."""
+        return self._render(model.sql, incremental=incremental)
 
-    def _render(self, sql: str) -> str:
+    def _render(self, sql: str, *, incremental: bool = False) -> str:
         def source(src: str, table: str) -> str:
             return ident(f"{src}__{table}")
 
-        return self._env.from_string(sql).render(ref=ident, source=source, config=lambda **kw: "").strip().rstrip(";")
+        return self._env.from_string(sql).render(
+            ref=ident, source=source, config=lambda **kw: "", is_incremental=lambda: incremental,
+            changed_dates="__changed_dates",
+        ).strip().rstrip(";")
 
     def test_sql(self, model: Model, test: Test) -> tuple[str, list[Any]]:
         if test.kind == "singular":
@@ -269,33 +329,129 @@ class SqlProject:
         for table in sorted(needed):
             con.register(f"ref__{table}", reference_table(table).to_arrow())
 
-    def attach_lake(self, con: duckdb.DuckDBPyConnection, lake: Lake) -> None:
+    def attach_lake(self, con: duckdb.DuckDBPyConnection, lake: Lake,
+                    files: dict[str, list[str]] | None = None) -> None:
+        """A view lake__<table> per lake table the models read: over `files` when given (the changed
+        partitions of an incremental build), else over every partition file."""
         needed = {t for m in self.models.values() for s, t in m.sources if s == "lake"}
         for table in sorted(needed):
             schema, _ = LAKE_TABLES[table]
-            files = lake.partition_files(table)
-            if files:
-                con.read_parquet(files, union_by_name=True).create_view(f"lake__{table}", replace=True)
+            paths = files.get(table, []) if files is not None else lake.partition_files(table)
+            if paths:
+                con.read_parquet(paths, union_by_name=True).create_view(f"lake__{table}", replace=True)
             else:  # no partition yet: an empty relation with the right columns, for this session only
                 con.register(f"lake__{table}", pl.DataFrame(schema=schema).to_arrow())
 
-    def build(self, lake: Lake, target: Path | None = None) -> BuildResult:
-        t0 = time.perf_counter()
+    def fingerprint(self) -> str:
+        """Changes whenever anything that shapes the tables changes: SQL, schema.yml, tests, reference data."""
+        h = hashlib.sha256(RUNNER_VERSION.encode())
+        for path in sorted(self.root.rglob("*")):
+            if path.is_file() and path.suffix in (".sql", ".yml", ".yaml"):
+                h.update(str(path.relative_to(self.root)).encode() + b"\0" + path.read_bytes())
+        for table in REF_TABLES:
+            h.update((REF_DIR / f"{table}.tsv").read_bytes())
+        return h.hexdigest()
+
+    def lake_state(self, lake: Lake) -> dict[tuple[str, str], tuple[str, str]]:
+        """(table, publish_date) -> (file, fingerprint) for every partition file the models read."""
+        needed = {t for m in self.models.values() for s, t in m.sources if s == "lake"}
+        out = {}
+        for table in sorted(needed):
+            for f in lake.partition_files(table):
+                day = _PARTITION_DIR.search(f).group(1)
+                out[(table, day)] = (f, _file_fingerprint(f))
+        return out
+
+    def build(self, lake: Lake, target: Path | None = None, *, full_refresh: bool = False) -> BuildResult:
+        """Bring the warehouse file up to date with the lake.
+
+        With a previous build of the same project in place, only publish dates whose partition files
+        changed are rebuilt in the incremental models (the rest is copied), then the table models are
+        recomputed over them; nothing changed means nothing rebuilt. Otherwise (first build, changed
+        SQL or reference data, `full_refresh`) every model is built from scratch. Either way the result
+        is written to a new file and renamed over the old one.
+        """
         target = Path(target) if target else lake.duckdb_path
         target.parent.mkdir(parents=True, exist_ok=True)
+        with writer_lock(target):
+            t0 = time.perf_counter()
+            state = self.lake_state(lake)  # before reading: a partition rewritten meanwhile shows up next time
+            project_fp = self.fingerprint()
+            previous = None if full_refresh else _read_state(target, project_fp)
+            if previous is not None:
+                changed = sorted({day for key in set(state) | set(previous)
+                                  if state.get(key, (None, None))[1] != previous.get(key)
+                                  for day in [key[1]]})
+                if not changed:
+                    return self._unchanged(target, t0)
+                try:
+                    return self._build_into_copy(lake, target, state, project_fp, changed, t0)
+                except _NeedsFullBuild:
+                    pass
+            return self._build_full(lake, target, state, project_fp, t0)
+
+    def _unchanged(self, target: Path, t0: float) -> BuildResult:
+        con = duckdb.connect(str(target), read_only=True)
+        try:
+            counts = {n: con.execute(f"SELECT count(*) FROM {ident(n)}").fetchone()[0] for n in self.order}
+            tests = self.run_tests(con)
+        finally:
+            con.close()
+        return BuildResult(target, counts, tests, time.perf_counter() - t0, "unchanged")
+
+    def _build_full(self, lake, target, state, project_fp, t0) -> BuildResult:
+        def work(con):
+            self.attach_lake(con, lake)
+            for name in self.order:
+                m = self.models[name]
+                kind = "VIEW" if m.materialized == "view" else "TABLE"
+                con.execute(f"CREATE {kind} {ident(name)} AS {self.render(m)}")
+
+        return self._write(target, None, work, state, project_fp, t0, "full")
+
+    def _build_into_copy(self, lake, target, state, project_fp, changed: list[str], t0) -> BuildResult:
+        files: dict[str, list[str]] = {}
+        for (table, day), (f, _) in sorted(state.items()):
+            if day in changed:
+                files.setdefault(table, []).append(f)
+
+        def work(con):
+            self.attach_lake(con, lake, files)
+            con.execute("CREATE TEMP TABLE __changed_dates (publish_date DATE)")
+            con.executemany("INSERT INTO __changed_dates VALUES (?)", [[d] for d in changed])
+            for name in self.order:
+                m = self.models[name]
+                if m.materialized == "view":
+                    continue  # views read the updated tables as they are
+                if m.materialized == "incremental":
+                    key = ident(m.config.get("partition_by", "publish_date"))
+                    con.execute(f"DELETE FROM {ident(name)} WHERE {key} IN (SELECT publish_date FROM __changed_dates)")
+                    con.execute(f"INSERT INTO {ident(name)} BY NAME {self.render(m, incremental=True)}")
+                    unique = m.config.get("unique_key")
+                    if unique:
+                        n, distinct = con.execute(
+                            f"SELECT count(*), count(DISTINCT {ident(unique)}) FROM {ident(name)}").fetchone()
+                        if n != distinct:  # a key moved between publish dates: rebuild everything instead
+                            raise _NeedsFullBuild(f"{name}.{unique} repeats across publish dates")
+                else:
+                    con.execute(f"CREATE OR REPLACE TABLE {ident(name)} AS {self.render(m)}")
+
+        return self._write(target, target, work, state, project_fp, t0, "incremental")
+
+    def _write(self, target: Path, base: Path | None, work, state, project_fp, t0, mode) -> BuildResult:
         tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.building")
         counts: dict[str, int] = {}
         try:
+            if base is not None:
+                shutil.copyfile(base, tmp)
             con = duckdb.connect(str(tmp))
             try:
-                self.attach_lake(con, lake)
                 self.attach_reference(con)
+                work(con)
                 for name in self.order:
-                    m = self.models[name]
-                    kind = "VIEW" if m.materialized == "view" else "TABLE"
-                    con.execute(f"CREATE {kind} {ident(name)} AS {self.render(m)}")
                     counts[name] = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0]
                 tests = self.run_tests(con)
+                _write_state(con, state, project_fp, mode)
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
@@ -304,7 +460,7 @@ class SqlProject:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
                 if leftover.exists():
                     leftover.unlink()
-        return BuildResult(target, counts, tests, time.perf_counter() - t0)
+        return BuildResult(target, counts, tests, time.perf_counter() - t0, mode)
 
     def run_tests(self, con: duckdb.DuckDBPyConnection) -> list[TestResult]:
         out = []
@@ -344,6 +500,33 @@ def reference_table(name: str) -> pl.DataFrame:
     if name == "currencies":
         return pl.DataFrame([{"word": r[0], "code": r[1]} for r in rows], schema={"word": pl.String, "code": pl.String})
     raise ValueError(f"unknown reference table {name!r}")
+
+
+@contextmanager
+def writer_lock(target: Path):
+    """One writer of the warehouse file at a time, whoever starts it (Dagster, CLI, a benchmark).
+
+    Dagster already serialises builds with the duckdb_writer pool; this lock keeps two builds outside
+    Dagster, or a pool left unlimited, from racing (the later swap would win with an older lake view).
+    Readers never take it.
+    """
+    lock = target.with_name(f".{target.name}.lock")
+    with open(lock, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def table_checksums(path: Path, tables: list[str]) -> dict[str, tuple[int, int]]:
+    """(row count, order-independent checksum of every row) per table: equal contents, equal sums."""
+    con = connect_readonly(path)
+    try:
+        return {t: tuple(con.execute(f"SELECT count(*), coalesce(sum(hash(CAST(r AS VARCHAR))::HUGEINT), 0) "
+                                     f"FROM {ident(t)} r").fetchone()) for t in tables}
+    finally:
+        con.close()
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:

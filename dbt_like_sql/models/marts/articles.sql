@@ -1,4 +1,5 @@
 -- The articles analysts start from: one row per article.
+{{ config(materialized='view') }}
 select
     article_id,
     url,

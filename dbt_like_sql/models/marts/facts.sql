@@ -1,4 +1,5 @@
 -- The facts analysts start from: one row per money amount, count or percentage, with its evidence.
+{{ config(materialized='view') }}
 select
     f.fact_id,
     f.article_id,

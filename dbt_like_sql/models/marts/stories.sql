@@ -5,7 +5,7 @@ select
     min(a.publish_date) as first_publish_date,
     max(a.publish_date) as last_publish_date,
     any_value(a.site) filter (where s.is_first_copy) as first_site,
-    mode(a.origin_name) as origin_name,
+    first(a.origin_name order by a.origin_name is null, a.publish_time, a.article_id) as origin_name,
     count(*) as n_copies,
     count(distinct a.site) as n_sites,
     list_sort(list_distinct(list(a.site))) as sites

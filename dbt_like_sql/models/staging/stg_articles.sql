@@ -1,4 +1,5 @@
 -- One row per article. A page re-parsed into another partition keeps its earliest publish date.
+{{ config(materialized='incremental', unique_key='article_id') }}
 select
     article_id,
     cast(publish_date as date) as publish_date,

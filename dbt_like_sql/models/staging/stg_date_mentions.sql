@@ -1,3 +1,4 @@
+{{ config(materialized='incremental') }}
 select
     m.article_id,
     cast(m.publish_date as date) as publish_date,

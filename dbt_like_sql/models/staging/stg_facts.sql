@@ -1,4 +1,5 @@
 -- Facts of the articles that survived staging, typed for analysis.
+{{ config(materialized='incremental') }}
 select
     f.fact_id,
     f.article_id,

@@ -1,4 +1,5 @@
 -- Pages that did not become articles or facts, with the stage and the reason.
+{{ config(materialized='incremental') }}
 select cast(publish_date as date) as publish_date, stage, url, raw_sha256, error_kind, message
 from {{ source('lake', 'quarantine_raw_html') }}
 union all

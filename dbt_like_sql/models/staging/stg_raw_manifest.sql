@@ -1,4 +1,5 @@
 -- Every discovered URL and how its fetch ended.
+{{ config(materialized='incremental') }}
 select
     cast(publish_date as date) as publish_date,
     source,

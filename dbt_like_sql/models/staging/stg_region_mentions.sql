@@ -1,4 +1,5 @@
 -- Region mentions of staged articles, with the number of the sentence they stand in.
+{{ config(materialized='incremental') }}
 select
     m.article_id,
     cast(m.publish_date as date) as publish_date,
