@@ -20,6 +20,7 @@ from .lake import Lake
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 QUARANTINE_TABLE = "quarantine_{stage}"
+ACCOUNTED_ELSEWHERE = {"duplicate", "dated_elsewhere"}  # skipped URLs that are not lost
 
 
 @dataclass
@@ -69,13 +70,19 @@ def write_quarantine(lake: Lake, stage: str, day: str, rows: list[dict]) -> None
 def run_raw_html(lake: Lake, day: str, sources) -> StageResult:
     from .sources import collect_partition
 
-    entries = collect_partition(sources, day, lake)
+    return record_raw_partition(lake, day, collect_partition(sources, day, lake))
+
+
+def record_raw_partition(lake: Lake, day: str, entries) -> StageResult:
+    """Write a day's fetch manifest and its quarantine rows (also used by `news-warehouse fetch`)."""
     rows = [e.as_row() for e in entries]
     lake.write_partition("raw_html", day, schemas.frame(rows, schemas.MANIFEST))
+    # Every URL that will not become an article here is a quarantine row, except those that live
+    # on elsewhere: a duplicate of a URL fetched once, or a page that belongs to another day.
     bad = [
-        {"url": e.url, "raw_sha256": e.sha256, "error_kind": e.reason or "failed", "message": e.error}
+        {"url": e.url, "raw_sha256": e.sha256, "error_kind": e.reason or e.outcome, "message": e.error}
         for e in entries
-        if e.outcome == "failed"
+        if e.outcome != "fetched" and e.reason not in ACCOUNTED_ELSEWHERE
     ]
     write_quarantine(lake, "raw_html", day, bad)
     res = StageResult(day, rows=len(rows), quarantined=len(bad), inputs=len(rows))

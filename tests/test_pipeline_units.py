@@ -20,3 +20,26 @@ def test_stable_id_depends_on_every_part():
     assert stable_id("a", "b") == stable_id("a", "b")
     assert stable_id("a", "b") != stable_id("ab", "")
     assert len(stable_id("https://example.cn/x")) == 16
+
+
+def test_every_url_not_fetched_is_quarantined_unless_it_lives_on_elsewhere(tmp_path):
+    from news_assets.lake import Lake
+    from news_assets.pipeline import record_raw_partition
+    from news_assets.sources.manifest import ManifestEntry
+
+    day = "2024-05-26"
+    entries = [
+        ManifestEntry(day, "s", "https://a.cn/1", "fetched", sha256="ab" * 32),
+        ManifestEntry(day, "s", "https://a.cn/2", "failed", reason="timeout", error="read timed out"),
+        ManifestEntry(day, "s", "https://a.cn/3", "skipped", reason="robots_disallowed"),
+        ManifestEntry(day, "s", "https://a.cn/4", "skipped", reason="not_html"),
+        ManifestEntry(day, "s", "https://a.cn/1?utm_source=x", "skipped", reason="duplicate"),
+        ManifestEntry(day, "s", "https://a.cn/5", "skipped", reason="dated_elsewhere"),
+    ]
+    lake = Lake(tmp_path)
+    res = record_raw_partition(lake, day, entries)
+    assert res.counts == {"fetched": 1, "failed": 1, "skipped": 4}
+    assert lake.read_partition("raw_html", day).height == 6
+    q = lake.read_partition("quarantine_raw_html", day).sort("url")
+    assert list(zip(q["url"], q["error_kind"], strict=True)) == [
+        ("https://a.cn/2", "timeout"), ("https://a.cn/3", "robots_disallowed"), ("https://a.cn/4", "not_html")]

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import importlib.util
 import random
-import sys
 import time
 import zlib
 from dataclasses import dataclass, field, replace
@@ -25,13 +23,6 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from .canonical import host_of
-
-# httpcore runs `import sniffio` on every lock it sets up and falls back to asyncio when that
-# fails; without sniffio installed each request pays ~10 failed imports (a full sys.path search
-# each, a third of the CPU per page on loopback). A None entry in sys.modules is Python's
-# documented way to make that import fail at once; nothing changes when sniffio is installed.
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 # Identifies the bot; deployments should add a contact via the `user_agent` setting,
 # e.g. "news-warehouse/0.1 (+mailto:data-team@example.com)". robots.txt groups match "news-warehouse".

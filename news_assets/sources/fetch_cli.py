@@ -17,9 +17,8 @@ import json
 import sys
 from datetime import date
 
-from .. import schemas
 from ..lake import Lake, default_warehouse_dir
-from . import MANIFEST_TABLE, collect_partition
+from . import collect_partition
 from .config import SourceConfigError, load_sources
 from .fetch import FetchSettings
 from .web import SourceUnavailable
@@ -77,16 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"news-warehouse fetch: {e}", file=sys.stderr)
         return 1
     if not args.no_write:
-        rows = [e.as_row() for e in entries]
-        lake.write_partition(MANIFEST_TABLE, args.date, schemas.frame(rows, schemas.MANIFEST))
-        try:
-            from ..pipeline import write_quarantine
-        except ImportError:  # pragma: no cover
-            write_quarantine = None
-        if write_quarantine is not None:
-            bad = [{"url": e.url, "raw_sha256": e.sha256, "error_kind": e.reason or "failed", "message": e.error}
-                   for e in entries if e.outcome == "failed"]
-            write_quarantine(lake, MANIFEST_TABLE, args.date, bad)
+        from ..pipeline import record_raw_partition
+
+        record_raw_partition(lake, args.date, entries)
     out = sys.stdout
     for e in entries:
         out.write(json.dumps(_row(e), ensure_ascii=False) + "\n")
