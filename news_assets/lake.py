@@ -39,7 +39,7 @@ class Lake:
         sha = hashlib.sha256(data).hexdigest()
         path = self.raw_path(sha)
         if not path.exists():  # same bytes, same name: storing twice is a no-op
-            self._write_bytes(path, data)
+            self.write_bytes(path, data)
         return sha
 
     def get_raw(self, sha256: str) -> bytes:
@@ -53,7 +53,7 @@ class Lake:
         path = self.partition_path(table, publish_date)
         buf = io.BytesIO()
         df.write_parquet(buf, compression="zstd", statistics=True)
-        self._write_bytes(path, buf.getvalue())
+        self.write_bytes(path, buf.getvalue())
         return path
 
     def read_partition(self, table: str, publish_date: str) -> pl.DataFrame | None:
@@ -80,7 +80,7 @@ class Lake:
         return self.root.joinpath("_state", *parts)
 
     # ---- helpers ---------------------------------------------------------------------------
-    def _write_bytes(self, path: UPath, data: bytes) -> None:
+    def write_bytes(self, path: UPath, data: bytes) -> None:
         if self._local:
             target = Path(path.path)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -50,8 +53,22 @@ def _page_date(data: bytes, url: str, mtime: float, fallback: str | None) -> tup
     return datetime.fromtimestamp(mtime, SHANGHAI).date().isoformat(), "file_mtime"
 
 
-def folder_index(source: SourceConfig, lake: Lake) -> dict[str, dict]:
-    """rel path -> {url, date, date_source, sha256, size, mtime_ns}, refreshed for changed files."""
+def _index_file(path: str, url: str, mtime: float, fallback: str | None) -> tuple[str, str, str]:
+    """(date, date_source, sha256) of one file; top-level so worker processes can run it."""
+    data = _read(Path(path))
+    day, date_source = _page_date(data, url, mtime, fallback)
+    return day, date_source, hashlib.sha256(data).hexdigest()
+
+
+PARALLEL_INDEX_MIN = 200  # below this many new files a process pool costs more than it saves
+
+
+def folder_index(source: SourceConfig, lake: Lake, workers: int | None = None) -> dict[str, dict]:
+    """rel path -> {url, date, date_source, sha256, size, mtime_ns}, refreshed for changed files.
+
+    New or changed files are parsed for their date, in worker processes when there are many
+    (a first run over a large folder), so indexing uses every core.
+    """
     root = Path(source.path or "")
     if not root.is_dir():
         raise FileNotFoundError(f"source {source.name!r}: folder {root} does not exist")
@@ -61,7 +78,7 @@ def folder_index(source: SourceConfig, lake: Lake) -> dict[str, dict]:
     cache_path = lake.state_path("folder_index", f"{source.name}-{key}.json")
     cache = json.loads(cache_path.read_text(encoding="utf-8")) if cache_path.exists() else {}
     out: dict[str, dict] = {}
-    changed = False
+    todo: list[tuple[str, os.stat_result, str, str | None]] = []
     for path in sorted(root.rglob("*")):
         if not path.is_file() or not path.name.lower().endswith(HTML_SUFFIXES):
             continue
@@ -70,21 +87,22 @@ def folder_index(source: SourceConfig, lake: Lake) -> dict[str, dict]:
         hit = cache.get(rel)
         if hit and hit["size"] == st.st_size and hit["mtime_ns"] == st.st_mtime_ns:
             out[rel] = hit
-            continue
-        data = _read(path)
-        url = page_url(source, rel, index)
-        day, date_source = _page_date(data, url, st.st_mtime, (index.get(rel) or {}).get("publish_date"))
-        out[rel] = {
-            "url": url,
-            "date": day,
-            "date_source": date_source,
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "size": st.st_size,
-            "mtime_ns": st.st_mtime_ns,
-        }
-        changed = True
-    if changed or set(cache) != set(out):
-        lake._write_bytes(cache_path, json.dumps(out, ensure_ascii=False, sort_keys=True).encode())
+        else:
+            todo.append((rel, st, page_url(source, rel, index), (index.get(rel) or {}).get("publish_date")))
+    args = [[str(root / rel) for rel, *_ in todo], [u for *_, u, _ in todo],
+            [st.st_mtime for _, st, _, _ in todo], [f for *_, f in todo]]
+    workers = workers or min(4, os.cpu_count() or 1)
+    if len(todo) >= PARALLEL_INDEX_MIN and workers > 1:
+        ctx = multiprocessing.get_context("spawn")  # no fork: callers may run threads (Dagster does)
+        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            results = list(pool.map(_index_file, *args, chunksize=32))
+    else:
+        results = list(map(_index_file, *args))
+    for (rel, st, url, _), (day, date_source, sha) in zip(todo, results, strict=True):
+        out[rel] = {"url": url, "date": day, "date_source": date_source, "sha256": sha,
+                    "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    if todo or set(cache) != set(out):
+        lake.write_bytes(cache_path, json.dumps(out, ensure_ascii=False, sort_keys=True).encode())
     return out
 
 

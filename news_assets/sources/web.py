@@ -240,7 +240,7 @@ class AssignmentIndex:
                 if old and old.get("date") and old["date"] != rec.get("date"):
                     continue  # someone assigned it first: theirs stands
                 current[key] = rec
-            self.lake._write_bytes(self.path, json.dumps(current, ensure_ascii=False, sort_keys=True).encode())
+            self.lake.write_bytes(self.path, json.dumps(current, ensure_ascii=False, sort_keys=True).encode())
             self.data, self.updates = current, {}
 
 
