@@ -519,12 +519,19 @@ def writer_lock(target: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def table_checksums(path: Path, tables: list[str]) -> dict[str, tuple[int, int]]:
-    """(row count, order-independent checksum of every row) per table: equal contents, equal sums."""
+def table_checksums(path: Path, tables: list[str],
+                    exclude: dict[str, list[str]] | None = None) -> dict[str, tuple[int, int]]:
+    """(row count, order-independent checksum of every row) per table: equal contents, equal sums.
+    `exclude` leaves columns out (such as when a page was fetched, which a re-run changes by design)."""
     con = connect_readonly(path)
     try:
-        return {t: tuple(con.execute(f"SELECT count(*), coalesce(sum(hash(CAST(r AS VARCHAR))::HUGEINT), 0) "
-                                     f"FROM {ident(t)} r").fetchone()) for t in tables}
+        out = {}
+        for t in tables:
+            cols = (exclude or {}).get(t)
+            rel = f"(SELECT * EXCLUDE ({', '.join(ident(c) for c in cols)}) FROM {ident(t)})" if cols else ident(t)
+            out[t] = tuple(con.execute(
+                f"SELECT count(*), coalesce(sum(hash(CAST(r AS VARCHAR))::HUGEINT), 0) FROM {rel} r").fetchone())
+        return out
     finally:
         con.close()
 
