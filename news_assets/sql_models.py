@@ -72,10 +72,15 @@ def build_sql_assets(project: SqlProject | None = None) -> dg.AssetsDefinition:
         context.log.info(f"built {len(result.row_counts)} models into {result.path} in {result.seconds:.2f}s "
                          f"({result.mode})")
         for name in project.order:
+            docs = project.models[name].columns
+            typed = dg.TableSchema(columns=[dg.TableColumn(c, ty.lower(), description=docs.get(c) or None)
+                                            for c, ty in result.column_types.get(name, [])])
             yield dg.MaterializeResult(
                 asset_key=model_key(name),
                 metadata={"dagster/row_count": result.row_counts[name], "database": str(result.path),
-                          "build_seconds": round(result.seconds, 3), "build_mode": result.mode},
+                          "build_seconds": round(result.seconds, 3), "build_mode": result.mode,
+                          # the definition's documented columns, now with the types DuckDB gave them
+                          **({"dagster/column_schema": typed} if typed.columns else {})},
             )
         for tr in result.tests:
             yield dg.AssetCheckResult(

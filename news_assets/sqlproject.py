@@ -178,6 +178,7 @@ class BuildResult:
     tests: list[TestResult]
     seconds: float
     mode: str = "full"  # full | incremental | unchanged
+    column_types: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # model -> [(column, type)]
 
 
 class SqlProject:
@@ -224,7 +225,14 @@ class SqlProject:
             if m is None:
                 raise ValueError(f"schema.yml describes {entry['name']!r}, which has no .sql file")
             m.description = (entry.get("description") or "").strip()
+            unknown = set(entry) - {"name", "description", "columns", "tests", "config"}
+            if unknown:
+                raise ValueError(f"schema.yml: {m.name}: unknown keys {sorted(unknown)}")
             for col in entry.get("columns", []) or []:
+                unknown = set(col) - {"name", "description", "tests", "data_type"}
+                if unknown:  # usually an unquoted comma in a {name: x, description: a, b} flow mapping
+                    raise ValueError(f"schema.yml: {m.name}.{col.get('name')}: unknown keys {sorted(unknown)} "
+                                     "(quote descriptions that contain commas)")
                 m.columns[col["name"]] = (col.get("description") or "").strip()
                 for t in col.get("tests", []) or []:
                     m.tests.append(self._parse_test(m, col["name"], t))
@@ -397,7 +405,7 @@ class SqlProject:
             tests = self.run_tests(con)
         finally:
             con.close()
-        return BuildResult(target, counts, tests, time.perf_counter() - t0, "unchanged")
+        return BuildResult(target, counts, tests, time.perf_counter() - t0, "unchanged", _column_types(target))
 
     def _build_full(self, lake, target, state, project_fp, t0) -> BuildResult:
         def work(con):
@@ -460,7 +468,7 @@ class SqlProject:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
                 if leftover.exists():
                     leftover.unlink()
-        return BuildResult(target, counts, tests, time.perf_counter() - t0, mode)
+        return BuildResult(target, counts, tests, time.perf_counter() - t0, mode, _column_types(target))
 
     def run_tests(self, con: duckdb.DuckDBPyConnection) -> list[TestResult]:
         out = []
@@ -517,6 +525,19 @@ def writer_lock(target: Path):
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _column_types(path: Path) -> dict[str, list[tuple[str, str]]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rows = con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                           "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall()
+    finally:
+        con.close()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for t, c, ty in rows:
+        out.setdefault(t, []).append((c, ty))
+    return out
 
 
 def table_checksums(path: Path, tables: list[str],
