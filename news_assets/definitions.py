@@ -11,7 +11,7 @@ import dagster as dg
 from .assets.lake_assets import articles, extract_facts, raw_html
 from .partitions import START_DATE, TIMEZONE
 from .resources import SourcesResource, WarehouseResource
-from .sql_models import POOL, build_sql_assets
+from .sql_models import POOL, build_sql_assets, ensure_pool_limit
 
 LAKE_SELECTION = dg.AssetSelection.assets(raw_html, articles, extract_facts)
 LOOKBACK_ENV = "NEWS_LOOKBACK_DAYS"
@@ -87,6 +87,9 @@ LAKE_KEYS = {dg.AssetKey(k) for k in ("raw_html", "articles", "facts", "region_m
                 "but did not also build the warehouse, rebuild the DuckDB warehouse.",
 )
 def rebuild_warehouse_after_news(context: dg.RunStatusSensorContext):
+    # an instance started without the project's dagster.yaml still gets one writer at a time
+    if ensure_pool_limit(context.instance):
+        context.log.info(f"set the {POOL!r} concurrency pool to 1 slot")
     run = context.dagster_run
     selected = set(run.asset_selection or ())
     if run.job_name == warehouse_job.name or not (selected & LAKE_KEYS):

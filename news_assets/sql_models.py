@@ -17,6 +17,16 @@ GROUP = "warehouse"
 POOL = "duckdb_writer"
 
 
+def ensure_pool_limit(instance: dg.DagsterInstance, limit: int = 1) -> bool:
+    """Give the duckdb_writer pool a limit when the instance has none for it (no dagster.yaml default,
+    nothing set by hand); returns True when it set one. A limit someone chose is left alone."""
+    info = instance.event_log_storage.get_concurrency_info(POOL)
+    if info.limit is not None or not info.using_default_limit:
+        return False
+    instance.event_log_storage.set_concurrency_slots(POOL, limit)
+    return True
+
+
 def model_key(name: str) -> dg.AssetKey:
     return dg.AssetKey(["duckdb", name])
 

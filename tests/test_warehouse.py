@@ -14,7 +14,7 @@ import yaml
 
 from news_assets import schemas
 from news_assets.lake import Lake
-from news_assets.sql_models import POOL
+from news_assets.sql_models import POOL, ensure_pool_limit
 from news_assets.sqlproject import SqlProject, table_checksums
 
 REPO = Path(__file__).resolve().parent.parent
@@ -240,3 +240,16 @@ def test_the_project_sets_the_duckdb_writer_pool_limit():
     node = defs.resolve_asset_graph().assets_def_for_key(dg.AssetKey(["duckdb", "facts"]))
     assert POOL == "duckdb_writer"
     assert {op.pool for op in node.node_def.iterate_op_defs()} == {POOL}
+
+
+def test_an_instance_without_the_projects_dagster_yaml_still_gets_one_writer():
+    with dg.instance_for_test() as inst:  # no concurrency settings at all: pools would be unlimited
+        assert inst.event_log_storage.get_concurrency_info(POOL).limit is None
+        assert ensure_pool_limit(inst) is True
+        assert inst.event_log_storage.get_concurrency_info(POOL).slot_count == 1
+        assert ensure_pool_limit(inst) is False  # set once
+        inst.event_log_storage.set_concurrency_slots(POOL, 2)  # a limit someone chose is kept
+        assert ensure_pool_limit(inst) is False
+        assert inst.event_log_storage.get_concurrency_info(POOL).slot_count == 2
+    with dg.instance_for_test(overrides={"concurrency": {"pools": {"default_limit": 1}}}) as inst:
+        assert ensure_pool_limit(inst) is False
