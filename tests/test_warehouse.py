@@ -122,6 +122,8 @@ def test_dimensions(built):
     assert q(con, "select name, kind from dim_regions where region_code in ('CN', 'macro:粤港澳大湾区') order by 1") == [
         ("中国", "country"), ("粤港澳大湾区", "macro")]
     assert q(con, "select count(*) from dim_regions where region_code = '810000'") == [(1,)]
+    assert q(con, "select name, valid_from, valid_to from dim_region_versions where region_code = '500101' "
+                  "order by valid_from") == [("万县区", 1997, 1998), ("万州区", 1998, None)]
     assert q(con, "select date_day::varchar, weekday_zh, is_weekend from dim_dates order by 1") == [
         ("2024-05-25", "周六", True), ("2024-05-26", "周日", True)]
 
