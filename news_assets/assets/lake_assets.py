@@ -34,6 +34,24 @@ def _last_preview(lake, table: str, days: list[str], columns: list[str]) -> dg.M
     return preview_md(None, columns)
 
 
+def _report(context, key: str, results: list[pipeline.StageResult], rows, metadata: dict) -> dg.MaterializeResult:
+    """One partition: its own numbers. A range (single run): Dagster stamps one materialization's
+    metadata on every partition, so totals are labelled run_* and each day's own row count goes out
+    as an observation of that partition."""
+    if len(results) == 1:
+        return dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": rows(results[0]), **metadata})
+    for r in results:
+        context.log_event(dg.AssetObservation(
+            asset_key=key, partition=r.publish_date,
+            metadata={"dagster/row_count": rows(r), "pages": r.inputs, "quarantined": r.quarantined},
+        ))
+    return dg.MaterializeResult(asset_key=key, metadata={
+        "run_row_count": sum(rows(r) for r in results),
+        "partitions_in_run": len(results),
+        **{f"run_{k}" if k != "preview" else k: v for k, v in metadata.items()},
+    })
+
+
 @dg.asset(
     partitions_def=publish_date_partitions,
     backfill_policy=SINGLE_RUN,
@@ -54,17 +72,14 @@ def raw_html(
     # Fetching is I/O-bound and polite per host; days run one after another.
     results = [pipeline.run_raw_html(lake, d, srcs) for d in days]
     totals = _totals(results)
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": sum(r.rows for r in results),
-            "fetched": totals.get("fetched", 0),
-            "failed": totals.get("failed", 0),
-            "skipped": totals.get("skipped", 0),
-            "sources": ", ".join(s.name for s in srcs),
-            "partitions": len(days),
-            "preview": _last_preview(lake, "raw_html", days, ["url", "outcome", "status", "size", "sha256"]),
-        }
-    )
+    return _report(context, "raw_html", results, lambda r: r.rows, {
+        "fetched": totals.get("fetched", 0),
+        "failed": totals.get("failed", 0),
+        "skipped": totals.get("skipped", 0),
+        "quarantined": sum(r.quarantined for r in results),
+        "sources": ", ".join(s.name for s in srcs),
+        "preview": _last_preview(lake, "raw_html", days, ["url", "outcome", "status", "size", "sha256"]),
+    })
 
 
 @dg.asset(
@@ -89,16 +104,12 @@ def articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     pages = sum(r.inputs for r in results)
     bad = sum(r.quarantined for r in results)
     share = bad / pages if pages else 0.0
-    yield dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": sum(r.rows for r in results),
-            "pages": pages,
-            "quarantined": bad,
-            "quarantine_reasons": dg.MetadataValue.json(_totals(results)),
-            "partitions": len(days),
-            "preview": _last_preview(lake, "articles", days, ["publish_time_local", "title", "source_name", "site"]),
-        }
-    )
+    yield _report(context, "articles", results, lambda r: r.rows, {
+        "pages": pages,
+        "quarantined": bad,
+        "quarantine_reasons": dg.MetadataValue.json(_totals(results)),
+        "preview": _last_preview(lake, "articles", days, ["publish_time_local", "title", "source_name", "site"]),
+    })
     yield dg.AssetCheckResult(
         check_name="bad_page_share",
         passed=share <= BAD_PAGE_SHARE_LIMIT,
@@ -138,24 +149,15 @@ FACT_SPECS = [
 def extract_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     lake, days = warehouse.lake(), partition_keys(context)
     results = run_days(pipeline.run_facts, lake, days, warehouse.workers)
-    totals = _totals(results)
     bad = sum(r.quarantined for r in results)
-    yield dg.MaterializeResult(
-        asset_key="facts",
-        metadata={
-            "dagster/row_count": totals.get("facts", 0),
-            "articles": sum(r.inputs for r in results),
-            "quarantined": bad,
-            "preview": _last_preview(lake, "facts", days, ["kind", "text", "value", "currency", "unit", "region_code", "metric"]),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key="region_mentions",
-        metadata={"dagster/row_count": totals.get("region_mentions", 0),
-                  "preview": _last_preview(lake, "region_mentions", days, ["text", "region_code", "name", "level"])},
-    )
-    yield dg.MaterializeResult(
-        asset_key="date_mentions",
-        metadata={"dagster/row_count": totals.get("date_mentions", 0),
-                  "preview": _last_preview(lake, "date_mentions", days, ["text", "start_date", "end_date", "granularity"])},
-    )
+    yield _report(context, "facts", results, lambda r: r.counts.get("facts", 0), {
+        "articles": sum(r.inputs for r in results),
+        "quarantined": bad,
+        "preview": _last_preview(lake, "facts", days, ["kind", "text", "value", "currency", "unit", "region_code", "metric"]),
+    })
+    yield _report(context, "region_mentions", results, lambda r: r.counts.get("region_mentions", 0), {
+        "preview": _last_preview(lake, "region_mentions", days, ["text", "region_code", "name", "level"]),
+    })
+    yield _report(context, "date_mentions", results, lambda r: r.counts.get("date_mentions", 0), {
+        "preview": _last_preview(lake, "date_mentions", days, ["text", "start_date", "end_date", "granularity"]),
+    })
