@@ -28,7 +28,8 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PAGES = {
     # the asset graph: the partitioned lake group feeding the DuckDB models of the warehouse group
-    "asset-graph.png": ("/assets/duckdb/money_by_region_month?view=lineage&lineageScope=upstream", "1600,1000"),
+    "asset-graph.png": ("/assets/duckdb/money_by_region_month?view=lineage&lineageScope=upstream&lineageDepth=4",
+                        "1600,1000"),
     # a partitioned asset: its daily publish-date partitions and one partition's metadata
     "partitioned-asset.png": ("/assets/articles?view=partitions&partition=2024-05-26&status=MATERIALIZED", "1600,1000"),
     # a SQL model: description, documented and typed columns, check results
