@@ -7,10 +7,13 @@ object storage (where a single PUT is already atomic).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import io
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -18,6 +21,18 @@ from upath import UPath
 
 WAREHOUSE_ENV = "NEWS_WAREHOUSE_DIR"
 DEFAULT_WAREHOUSE = "warehouse"
+
+
+@contextlib.contextmanager
+def file_lock(path: os.PathLike[str] | str) -> Iterator[None]:
+    """An exclusive advisory lock on `path` (created if missing) across processes on this machine."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def default_warehouse_dir() -> str:

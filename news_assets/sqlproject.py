@@ -8,14 +8,12 @@ Parquet partitions; nothing from the lake is formatted into SQL text.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import re
 import shutil
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ import polars as pl
 import yaml
 
 from . import schemas
-from .lake import Lake
+from .lake import Lake, file_lock
 
 # The lake tables the SQL can read with {{ source('lake', name) }}, and the asset that writes each.
 LAKE_TABLES: dict[str, tuple[dict, str]] = {
@@ -510,7 +508,6 @@ def reference_table(name: str) -> pl.DataFrame:
     raise ValueError(f"unknown reference table {name!r}")
 
 
-@contextmanager
 def writer_lock(target: Path):
     """One writer of the warehouse file at a time, whoever starts it (Dagster, CLI, a benchmark).
 
@@ -518,13 +515,7 @@ def writer_lock(target: Path):
     Dagster, or a pool left unlimited, from racing (the later swap would win with an older lake view).
     Readers never take it.
     """
-    lock = target.with_name(f".{target.name}.lock")
-    with open(lock, "a+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return file_lock(target.with_name(f".{target.name}.lock"))
 
 
 def _column_types(path: Path) -> dict[str, list[tuple[str, str]]]:

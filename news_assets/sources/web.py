@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..lake import Lake
+from ..lake import Lake, file_lock
 from . import charset as cs
 from .canonical import canonical_url, url_key
 from .config import SourceConfig
@@ -214,21 +214,11 @@ class AssignmentIndex:
         rec = self.get(key)
         return rec["date"] if rec and rec.get("date") else day
 
-    @contextlib.contextmanager
     def _locked(self):
+        # the lock is per machine: enough for parallel runs against a local lake
         if self.lake._local:
-            import fcntl
-
-            lock = Path(self.path.path).with_suffix(".lock")
-            lock.parent.mkdir(parents=True, exist_ok=True)
-            with open(lock, "a") as fh:
-                fcntl.flock(fh, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(fh, fcntl.LOCK_UN)
-        else:
-            yield
+            return file_lock(Path(self.path.path).with_suffix(".lock"))
+        return contextlib.nullcontext()
 
     def save(self) -> None:
         if not self.updates:
