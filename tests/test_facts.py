@@ -236,6 +236,11 @@ def test_to_records_shape():
         "percent": {"kind", "text", "start", "end", "value", "change", "region", "period_start", "period_end",
                     "metric"},
     }
+    # fields added beyond the DESIGN.md shape
+    extra = {"cumulative", "region_source", "period_source"}
+    keys["money"] |= extra | {"value_high"}
+    keys["count"] |= extra | {"value_high"}
+    keys["percent"] |= extra | {"change_basis"}
     for r in recs:
         assert set(r) == keys[r["kind"]], r
         assert SEED[r["start"]:r["end"]] == r["text"]

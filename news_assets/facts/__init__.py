@@ -380,6 +380,12 @@ def to_records(ex: Extraction) -> list[dict]:
             rec.update(change=f.change)
         rec.update(region=f.region_code, period_start=_iso(f.period_start), period_end=_iso(f.period_end),
                    metric=f.metric)
+        # beyond DESIGN.md's shape (interfaces grow, never break): range tops, bases, provenance
+        if f.kind == "percent":
+            rec.update(change_basis=f.change_basis)
+        else:
+            rec.update(value_high=to_json_number(f.value_high) if f.value_high is not None else None)
+        rec.update(cumulative=f.cumulative, region_source=f.region_source, period_source=f.period_source)
         rows.append((f.start, 2, rec))
     rows.sort(key=lambda t: (t[0], t[1]))
     return [r for _, _, r in rows]
