@@ -457,6 +457,7 @@ class SqlProject:
                 for name in self.order:
                     counts[name] = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0]
                 tests = self.run_tests(con)
+                _drop_lake_views(con)
                 _write_state(con, state, project_fp, mode)
                 con.execute("CHECKPOINT")
             finally:
@@ -516,6 +517,15 @@ def writer_lock(target: Path):
     Readers never take it.
     """
     return file_lock(target.with_name(f".{target.name}.lock"))
+
+
+def _drop_lake_views(con: duckdb.DuckDBPyConnection) -> None:
+    """The lake__ views list this build's partition files (only the changed ones in an incremental
+    build) by absolute path: build plumbing, kept out of the file analysts open."""
+    rows = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT temporary AND schema_name = 'main' "
+                       "AND starts_with(view_name, 'lake__')").fetchall()
+    for (name,) in rows:
+        con.execute(f"DROP VIEW {ident(name)}")
 
 
 def _column_types(path: Path) -> dict[str, list[tuple[str, str]]]:

@@ -126,3 +126,19 @@ def test_readers_are_never_locked_out_by_a_build(tmp_path):
     assert not list(path.parent.glob(".*.building*"))  # no temporary files left behind
     assert pl.read_database("select count(*) as n from facts",
                             duckdb.connect(str(path), read_only=True))["n"].item() == 0  # no article -> no staged fact
+
+
+def test_build_plumbing_stays_out_of_the_warehouse_file(tmp_path):
+    """lake__ views name this build's partition files by absolute path: analysts must not see them."""
+    project = SqlProject()
+    lake = lake_with_facts(tmp_path, ["money"])
+    for _ in range(2):  # a full build, then an incremental one on a copy
+        path = project.build(lake).path
+        lake.write_partition("facts", "2024-05-27", lake.read_partition("facts", "2024-05-26"))
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    finally:
+        con.close()
+    assert "facts" in names and "articles" in names
+    assert not [n for n in names if n.startswith("lake__")]
