@@ -163,8 +163,9 @@ def cmd_demo(args) -> int:
         os.environ[WAREHOUSE_ENV] = args.warehouse
     lake = Lake(default_warehouse_dir())
     days = sample_dates(lake)
-    print(f"materialising {len(days)} publish dates of the bundled sample ({days[0]} .. {days[-1]}) "
-          f"into {lake.root} ...", flush=True)
+    span = (date.fromisoformat(days[-1]) - date.fromisoformat(days[0])).days + 1
+    print(f"materialising publish dates {days[0]} .. {days[-1]} as one run ({span} partitions, {len(days)} "
+          f"with bundled sample pages) into {lake.root} ...", flush=True)
     materialize_range(days[0], days[-1])
     cols, rows = run_query(lake.duckdb_path, "select count(*) as articles, min(publish_date) as first_day, "
                                              "max(publish_date) as last_day from articles")
