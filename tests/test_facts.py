@@ -363,3 +363,10 @@ def test_bare_quarter_year():
     assert q("四季度增长5.2%。", date(2024, 1, 18)) == (date(2023, 10, 1), date(2023, 12, 31))
     assert q("三季度有望回升。", date(2024, 5, 18)) == (date(2024, 7, 1), date(2024, 9, 30))
     assert q("一季度增长5.3%。", date(2024, 4, 16)) == (date(2024, 1, 1), date(2024, 3, 31))
+
+
+def test_people_are_counted_with_their_measure_word_and_full_metric():
+    ex = extract("去年全年，深圳市新增就业人数逾12万人，参赛选手3000余人，共有500人次参加培训，农民工代表发言。", PUB)
+    got = [(f.text, f.value, f.unit, f.qualifier, f.metric) for f in _facts(ex, "count")]
+    assert got == [("逾12万人", 120000, "人", "gt", "新增就业人数"), ("3000余人", 3000, "人", "gt", "参赛选手"),
+                   ("500人次", 500, "人次", None, None)]

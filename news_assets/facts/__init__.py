@@ -21,7 +21,7 @@ from .dates import DATELINE_RE, dateline_day, find_dates
 from .numbers import to_json_number
 from .regions import find_regions, place_code
 
-EXTRACTOR_VERSION = "facts-0.1.0"
+EXTRACTOR_VERSION = "facts-0.1.1"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -102,7 +102,7 @@ _METRIC_TRAIL = re.compile(
     r"|至|到|突破|实现|完成|在|已|已经|均|分别|每|约为|大约|左右|上涨|下跌|提高|降低|上升|下滑|回落|名义|实际)+$"
 )
 _METRIC_LEAD = re.compile(
-    r"^(?:的|在|了|其中|共|已|已经|累计|总计|合计|还|并|且|而|和|与|及|以及|同时|此外|新|全年|全国|全省|全市|全区|全县|我国|今年|去年|当年|比|较)+"
+    r"^(?:的|在|了|其中|共|已|已经|累计|总计|合计|还|并|且|而|和|与|及|以及|同时|此外|全年|全国|全省|全市|全区|全县|我国|今年|去年|当年|比|较)+"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ABBR_ONLY_VERBS = set("来赴访返驻")
