@@ -370,3 +370,9 @@ def test_people_are_counted_with_their_measure_word_and_full_metric():
     got = [(f.text, f.value, f.unit, f.qualifier, f.metric) for f in _facts(ex, "count")]
     assert got == [("逾12万人", 120000, "人", "gt", "新增就业人数"), ("3000余人", 3000, "人", "gt", "参赛选手"),
                    ("500人次", 500, "人次", None, None)]
+
+
+def test_a_metric_starts_after_the_previous_amount():
+    ex = extract("法院判决被告赔偿原告经济损失3万元及合理开支5000元。", PUB)
+    assert [(f.text, f.metric) for f in _facts(ex, "money")] == [("3万元", "法院判决被告赔偿原告经济损失"),
+                                                                 ("5000元", "合理开支")]

@@ -195,6 +195,7 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date):
     r_starts = [r.start for r in link_regions]
     d_starts = [d.start for d in dates]
     last_in_clause: dict[int, Fact] = {}
+    prev_end = -1
     for f in facts:
         si = bisect.bisect_right(starts, f.start) - 1
         ss, se = sents[si]
@@ -242,6 +243,9 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date):
         for m in dates:
             if gs <= m.start and m.end <= f.start:
                 mstart = max(mstart, m.end)
+        if gs <= prev_end <= f.start:  # 赔偿损失3万元及合理开支5000元: the second metric is 合理开支
+            mstart = max(mstart, prev_end)
+        prev_end = f.end
         f.metric = _metric(norm[mstart:f.start])
         if f.kind == "percent":
             f.change, f.change_basis = _change(norm, cs, f, se)
