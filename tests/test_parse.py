@@ -71,7 +71,7 @@ def test_seed_related(seed):
     ]
     assert [i for i, r in enumerate(rel) if r.title is None] == [2, 6]
     assert rel[0] == Related(
-        title="跨越山海共逐梦 津南、秦安携手共绘乡村振兴与职业教育新篇章 扫码阅读手机版",
+        title="跨越山海共逐梦 津南、秦安携手共绘乡村振兴与职业教育新篇章",  # QR prompt 扫码阅读手机版 dropped
         url="https://td.fyun.cc/news/a1b2c3d4e5f60701.html",
         date="2024-11-03T11:01:00",
     )

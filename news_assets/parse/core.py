@@ -19,7 +19,7 @@ from .related import find_related
 from .script import detect_language
 
 PARSER_NAME = "generic"
-PARSER_VERSION = "0.2.0"
+PARSER_VERSION = "0.2.1"
 MAX_BYTES = 16 * 1024 * 1024
 
 _TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|meta|title|table|span|a|br|script)\b", re.I)

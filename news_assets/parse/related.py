@@ -35,8 +35,19 @@ def _ancestor(node, k: int):
     return node
 
 
+# QR-code / mobile prompts that sites put beside a headline
+_PROMPT_TAIL = re.compile(r"\s*(?:扫码阅读手机版|扫码阅读|扫码查看|扫一扫|手机阅读|手机版)$")
+
+
 def _item_title(item, date_text: str) -> tuple[str | None, str | None]:
     """(title, url) of one list item."""
+    title, url = _item_title_raw(item, date_text)
+    if title:
+        title = _PROMPT_TAIL.sub("", title) or None
+    return title, url
+
+
+def _item_title_raw(item, date_text: str) -> tuple[str | None, str | None]:
     url = None
     anchors = item.css("a[href]")
     for a in anchors:
