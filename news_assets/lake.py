@@ -44,7 +44,7 @@ class Lake:
 
     def __init__(self, root: str | os.PathLike[str] | UPath):
         self.root = UPath(root)
-        self._local = self.root.protocol in ("", "file", "local")
+        self.is_local = self.root.protocol in ("", "file", "local")
 
     # ---- raw HTML, content-addressed -------------------------------------------------------
     def raw_path(self, sha256: str) -> UPath:
@@ -87,7 +87,7 @@ class Lake:
 
     @property
     def duckdb_path(self) -> Path:
-        if not self._local:
+        if not self.is_local:
             raise ValueError("the DuckDB file must live on a local disk; set a local warehouse root")
         return Path(self.root.path) / "news.duckdb"
 
@@ -96,7 +96,7 @@ class Lake:
 
     # ---- helpers ---------------------------------------------------------------------------
     def write_bytes(self, path: UPath, data: bytes) -> None:
-        if self._local:
+        if self.is_local:
             target = Path(path.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")

@@ -11,14 +11,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from . import schemas
 from .lake import Lake
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 QUARANTINE_TABLE = "quarantine_{stage}"
 ACCOUNTED_ELSEWHERE = {"duplicate", "dated_elsewhere"}  # skipped URLs that are not lost
 
@@ -67,10 +65,11 @@ def write_quarantine(lake: Lake, stage: str, day: str, rows: list[dict]) -> None
 
 
 # ---- raw_html ------------------------------------------------------------------------------
-def run_raw_html(lake: Lake, day: str, sources) -> StageResult:
+def run_raw_html(lake: Lake, day: str, sources, indexes: dict | None = None) -> StageResult:
+    """`indexes`: share one dict across the days of a run (folder sources are then indexed once)."""
     from .sources import collect_partition
 
-    return record_raw_partition(lake, day, collect_partition(sources, day, lake))
+    return record_raw_partition(lake, day, collect_partition(sources, day, lake, indexes=indexes))
 
 
 def record_raw_partition(lake: Lake, day: str, entries) -> StageResult:

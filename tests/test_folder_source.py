@@ -53,3 +53,19 @@ def test_pages_land_in_their_day_once_and_the_cache_follows_changes(tmp_path):
     (folder / "p0001.html").write_text(PAGE.format(i=1, d=9), encoding="utf-8")
     assert collect_folder(src, "2024-03-02", lake) == []
     assert [e.url for e in collect_folder(src, "2024-03-09", lake)] == ["https://test.cn/1.html"]
+
+
+def test_a_run_over_many_days_indexes_the_folder_once(tmp_path):
+    folder = tmp_path / "pages"
+    make_pages(folder, 3)
+    lake = Lake(tmp_path / "wh")
+    src = SourceConfig(name="f", type="folder", path=str(folder))
+    indexes: dict = {}
+    assert [e.url for e in collect_folder(src, "2024-03-01", lake, indexes)] == ["folder://f/p0000.html"]
+    assert set(indexes["f"]) == {"p0000.html", "p0001.html", "p0002.html"}
+    cache_files = list((tmp_path / "wh" / "_state" / "folder_index").iterdir())
+    for p in cache_files:
+        p.unlink()
+    # the next day of the same run reuses the index: no walk, so no cache file is written again
+    assert [e.url for e in collect_folder(src, "2024-03-02", lake, indexes)] == ["folder://f/p0001.html"]
+    assert not list((tmp_path / "wh" / "_state" / "folder_index").iterdir())

@@ -70,7 +70,8 @@ def raw_html(
     lake, days = warehouse.lake(), partition_keys(context)
     srcs = sources.load()
     # Fetching is I/O-bound and polite per host; days run one after another.
-    results = [pipeline.run_raw_html(lake, d, srcs) for d in days]
+    indexes: dict = {}  # folder sources: walked and dated once for the whole run
+    results = [pipeline.run_raw_html(lake, d, srcs, indexes) for d in days]
     totals = _totals(results)
     return _report(context, "raw_html", results, lambda r: r.rows, {
         "fetched": totals.get("fetched", 0),

@@ -27,7 +27,8 @@ MANIFEST_TABLE = "raw_html"
 def collect_partition(sources: list[SourceConfig], day: str, lake: Lake, *,
                       previous: list[ManifestEntry] | None = None,
                       settings: FetchSettings | None = None,
-                      transport=None) -> list[ManifestEntry]:
+                      transport=None,
+                      indexes: dict[str, dict] | None = None) -> list[ManifestEntry]:
     """Discover and fetch every page of `day` from every source, keeping bytes in the lake.
 
     Returns one manifest entry per discovered URL. A source that cannot be read at all raises
@@ -37,6 +38,7 @@ def collect_partition(sources: list[SourceConfig], day: str, lake: Lake, *,
     when discovery no longer lists them); None reads it from the lake's ``raw_html`` partition.
     settings: fetch settings (FetchSettings); sources override them per source in the sources file.
     transport: an httpx transport, for tests only.
+    indexes: a dict shared by the days of one run, so folder sources are indexed once per run.
     """
     if previous is None:
         previous = previous_manifest(lake, MANIFEST_TABLE, day)
@@ -44,7 +46,7 @@ def collect_partition(sources: list[SourceConfig], day: str, lake: Lake, *,
     web = []
     for source in sources:
         if source.type == "folder":
-            entries.extend(collect_folder(source, day, lake))
+            entries.extend(collect_folder(source, day, lake, indexes))
         else:
             web.append(source)
     if web:

@@ -106,10 +106,19 @@ def folder_index(source: SourceConfig, lake: Lake, workers: int | None = None) -
     return out
 
 
-def collect_folder(source: SourceConfig, day: str, lake: Lake) -> list[ManifestEntry]:
+def collect_folder(source: SourceConfig, day: str, lake: Lake,
+                   indexes: dict[str, dict] | None = None) -> list[ManifestEntry]:
+    """The day's pages of a folder. `indexes` (source name -> folder index) lets a run over many
+    days walk and date the folder once instead of once per day."""
     root = Path(source.path or "")
+    if indexes is None:
+        index = folder_index(source, lake)
+    else:
+        if source.name not in indexes:
+            indexes[source.name] = folder_index(source, lake)
+        index = indexes[source.name]
     entries = []
-    for rel, meta in folder_index(source, lake).items():
+    for rel, meta in index.items():
         if meta["date"] != day:
             continue
         now = datetime.now(UTC)

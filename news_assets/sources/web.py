@@ -189,7 +189,7 @@ class AssignmentIndex:
             if not self.path.exists():
                 return {}
             stamp = None
-            if self.lake._local:
+            if self.lake.is_local:
                 st = os.stat(self.path.path)
                 stamp = (st.st_mtime_ns, st.st_size)
                 hit = _INDEX_CACHE.get(self.path.path)
@@ -216,7 +216,7 @@ class AssignmentIndex:
 
     def _locked(self):
         # the lock is per machine: enough for parallel runs against a local lake
-        if self.lake._local:
+        if self.lake.is_local:
             return file_lock(Path(self.path.path).with_suffix(".lock"))
         return contextlib.nullcontext()
 
