@@ -7,8 +7,10 @@ serves N real-looking Chinese news pages and a news sitemap listing them, all pu
 Each measurement runs in its own child process, so the client never shares a GIL with the server and
 its peak RSS is its own:
 
-  raw httpx     the limit: a bare httpx.AsyncClient GETs every page at the same concurrency, discards
-  raw stdlib    the limit again, measured with N threads of http.client keep-alive connections
+  raw httpx     a bare httpx.AsyncClient (httpx's own httpcore transport) GETs every page at the same
+                concurrency and discards them
+  raw aiohttp   the same with a bare aiohttp.ClientSession: the transport the Fetcher uses underneath
+  raw stdlib    N threads of http.client keep-alive connections
   raw_html      news_assets.pipeline.run_raw_html for the day with a sources file pointing at the
                 sitemap (politeness delay 0 and per-host limit = concurrency: loopback is one host):
                 robots.txt, discovery, fetch, decompress/size cap, charset detection, sha256, raw
@@ -19,7 +21,12 @@ its peak RSS is its own:
 
 Each path runs --rounds times (fresh child process and, for raw_html, a fresh warehouse each time);
 the best round is reported. The ratios compare raw_html's pages/s with each raw client; the
-target is >= 50 % of the server's own rate, i.e. of the faster raw client.
+target is >= 50 % of the server's own rate, taken as the fastest raw client's rate.
+
+CPU columns: the client's CPU time (all its threads) inside the timed window, and the server
+process's CPU time over the same run (Linux /proc), both per page. They show what bounds each
+path: a client at ~1 core of CPU per wall second is limited by its own per-page cost, not by the
+server.
 """
 
 from __future__ import annotations
@@ -85,10 +92,10 @@ def _peak_mb() -> float:
 def raw_httpx(base: str, n: int, conc: int, q) -> None:
     import httpx
 
-    import news_assets.sources.fetch  # noqa: F401 - same httpcore tweak (no failed sniffio imports)
-
     async def go():
-        # the same pool layout as the fetcher (small pools, one request slot per connection)
+        # httpx at its fastest here: small pools with one request slot per connection (httpcore
+        # scans every pooled connection per request) and sniffio installed (the [bench] extra;
+        # without it httpcore pays a failed import per request)
         k = max(1, conc // 2)
         clients = [httpx.AsyncClient(limits=httpx.Limits(max_connections=-(-conc // k))) for _ in range(k)]
         slots: asyncio.LifoQueue = asyncio.LifoQueue()
@@ -103,14 +110,36 @@ def raw_httpx(base: str, n: int, conc: int, q) -> None:
             finally:
                 slots.put_nowait(c)
 
-        t = time.perf_counter()
+        t, c0 = time.perf_counter(), time.process_time()
         await asyncio.gather(*(one(i) for i in range(n)))
-        elapsed = time.perf_counter() - t
+        elapsed, cpu = time.perf_counter() - t, time.process_time() - c0
         for c in clients:
             await c.aclose()
-        return elapsed
+        return elapsed, cpu
 
-    q.put((asyncio.run(go()), n, _peak_mb()))
+    elapsed, cpu = asyncio.run(go())
+    q.put((elapsed, n, _peak_mb(), cpu))
+
+
+def raw_aiohttp(base: str, n: int, conc: int, q) -> None:
+    import aiohttp
+
+    async def go():
+        conn = aiohttp.TCPConnector(limit=conc)
+        async with aiohttp.ClientSession(connector=conn, auto_decompress=False) as session:
+            sem = asyncio.Semaphore(conc)
+
+            async def one(i):
+                async with sem, session.get(f"{base}/news/{i}.html") as r:
+                    data = await r.read()
+                    assert r.status == 200 and data
+
+            t, c = time.perf_counter(), time.process_time()
+            await asyncio.gather(*(one(i) for i in range(n)))
+            return time.perf_counter() - t, time.process_time() - c
+
+    elapsed, cpu = asyncio.run(go())
+    q.put((elapsed, n, _peak_mb(), cpu))
 
 
 def raw_stdlib(base: str, n: int, conc: int, q) -> None:
@@ -136,13 +165,13 @@ def raw_stdlib(base: str, n: int, conc: int, q) -> None:
             assert r.status == 200 and data
         conn.close()
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     threads = [threading.Thread(target=worker) for _ in range(conc)]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    q.put((time.perf_counter() - t, n, _peak_mb()))
+    q.put((time.perf_counter() - t, n, _peak_mb(), time.process_time() - c))
 
 
 def fetcher_only(base: str, n: int, conc: int, q) -> None:
@@ -151,12 +180,13 @@ def fetcher_only(base: str, n: int, conc: int, q) -> None:
 
     async def go():
         async with Fetcher(FetchSettings(concurrency=conc, per_host=conc, delay=0)) as f:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             rs = await asyncio.gather(*(f.get(f"{base}/news/{i}.html") for i in range(n)))
             assert all(r.body for r in rs)
-            return time.perf_counter() - t
+            return time.perf_counter() - t, time.process_time() - c
 
-    q.put((asyncio.run(go()), n, _peak_mb()))
+    elapsed, cpu = asyncio.run(go())
+    q.put((elapsed, n, _peak_mb(), cpu))
 
 
 def fetch_path(base: str, conc: int, warehouse: str, q) -> None:
@@ -169,19 +199,31 @@ def fetch_path(base: str, conc: int, warehouse: str, q) -> None:
                    f"  delay: 0\n  per_host: {conc}\n  concurrency: {conc}\n", encoding="utf-8")
     lake = Lake(warehouse)
     sources = load_sources(cfg)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     res = pipeline.run_raw_html(lake, DAY, sources)
     elapsed = time.perf_counter() - t
-    q.put((elapsed, res.counts.get("fetched", 0), _peak_mb()))
+    q.put((elapsed, res.counts.get("fetched", 0), _peak_mb(), time.process_time() - c))
 
 
-def run_child(target, *args):
+def _cpu_of(pid: int) -> float | None:
+    """User+system CPU seconds of a running process (Linux), else None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_child(target, *args, server_pid: int | None = None):
+    """(seconds, pages, peak MB, client CPU s, server CPU s or None) of one measurement."""
     q = mp.Queue()
     p = mp.Process(target=target, args=(*args, q))
+    before = _cpu_of(server_pid) if server_pid else None
     p.start()
     out = q.get()
     p.join()
-    return out
+    after = _cpu_of(server_pid) if server_pid else None
+    return (*out, after - before if before is not None and after is not None else None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,30 +249,38 @@ def main(argv: list[str] | None = None) -> int:
             best[name] = result
 
     try:
+        sp = server.pid
         run_child(raw_httpx, base, min(n, 50), conc)  # warm-up
         for _ in range(args.rounds):
-            keep("raw httpx (limit)", run_child(raw_httpx, base, n, conc))
-            keep("raw stdlib (limit)", run_child(raw_stdlib, base, n, conc))
-            keep("Fetcher only", run_child(fetcher_only, base, n, conc))
+            keep("raw httpx", run_child(raw_httpx, base, n, conc, server_pid=sp))
+            keep("raw aiohttp", run_child(raw_aiohttp, base, n, conc, server_pid=sp))
+            keep("raw stdlib", run_child(raw_stdlib, base, n, conc, server_pid=sp))
+            keep("Fetcher only", run_child(fetcher_only, base, n, conc, server_pid=sp))
             with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
-                wh = os.path.join(tmp, "warehouse")
-                keep("raw_html", run_child(fetch_path, base, conc, wh))  # fresh warehouse: every page new
-                keep("raw_html re-run (304s)", run_child(fetch_path, base, conc, wh))
+                wh = os.path.join(tmp, "warehouse")  # fresh warehouse: every page new
+                keep("raw_html", run_child(fetch_path, base, conc, wh, server_pid=sp))
+                keep("raw_html re-run (304s)", run_child(fetch_path, base, conc, wh, server_pid=sp))
     finally:
         server.terminate()
-    order = ["raw httpx (limit)", "raw stdlib (limit)", "raw_html", "raw_html re-run (304s)", "Fetcher only"]
-    rows = [(name, *best[name]) for name in order]
+    raws = ["raw httpx", "raw aiohttp", "raw stdlib"]
+    order = [*raws, "raw_html", "raw_html re-run (304s)", "Fetcher only"]
     print(f"pages={n} concurrency={conc} page_size~{len(page(0, args.size))} B gzip={args.gzip} rounds={args.rounds} "
           f"cpus={os.cpu_count()} python={sys.version.split()[0]} warehouse in {args.tmp or tempfile.gettempdir()}")
-    print(f"{'path':<24} {'pages':>6} {'seconds':>8} {'pages/s':>9} {'peak RSS MB':>12}")
-    for name, secs, pages, peak in rows:
-        print(f"{name:<24} {pages:>6} {secs:>8.2f} {pages / secs:>9.0f} {peak:>12.0f}")
-    rate = rows[2][2] / rows[2][1]
-    for name, secs, pages, _ in rows[:2]:
-        print(f"raw_html / {name.split(' (')[0]} = {rate:.0f} / {pages / secs:.0f} pages/s = {rate / (pages / secs):.0%}")
-    limit = max(r[2] / r[1] for r in rows[:2])
-    print(f"raw_html / server limit = {rate / limit:.0%} (target >= 50%)")
-    return 0 if rows[2][2] == n else 1
+    print(f"{'path':<24} {'pages':>6} {'seconds':>8} {'pages/s':>9} {'peak RSS MB':>12} "
+          f"{'client CPU ms/page':>19} {'server CPU ms/page':>19}")
+    for name in order:
+        secs, pages, peak, cpu, server_cpu = best[name]
+        srv = f"{server_cpu * 1000 / max(1, pages):>19.3f}" if server_cpu is not None else f"{'n/a':>19}"
+        print(f"{name:<24} {pages:>6} {secs:>8.2f} {pages / secs:>9.0f} {peak:>12.0f} "
+              f"{cpu * 1000 / max(1, pages):>19.3f} {srv}")
+    secs, pages = best["raw_html"][:2]
+    rate = pages / secs
+    for name in raws:
+        other = best[name][1] / best[name][0]
+        print(f"raw_html / {name} = {rate:.0f} / {other:.0f} pages/s = {rate / other:.0%}")
+    limit = max(best[name][1] / best[name][0] for name in raws)
+    print(f"raw_html / server limit (fastest raw client) = {rate / limit:.0%} (target >= 50%)")
+    return 0 if pages == n else 1
 
 
 if __name__ == "__main__":

@@ -45,16 +45,32 @@ class Lake:
     def __init__(self, root: str | os.PathLike[str] | UPath):
         self.root = UPath(root)
         self.is_local = self.root.protocol in ("", "file", "local")
+        self._dirs: set[str] = set()  # local directories known to exist
+
 
     # ---- raw HTML, content-addressed -------------------------------------------------------
     def raw_path(self, sha256: str) -> UPath:
         return self.root / "raw" / "sha256" / sha256[:2] / sha256
 
+    def _local_raw(self, sha256: str) -> str:
+        return os.path.join(self.root.path, "raw", "sha256", sha256[:2], sha256)
+
+    def has_raw(self, sha256: str) -> bool:
+        if self.is_local:  # plain os calls: a fetch run asks this once per page
+            return os.path.exists(self._local_raw(sha256))
+        return self.raw_path(sha256).exists()
+
     def put_raw(self, data: bytes) -> str:
         sha = hashlib.sha256(data).hexdigest()
-        path = self.raw_path(sha)
-        if not path.exists():  # same bytes, same name: storing twice is a no-op
-            self.write_bytes(path, data)
+        if self.is_local:
+            target = self._local_raw(sha)
+            if not os.path.exists(target):  # same bytes, same name: storing twice is a no-op
+                self._write_local(target, data)
+        else:
+            path = self.raw_path(sha)
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
         return sha
 
     def get_raw(self, sha256: str) -> bytes:
@@ -95,13 +111,19 @@ class Lake:
         return self.root.joinpath("_state", *parts)
 
     # ---- helpers ---------------------------------------------------------------------------
+    def _write_local(self, target: str, data: bytes) -> None:
+        parent, name = os.path.split(target)
+        if parent not in self._dirs:
+            os.makedirs(parent, exist_ok=True)
+            self._dirs.add(parent)
+        tmp = os.path.join(parent, f".{name}.{uuid.uuid4().hex}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)  # atomic on POSIX: readers see the old file or the new one
+
     def write_bytes(self, path: UPath, data: bytes) -> None:
         if self.is_local:
-            target = Path(path.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)  # atomic on POSIX: readers see the old file or the new one
+            self._write_local(path.path, data)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)

@@ -524,3 +524,58 @@ def test_backfill_reads_each_sitemap_once_per_process(server, lake):
     assert {d: [e.url.replace(server.base, "") for e in es] for d, es in per_day.items()} == {
         d: [f"/{d}.html"] for d in days}
     assert server.hits["/sitemap.xml"] == 1
+
+
+def _fetch(url: str, settings: FetchSettings = FAST):
+    import asyncio
+
+    from news_assets.sources.fetch import Fetcher
+
+    async def go():
+        async with Fetcher(settings) as f:
+            return await f.get(url)
+
+    return asyncio.run(go())
+
+
+def test_transport_faults_are_classified_and_retried(server):
+    """Faults below HTTP (dropped connections, garbage, refused ports) become retried, named failures."""
+    page = article("完整的页面")
+    truncated = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<html><body>half"
+    server.routes.update({
+        "/robots.txt": Reply(b"", status=404),
+        "/cut-once.html": [Reply(raw=truncated), Reply(page)],
+        "/cut.html": Reply(raw=truncated),
+        "/garbage.html": Reply(raw=b"this is not HTTP at all\r\n\r\n"),
+        "/empty.html": Reply(raw=b""),
+    })
+    r = _fetch(server.url("/cut-once.html"))
+    assert (r.status, r.body, r.attempts, r.reason) == (200, page, 2, None)
+    for path in ("/cut.html", "/garbage.html", "/empty.html"):
+        r = _fetch(server.url(path))
+        assert r.body is None and r.reason == "connection_lost", (path, r.reason, r.error)
+        assert f"after {FAST.retries + 1} attempts" in (r.error or ""), (path, r.error)
+        # every attempt reached the server (aiohttp itself tries once more when a server closes
+        # the connection without sending a byte, as a stale keep-alive connection would)
+        assert FAST.retries + 1 <= server.hits[path] <= 2 * (FAST.retries + 1), (path, server.hits[path])
+    # nothing listens on a port that was just closed
+    with LoopbackServer() as gone:
+        closed = gone.url("/x.html")
+    r = _fetch(closed)
+    assert r.body is None and r.reason == "robots_unavailable" and "connect_error" in (r.error or "")
+    r = _fetch(closed, FetchSettings(**{**FAST.__dict__, "robots": False}))
+    assert (r.body, r.reason) == (None, "connect_error") and "after 3 attempts" in (r.error or "")
+
+
+def test_chinese_urls_and_long_headers(server):
+    """Non-ASCII paths go out percent-encoded; a 20 KB header line (big cookies) is not an error."""
+    page = article("中文网址")
+    server.routes.update({
+        "/robots.txt": Reply(b"", status=404),
+        "/%E6%96%B0%E9%97%BB/2024/%E9%87%8D%E5%BA%86.html": Reply(page),
+        "/cookie.html": Reply(page, headers={"Set-Cookie": "sid=" + "x" * 20_000}),
+    })
+    r = _fetch(server.url("/新闻/2024/重庆.html"))
+    assert (r.status, r.body) == (200, page)
+    r = _fetch(server.url("/cookie.html"))
+    assert (r.status, r.body, r.reason) == (200, page, None)

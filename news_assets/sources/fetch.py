@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import random
+import ssl
 import time
+import urllib.request
 import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+import aiohttp
 import httpx
+from httpx_aiohttp import AiohttpTransport
 
 from .canonical import host_of
 
@@ -29,7 +34,6 @@ from .canonical import host_of
 USER_AGENT = "news-warehouse/0.1 (news archiver; httpx)"
 ROBOTS_AGENT = "news-warehouse"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-CONNECTIONS_PER_CLIENT = 2
 
 
 @dataclass(frozen=True)
@@ -184,52 +188,40 @@ class _Inflater:
 
 
 class Fetcher:
-    """Fetch many URLs politely. Use as ``async with Fetcher(settings) as f: await f.get(url)``."""
+    """Fetch many URLs politely. Use as ``async with Fetcher(settings) as f: await f.get(url)``.
+
+    Requests are httpx ``Request``/``Response`` objects sent through an httpx transport. The default
+    transport is httpx-aiohttp's (aiohttp's pool and C HTTP parser under httpx's types): on loopback
+    it costs about half the CPU per request of httpx's own httpcore transport, and
+    ``httpx.AsyncClient`` on top adds cookies, auth and redirect machinery that the Fetcher does
+    itself (redirects, per-source headers, deadlines) — so requests go to the transport directly
+    (benchmarks/fetch_speed.py). Proxies come from the environment (HTTP(S)_PROXY, NO_PROXY).
+    """
 
     def __init__(self, settings: FetchSettings | None = None, transport: httpx.AsyncBaseTransport | None = None):
         self.settings = settings or FetchSettings()
         self._hosts: dict[str, _Host] = {}
-        self._transport = transport
-        self.client: httpx.AsyncClient | None = None
+        self.transport = transport
+        self._own_transport = transport is None
         self.stats = {"requests": 0, "retries": 0, "bytes": 0}
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
         conc = max(1, s.concurrency)
-        # Several small connection pools instead of one big one: httpcore scans every pooled
-        # connection on each request, so one pool of 16 costs ~2.5x the CPU per request of
-        # 8 pools of 2 (measured on loopback; benchmarks/fetch_speed.py).
-        n_clients = max(1, conc // CONNECTIONS_PER_CLIENT)
-        per_client = -(-conc // n_clients)
-        ssl_context = httpx.create_ssl_context(trust_env=True)  # one CA bundle load, not one per pool
-        self.clients = [
-            httpx.AsyncClient(
-                verify=ssl_context,
-                headers={
-                    "User-Agent": s.user_agent,
-                    "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-                    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
-                    "Accept-Encoding": "gzip, deflate",
-                },
-                timeout=httpx.Timeout(s.timeout, connect=min(s.connect_timeout, s.timeout)),
-                limits=httpx.Limits(max_connections=per_client, max_keepalive_connections=per_client),
-                follow_redirects=False,
-                transport=self._transport,
-                trust_env=True,
-            )
-            for _ in range(n_clients)
-        ]
-        self.client = self.clients[0]
-        # Free request slots, each bound to a client: the global concurrency bound. LIFO keeps
-        # the most recently used (warm) connections busy.
-        self._slots: asyncio.LifoQueue[httpx.AsyncClient] = asyncio.LifoQueue()
-        for i in range(conc):
-            self._slots.put_nowait(self.clients[i % n_clients])
+        if self.transport is None:
+            self.transport = _aiohttp_transport(conc)
+        self._slots = asyncio.Semaphore(conc)  # the total concurrency bound
+        self._headers = {
+            "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+            "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+            "Accept-Encoding": "gzip, deflate",
+        }
         return self
 
     async def __aexit__(self, *exc) -> None:
-        for c in getattr(self, "clients", []):
-            await c.aclose()
+        if self._own_transport and self.transport is not None:
+            await self.transport.aclose()
+            self.transport = None
 
     def host(self, url: str, settings: FetchSettings | None = None) -> _Host:
         key = host_of(url)
@@ -348,15 +340,13 @@ class Fetcher:
             try:
                 async with h.sem:  # host slot first: a busy host must not hog the global slots
                     await h.wait_turn()
-                    client = await self._slots.get()
-                    try:
+                    async with self._slots:
                         self.stats["requests"] += 1
-                        async with asyncio.timeout(s.timeout):
-                            r = await self._one(client, url, s, cap, want_html, headers)
-                    except TimeoutError:
-                        raise _Retry("timeout", f"no complete response within {s.timeout:g}s") from None
-                    finally:
-                        self._slots.put_nowait(client)
+                        try:
+                            async with asyncio.timeout(s.timeout):
+                                r = await self._one(url, s, cap, want_html, headers)
+                        except TimeoutError:
+                            raise _Retry("timeout", f"no complete response within {s.timeout:g}s") from None
                 r.attempts = attempt
                 return r
             except _Retry as e:
@@ -373,21 +363,16 @@ class Fetcher:
                 self.stats["retries"] += 1
                 await asyncio.sleep(wait)
 
-    async def _one(self, client: httpx.AsyncClient, url: str, s: FetchSettings, cap: int, want_html: bool,
+    async def _one(self, url: str, s: FetchSettings, cap: int, want_html: bool,
                    headers: dict[str, str]) -> Response:
+        assert self.transport is not None, "use the Fetcher as an async context manager"
         try:
-            req = client.build_request("GET", url, headers=headers)
-            r = await client.send(req, stream=True)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as e:
-            raise _Retry("connect_error", f"{type(e).__name__}: {e or 'connection failed'}") from None
-        except (httpx.ReadTimeout, httpx.WriteTimeout) as e:
-            raise _Retry("timeout", f"{type(e).__name__}: {e or 'timed out'}") from None
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as e:
-            raise _Retry("connection_lost", f"{type(e).__name__}: {e or 'connection lost'}") from None
-        except httpx.InvalidURL as e:
-            raise FetchError("bad_url", str(e)) from None
-        except httpx.HTTPError as e:
-            raise FetchError("http_error", f"{type(e).__name__}: {e}") from None
+            req = httpx.Request("GET", url, headers={**self._headers, **headers},
+                                extensions={"timeout": {"connect": min(s.connect_timeout, s.timeout),
+                                                        "read": s.timeout, "write": s.timeout, "pool": s.timeout}})
+            r = await self.transport.handle_async_request(req)
+        except (httpx.HTTPError, httpx.InvalidURL, aiohttp.ClientError, OSError) as e:
+            raise _failure(e) from None
         try:
             status = r.status_code
             # one pass over the raw headers: httpx re-detects the header encoding on every .get()
@@ -426,12 +411,49 @@ class Fetcher:
                 raise FetchError("not_html", "no content type and the body does not look like HTML", status)
             out.body = body
             return out
-        except (httpx.ReadTimeout, httpx.WriteTimeout) as e:
-            raise _Retry("timeout", f"{type(e).__name__}: {e or 'timed out'}") from None
-        except (httpx.RemoteProtocolError, httpx.ReadError) as e:
-            raise _Retry("connection_lost", f"{type(e).__name__}: {e or 'connection lost'}") from None
+        except (httpx.HTTPError, aiohttp.ClientError, OSError) as e:
+            raise _failure(e) from None
         finally:
             await r.aclose()
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """httpx's verified context (certifi CAs, SSL_CERT_FILE honoured), loaded once per process."""
+    return httpx.create_ssl_context(trust_env=True)
+
+
+def _aiohttp_transport(connections: int) -> httpx.AsyncBaseTransport:
+    # Cookies are kept per run (some sites set one and redirect); the per-host limit is the
+    # Fetcher's, the connector only bounds the total. Proxies from the environment when set.
+    # Header limits at 64 KiB, not aiohttp's 8 KiB: some sites send huge Set-Cookie/CSP lines.
+    ctx = _ssl_context()
+    session = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=connections, limit_per_host=0, ttl_dns_cache=300, ssl=ctx),
+        trust_env=bool(urllib.request.getproxies()),
+        auto_decompress=False,  # the Fetcher inflates under its own size cap
+        max_line_size=65536,
+        max_field_size=65536,
+    )
+    return AiohttpTransport(client=session, verify=ctx)
+
+
+def _failure(e: BaseException) -> Exception:
+    """Classify a transport error (httpx's own, or aiohttp's under httpx-aiohttp) as retryable or not."""
+    root = e.__cause__ if isinstance(e, httpx.HTTPError) and e.__cause__ is not None else e
+    msg = f"{type(root).__name__}: {root or 'no detail'}"
+    if isinstance(root, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
+                         aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)):
+        return _Retry("connect_error", msg)
+    if isinstance(root, (TimeoutError, httpx.TimeoutException)):
+        return _Retry("timeout", msg)
+    if isinstance(root, (httpx.InvalidURL, httpx.UnsupportedProtocol, aiohttp.InvalidURL)):
+        return FetchError("bad_url", msg)
+    if isinstance(root, (httpx.TransportError, aiohttp.ClientConnectionError, aiohttp.ClientPayloadError,
+                         aiohttp.ClientResponseError, OSError)):
+        # dropped connections, truncated or malformed responses: worth another attempt
+        return _Retry("connection_lost", msg)
+    return FetchError("http_error", msg)
 
 
 async def _drain(r: httpx.Response, h: dict[str, str], limit: int = 65536) -> None:

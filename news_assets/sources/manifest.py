@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -25,10 +25,7 @@ class ManifestEntry:
     date_source: str | None = None
 
     def as_row(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in _FIELDS}
-
-
-_FIELDS = fields(ManifestEntry)
+        return dict(self.__dict__)  # the dataclass fields, in order (no slots, no extra attributes)
 
 
 def previous_manifest(lake, table: str, day: str) -> list[ManifestEntry]:

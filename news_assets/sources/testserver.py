@@ -22,6 +22,7 @@ class Reply:
     content_type: str | None = "text/html; charset=utf-8"
     delay: float = 0.0  # seconds before the status line
     drip: float = 0.0  # seconds between body chunks of 64 bytes (a slow body)
+    raw: bytes | None = None  # sent verbatim instead of a response, then the connection closes
 
 
 Route = Reply | list[Reply] | Callable[[dict[str, str]], Reply]
@@ -63,6 +64,14 @@ class _Handler(BaseHTTPRequestHandler):
             reply = route
         if reply.delay:
             time.sleep(reply.delay)
+        if reply.raw is not None:  # malformed or truncated responses
+            self.close_connection = True
+            try:
+                self.wfile.write(reply.raw)
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
         try:
             self.send_response(reply.status)
             if reply.content_type:
