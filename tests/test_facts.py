@@ -376,3 +376,16 @@ def test_a_metric_starts_after_the_previous_amount():
     ex = extract("法院判决被告赔偿原告经济损失3万元及合理开支5000元。", PUB)
     assert [(f.text, f.metric) for f in _facts(ex, "money")] == [("3万元", "法院判决被告赔偿原告经济损失"),
                                                                  ("5000元", "合理开支")]
+
+
+def test_comparison_bases_give_the_basis_and_the_metric_of_the_amount_before():
+    text = ("今年1至10月，浦东新区完成固定资产投资2100亿元，比上年同期增长8%。"
+            "10月份社会消费品零售总额312亿元，较上月下降1.5%。"
+            "年末存款余额5.6万亿元，比上年末增长4.2%。")
+    ex = extract(text, date(2024, 11, 20))
+    pct = {f.text: f for f in _facts(ex, "percent")}
+    assert (pct["8%"].change, pct["8%"].change_basis, pct["8%"].metric) == ("up", "yoy", "完成固定资产投资")
+    assert (pct["1.5%"].change, pct["1.5%"].change_basis) == ("down", "mom")
+    assert pct["1.5%"].metric == "社会消费品零售总额"
+    # against the end of last year: a change since then, neither year on year nor month on month
+    assert (pct["4.2%"].change, pct["4.2%"].change_basis) == ("up", None)

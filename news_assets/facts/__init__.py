@@ -21,7 +21,7 @@ from .dates import DATELINE_RE, dateline_day, find_dates
 from .numbers import to_json_number
 from .regions import find_regions, place_code
 
-EXTRACTOR_VERSION = "facts-0.1.1"
+EXTRACTOR_VERSION = "facts-0.1.2"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -97,6 +97,12 @@ _DOWN = r"下降|下跌|减少|回落|下滑|下调|降低|缩小|收窄|减|降
 _CHANGE_RE = re.compile(f"(?P<up>{_UP})|(?P<down>{_DOWN})")
 _CHANGE_NOUNS = re.compile(r"增速|增幅|涨幅|降幅|跌幅|增长率|增量|升级|提升率")
 _CHANGE_AFTER = re.compile(r"[，,]\s*(?:较|比|同比|环比)[^，,。；;]{0,12}?(?:" + _UP + "|" + _DOWN + ")")
+# the base of a comparison: 比上年同期增长 is year on year, 较上月下降 month on month (比上年末 is neither)
+_YOY = re.compile(r"同比|(?:比|较|与|同)(?:上年|去年|上一年|前一年)(?:同期)?(?![末底])")
+_MOM = re.compile(r"环比|(?:比|较|与)(?:上月|上个月|上一个月|前一个月)")
+# a clause that only states the change of the amount before it: ，同比增长6.2% / ，比上年同期增长8%
+_COMPARISON_LEAD = re.compile(r"\s*(?:同比|环比|(?:比|较|与|同)(?:上年|去年|上一年|前一年|上月|上个月|上季度?)(?:同期)?)")
+_BASELINE = re.compile(r"(?:上年|去年|上一年|前一年|上月|上个月|上季度?|同期)+[末底]?")
 _METRIC_TRAIL = re.compile(
     r"(?:达到|达|为|是|约|共计|共|计|累计|总计|合计|高达|超过|超|逾|近|仅|了|的|有|增长|增加|下降|减少|同比|环比"
     r"|至|到|突破|实现|完成|在|已|已经|均|分别|每|约为|大约|左右|上涨|下跌|提高|降低|上升|下滑|回落|名义|实际)+$"
@@ -195,6 +201,7 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date):
     r_starts = [r.start for r in link_regions]
     d_starts = [d.start for d in dates]
     last_in_clause: dict[int, Fact] = {}
+    last_in_sent: Fact | None = None
     prev_end = -1
     for f in facts:
         si = bisect.bisect_right(starts, f.start) - 1
@@ -252,7 +259,11 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date):
             prev = last_in_clause.get(cs)
             if f.metric is None and prev is not None and prev.kind != "percent":
                 f.metric = prev.metric  # 新设港资企业25家、同比增长56%
+            elif (f.metric is None and prev is None and last_in_sent is not None and last_in_sent.kind != "percent"
+                  and last_in_sent.sentence_start == ss and _COMPARISON_LEAD.match(norm, cs, f.start)):
+                f.metric = last_in_sent.metric  # 实现地区生产总值128.5亿元，同比增长6.2%
         last_in_clause[cs] = f
+        last_in_sent = f
 
 
 def _same_paragraph(norm: str, prev_end: int, start: int) -> bool:
@@ -325,8 +336,8 @@ def _metric(seg: str) -> str | None:
         s = _METRIC_LEAD.sub("", s)
     if len(s) > 16:
         s = s[-16:]
-    if len(_CJK.findall(s)) < 2:
-        return None
+    if len(_CJK.findall(s)) < 2 or _BASELINE.fullmatch(s):
+        return None  # 比上年同期增长8%: 上年同期 is the base, not the metric
     return s
 
 
@@ -340,7 +351,7 @@ def _last_change(s: str) -> str | None:
 
 def _change(norm: str, cs: int, f: Fact, se: int):
     clause = norm[cs:f.start]
-    basis = "yoy" if "同比" in clause else ("mom" if "环比" in clause else None)
+    basis = _basis(clause)
     ch = _last_change(clause)
     if ch is None and clause.startswith(("或", "即")) and cs > 1:
         # 下跌232.79点，或0.68%: the verb is in the clause before
@@ -353,11 +364,12 @@ def _change(norm: str, cs: int, f: Fact, se: int):
         m = _CHANGE_AFTER.match(norm, f.end, se)
         if m:
             ch = _last_change(m.group())
-            if "同比" in m.group():
-                basis = "yoy"
-            elif "环比" in m.group():
-                basis = "mom"
+            basis = _basis(m.group()) or basis
     return ch, basis
+
+
+def _basis(s: str) -> str | None:
+    return "yoy" if _YOY.search(s) else ("mom" if _MOM.search(s) else None)
 
 
 def _iso(d: date | None) -> str | None:
