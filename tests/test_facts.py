@@ -389,3 +389,21 @@ def test_comparison_bases_give_the_basis_and_the_metric_of_the_amount_before():
     assert pct["1.5%"].metric == "社会消费品零售总额"
     # against the end of last year: a change since then, neither year on year nor month on month
     assert (pct["4.2%"].change, pct["4.2%"].change_basis) == ("up", None)
+
+
+def test_taiwan_and_hong_kong_forms_and_prefixed_currencies():
+    text = ("台积电第三季营收为新台币7596.9亿元，年增36%。"
+            "江苏南通一家企业获得约合人民币1.2亿元的订单，另获港币500万元贷款。"
+            "这里四季如春。")
+    ex = extract(text, date(2024, 11, 20))
+    money = {f.text: f for f in _facts(ex, "money")}
+    assert (money["新台币7596.9亿元"].value, money["新台币7596.9亿元"].currency) == (Decimal("759690000000"), "TWD")
+    assert money["新台币7596.9亿元"].metric == "营收"  # after the period 第三季
+    assert (money["新台币7596.9亿元"].period_start, money["新台币7596.9亿元"].period_end) == (
+        date(2024, 7, 1), date(2024, 9, 30))
+    assert (money["约合人民币1.2亿元"].currency, money["约合人民币1.2亿元"].qualifier) == ("CNY", "approx")
+    assert money["约合人民币1.2亿元"].metric == "一家企业获得"
+    assert (money["港币500万元"].value, money["港币500万元"].currency) == (Decimal("5000000"), "HKD")
+    pct = _facts(ex, "percent")[0]
+    assert (pct.change, pct.change_basis, pct.metric) == ("up", "yoy", "营收")
+    assert [d.text for d in ex.dates] == ["第三季"]  # 四季如春 is no quarter

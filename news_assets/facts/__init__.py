@@ -98,11 +98,13 @@ _CHANGE_RE = re.compile(f"(?P<up>{_UP})|(?P<down>{_DOWN})")
 _CHANGE_NOUNS = re.compile(r"增速|增幅|涨幅|降幅|跌幅|增长率|增量|升级|提升率")
 _CHANGE_AFTER = re.compile(r"[，,]\s*(?:较|比|同比|环比)[^，,。；;]{0,12}?(?:" + _UP + "|" + _DOWN + ")")
 # the base of a comparison: 比上年同期增长 is year on year, 较上月下降 month on month (比上年末 is neither)
-_YOY = re.compile(r"同比|(?:比|较|与|同)(?:上年|去年|上一年|前一年)(?:同期)?(?![末底])")
-_MOM = re.compile(r"环比|(?:比|较|与)(?:上月|上个月|上一个月|前一个月)")
+# 年增/月减 are the Taiwan and Hong Kong forms (营收年增36%)
+_YOY = re.compile(r"同比|(?:比|较|与|同)(?:上年|去年|上一年|前一年)(?:同期)?(?![末底])|(?<![今去明全每])年(?:增|减|減)")
+_MOM = re.compile(r"环比|(?:比|较|与)(?:上月|上个月|上一个月|前一个月)|(?<![每本])月(?:增|减|減)")
 # a clause that only states the change of the amount before it: ，同比增长6.2% / ，比上年同期增长8%
-_COMPARISON_LEAD = re.compile(r"\s*(?:同比|环比|(?:比|较|与|同)(?:上年|去年|上一年|前一年|上月|上个月|上季度?)(?:同期)?)")
-_BASELINE = re.compile(r"(?:上年|去年|上一年|前一年|上月|上个月|上季度?|同期)+[末底]?")
+_COMPARISON_LEAD = re.compile(
+    r"\s*(?:同比|环比|(?:比|较|与|同)(?:上年|去年|上一年|前一年|上月|上个月|上季度?)(?:同期)?|[年月](?:增|减|減))")
+_BASELINE = re.compile(r"(?:上年|去年|上一年|前一年|上月|上个月|上季度?|同期)+[末底]?|[年月](?:增|减|減)")
 _METRIC_TRAIL = re.compile(
     r"(?:达到|达|为|是|约|共计|共|计|累计|总计|合计|高达|超过|超|逾|近|仅|了|的|有|增长|增加|下降|减少|同比|环比"
     r"|至|到|突破|实现|完成|在|已|已经|均|分别|每|约为|大约|左右|上涨|下跌|提高|降低|上升|下滑|回落|名义|实际)+$"

@@ -15,12 +15,12 @@ _CN = r"[零〇一二两三四五六七八九十百千万亿几数]+"
 _QTY = r"(?:(?:" + _AR + r")(?:多|余|几)?[十百千万亿]*|" + _CN + r")(?:多|余)?[万亿]*"
 # an amount in 万/亿 (for money written without a currency word)
 _BIG = r"(?:(?:" + _AR + r")(?:多|余)?[千百]?[万亿]+|[一二两三四五六七八九十百千几数]*[万亿]+)"
-_PRE_Q = r"超过|超出|超|逾|近|将近|接近|约|大约|不到|不足|不超过|过|至少"
+_PRE_Q = r"超过|超出|超|逾|近|将近|接近|约合|约|大约|不到|不足|不超过|过|至少"
 _POST_Q = r"以上|以下|左右|上下"
 _RANGE = r"至|到|-|~|—"
 _QUAL = {"超过": "gt", "超出": "gt", "超": "gt", "逾": "gt", "过": "gt", "至少": "gt",
          "近": "lt", "将近": "lt", "接近": "lt", "不到": "lt", "不足": "lt", "不超过": "lt",
-         "约": "approx", "大约": "approx",
+         "约": "approx", "约合": "approx", "大约": "approx",
          "以上": "gt", "以下": "lt", "左右": "approx", "上下": "approx"}
 _MEASURE = "人次|人(?![民工口均])|家|名|个|位|户|项|件|台|辆|架|艘|座|所|条|套|批|场|只|头|株|棵|部|款|种|篇|支|块|间|栋|处|起|例|宗|本|册|份|张|枚|颗"
 _MONEY_NOUN = (
@@ -28,7 +28,9 @@ _MONEY_NOUN = (
     "|总资产|资产|总产值|产值|生产总值|GDP|经济总量|补贴|奖金|罚款|赔偿"
 )
 # first characters a mention can start with: a cheap test before the alternations
-_STARTS = r"(?=[\d〇零一二两三四五六七八九十几数超逾近将接约大不过至人])"
+_STARTS = r"(?=[\d〇零一二两三四五六七八九十几数超逾近将接约大不过至人新台港澳美])"
+# a currency named before the amount; with a plain 元 after it, it decides: 新台币7596.9亿元 is TWD
+_PREFIX_CUR = r"人民币|新台币|台币|港币|澳门币|美金"
 
 PERCENT_RE = re.compile(r"(?=[\d百])(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s?%|百分之(?P<cn>[零〇一二两三四五六七八九十百点]+)")
 
@@ -37,7 +39,7 @@ PERCENT_RE = re.compile(r"(?=[\d百])(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s?%|百分�
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     cur = "|".join(re.escape(w) for w in sorted(_ref.currencies(), key=len, reverse=True))
     money = re.compile(
-        _STARTS + r"(?P<pre>" + _PRE_Q + r")?(?P<rmb>人民币)?(?P<q1>" + _QTY + r")"
+        _STARTS + r"(?P<pre>" + _PRE_Q + r")?(?P<pcur>" + _PREFIX_CUR + r")?(?P<q1>" + _QTY + r")"
         r"(?:(?:" + cur + r")?(?:" + _RANGE + r")(?P<q2>" + _QTY + r"))?"
         r"(?P<cur>" + cur + r")(?![素旦宵首帅老朝件器年])(?P<rmb2>人民币)?(?P<post>" + _POST_Q + r")?"
     )
@@ -127,9 +129,12 @@ def find_money(norm: str):
         rng = _range(m, q1[0])
         if rng is None:
             continue
-        start = m.start() if m.group("pre") else (m.start("rmb") if m.group("rmb") else s)
+        start = m.start() if m.group("pre") else (m.start("pcur") if m.group("pcur") else s)
         end = m.end("rmb2") if m.group("rmb2") else m.end("cur")
-        out.append((start, end, rng[0], rng[1], curmap.get(m.group("cur"), "CNY"), _qualifier(m, q1[1])))
+        cur = m.group("cur")
+        if cur == "元" and m.group("pcur"):
+            cur = m.group("pcur")
+        out.append((start, end, rng[0], rng[1], curmap.get(cur, "CNY"), _qualifier(m, q1[1])))
     taken = [(a, b) for a, b, *_ in out]
     for m in nocur_re.finditer(norm):
         s0 = m.start("pre") if m.group("pre") else m.start("q1")
