@@ -579,3 +579,48 @@ def test_chinese_urls_and_long_headers(server):
     assert (r.status, r.body) == (200, page)
     r = _fetch(server.url("/cookie.html"))
     assert (r.status, r.body, r.reason) == (200, page, None)
+
+
+TLS = Path(__file__).parent / "fixtures" / "tls"  # a self-signed certificate for 127.0.0.1, valid to 2126
+
+
+@pytest.fixture
+def tls_server():
+    import ssl
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(TLS / "cert.pem", TLS / "key.pem")
+    with LoopbackServer(tls=ctx) as s:
+        yield s
+
+
+def test_https_with_a_private_ca_bundle_and_without(tls_server, lake, tmp_path):
+    """HTTPS end to end: trusted through `ca_bundle` it is fetched; untrusted, the source fails loudly."""
+    srv = tls_server
+    assert srv.base.startswith("https://127.0.0.1:")
+    srv.routes.update({
+        "/robots.txt": Reply(b"User-agent: *\nAllow: /\n", content_type="text/plain"),
+        "/a.html": Reply(article("加密连接的页面")),
+    })
+    srv.routes["/sitemap.xml"] = xml(sitemap(srv.base, [("/a.html", DAY)]))
+    cfg = tmp_path / "sources.yaml"
+    cfg.write_text(f"- name: private\n  type: sitemap\n  url: {srv.url('/sitemap.xml')}\n"
+                   f"  ca_bundle: {TLS / 'cert.pem'}\n", encoding="utf-8")
+    (source,) = load_sources(cfg)
+    entries = collect_partition([source], DAY, lake, previous=[], settings=FAST)
+    (e,) = entries
+    assert (e.outcome, e.status, e.final_url) == ("fetched", 200, srv.url("/a.html"))
+    assert lake.get_raw(e.sha256) == article("加密连接的页面")
+    # without the bundle the certificate does not verify: no retries, and the partition fails
+    hits = dict(srv.hits)
+    with pytest.raises(SourceUnavailable, match="tls_error"):
+        collect_partition([src("private", "sitemap", srv.url("/sitemap.xml"))], DAY, Lake(tmp_path / "wh2"),
+                          previous=[], settings=FAST)
+    assert srv.hits == hits  # no request got past the handshake
+    # a bundle that is not a certificate file is a configuration error, by name and line
+    cfg.write_text(f"- name: private\n  type: sitemap\n  url: {srv.url('/sitemap.xml')}\n"
+                   f"  ca_bundle: {TLS / 'missing.pem'}\n", encoding="utf-8")
+    from news_assets.sources.config import SourceConfigError
+
+    with pytest.raises(SourceConfigError, match=r"sources.yaml:1 \(source 'private'\): 'ca_bundle'"):
+        load_sources(cfg)

@@ -106,8 +106,22 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> list[SourceConfi
         options = {k: v for k, v in entry.items() if k not in ("name", "type", "path", "url")}
         if typ != "folder":
             _check_web_options(where, typ, options)
+            if options.get("ca_bundle"):
+                options["ca_bundle"] = _ca_bundle(where, p.parent, options["ca_bundle"])
         out.append(SourceConfig(name=name, type=typ, path=path_value, url=url_value, options=options, line=line))
     return out
+
+
+def _ca_bundle(where: str, base: Path, value: str) -> str:
+    """The CA file as an absolute path (relative to the sources file), checked to load."""
+    import ssl
+
+    path = value if os.path.isabs(value) else str((base / value).resolve())
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=path)
+    except (OSError, ssl.SSLError) as e:
+        raise SourceConfigError(f"{where}: 'ca_bundle' {value!r} is not a readable PEM file of certificates: {e}") from e
+    return path
 
 
 def _check_web_options(where: str, typ: str, options: dict[str, Any]) -> None:

@@ -57,6 +57,7 @@ class FetchSettings:
     max_crawl_delay: float = 30.0
     revalidate: str = "conditional"  # conditional | always | never, for pages fetched before
     discovery_ttl: float = 300.0  # reuse a source's discovery within one process (a backfill) this long
+    ca_bundle: str = ""  # a PEM file of extra CA certificates to trust (a corporate TLS proxy, a private site)
 
     def merged(self, options: dict[str, Any]) -> FetchSettings:
         known = {k: v for k, v in options.items() if k in SETTING_KEYS}
@@ -198,8 +199,12 @@ class Fetcher:
     (benchmarks/fetch_speed.py). Proxies come from the environment (HTTP(S)_PROXY, NO_PROXY).
     """
 
-    def __init__(self, settings: FetchSettings | None = None, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, settings: FetchSettings | None = None, transport: httpx.AsyncBaseTransport | None = None,
+                 ca_bundles: tuple[str, ...] = ()):
+        """ca_bundles: extra CA files for the whole run (one TLS context serves every source);
+        settings.ca_bundle is added to them."""
         self.settings = settings or FetchSettings()
+        self._ca_bundles = tuple(sorted({*ca_bundles, self.settings.ca_bundle} - {""}))
         self._hosts: dict[str, _Host] = {}
         self.transport = transport
         self._own_transport = transport is None
@@ -209,7 +214,7 @@ class Fetcher:
         s = self.settings
         conc = max(1, s.concurrency)
         if self.transport is None:
-            self.transport = _aiohttp_transport(conc)
+            self.transport = _aiohttp_transport(conc, self._ca_bundles)
         self._slots = asyncio.Semaphore(conc)  # the total concurrency bound
         self._headers = {
             "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
@@ -418,16 +423,20 @@ class Fetcher:
 
 
 @functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    """httpx's verified context (certifi CAs, SSL_CERT_FILE honoured), loaded once per process."""
-    return httpx.create_ssl_context(trust_env=True)
+def _ssl_context(ca_bundles: tuple[str, ...] = ()) -> ssl.SSLContext:
+    """httpx's verified context (certifi CAs, SSL_CERT_FILE honoured) plus extra CA files, loaded
+    once per process."""
+    ctx = httpx.create_ssl_context(trust_env=True)
+    for path in ca_bundles:
+        ctx.load_verify_locations(cafile=path)
+    return ctx
 
 
-def _aiohttp_transport(connections: int) -> httpx.AsyncBaseTransport:
+def _aiohttp_transport(connections: int, ca_bundles: tuple[str, ...] = ()) -> httpx.AsyncBaseTransport:
     # Cookies are kept per run (some sites set one and redirect); the per-host limit is the
     # Fetcher's, the connector only bounds the total. Proxies from the environment when set.
     # Header limits at 64 KiB, not aiohttp's 8 KiB: some sites send huge Set-Cookie/CSP lines.
-    ctx = _ssl_context()
+    ctx = _ssl_context(ca_bundles)
     session = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=connections, limit_per_host=0, ttl_dns_cache=300, ssl=ctx),
         trust_env=bool(urllib.request.getproxies()),
@@ -442,6 +451,9 @@ def _failure(e: BaseException) -> Exception:
     """Classify a transport error (httpx's own, or aiohttp's under httpx-aiohttp) as retryable or not."""
     root = e.__cause__ if isinstance(e, httpx.HTTPError) and e.__cause__ is not None else e
     msg = f"{type(root).__name__}: {root or 'no detail'}"
+    if isinstance(root, (aiohttp.ClientSSLError, ssl.SSLError)) or isinstance(root.__cause__, ssl.SSLError):
+        # an untrusted or broken certificate: trying again will not help (see the ca_bundle setting)
+        return FetchError("tls_error", msg)
     if isinstance(root, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
                          aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)):
         return _Retry("connect_error", msg)

@@ -7,6 +7,7 @@ request is logged (path and headers) so tests can assert what the fetcher sent.
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -96,8 +97,11 @@ class LoopbackServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, routes: dict[str, Route] | None = None):
+    def __init__(self, routes: dict[str, Route] | None = None, tls: ssl.SSLContext | None = None):
         super().__init__(("127.0.0.1", 0), _Handler)
+        self.scheme = "https" if tls is not None else "http"
+        if tls is not None:  # HTTPS: the handshake happens on each accepted connection's first read
+            self.socket = tls.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
         self.routes: dict[str, Route] = dict(routes or {})
         self.log: list[tuple[str, dict[str, str]]] = []
         self.hits: dict[str, int] = {}
@@ -110,7 +114,7 @@ class LoopbackServer(ThreadingHTTPServer):
     @property
     def base(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path

@@ -57,7 +57,7 @@ log = logging.getLogger(__name__)
 SKIP_REASONS = {"robots_disallowed", "not_html"}  # definite answers, not worth retrying
 STORE_THREADS = 8
 WEAK_DATE_SOURCES = {"sitemap_lastmod"}  # hints checked against the parsed page on first fetch
-NETWORK_REASONS = {"connect_error", "timeout", "connection_lost", "robots_unavailable"}
+NETWORK_REASONS = {"connect_error", "timeout", "connection_lost", "robots_unavailable", "tls_error"}
 _DISCOVERY_CACHE: dict[tuple, tuple[float, list[Discovered]]] = {}
 _SITEMAP_CACHE: dict[str, tuple[float, list[Discovered], list[tuple[str, str | None]]]] = {}
 _INDEX_CACHE: dict[str, tuple[tuple[int, int], dict[str, dict]]] = {}
@@ -284,7 +284,8 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
     names = {s.name for s in sources}
     prev = [e for e in previous if e.source in names]
     conc = max([settings.concurrency] + [int(s.options["concurrency"]) for s in sources if "concurrency" in s.options])
-    async with Fetcher(replace(settings, concurrency=conc), transport=transport) as f:
+    cas = tuple(settings_for(s, settings).ca_bundle for s in sources)
+    async with Fetcher(replace(settings, concurrency=conc), transport=transport, ca_bundles=cas) as f:
         # 1. discovery, all sources at once; any failure fails the partition
         found = await asyncio.gather(
             *(_discover_cached(f, s, settings_for(s, settings), day, settings.discovery_ttl) for s in sources),
