@@ -624,3 +624,24 @@ def test_https_with_a_private_ca_bundle_and_without(tls_server, lake, tmp_path):
 
     with pytest.raises(SourceConfigError, match=r"sources.yaml:1 \(source 'private'\): 'ca_bundle'"):
         load_sources(cfg)
+
+
+def test_http_proxy_from_the_environment(server, lake, monkeypatch):
+    """HTTP_PROXY routes requests through a forward proxy (here a second loopback server that sees
+    absolute URLs); NO_PROXY exempts a host."""
+    page = article("经代理抓取")
+    origin = "http://news.example.invalid"  # .invalid never resolves (RFC 2606)
+    server.routes.update({
+        f"{origin}/robots.txt": Reply(b"", status=404),
+        f"{origin}/a.html": Reply(page),
+    })
+    monkeypatch.setenv("HTTP_PROXY", server.base)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    r = _fetch(f"{origin}/a.html")
+    assert (r.status, r.body) == (200, page)
+    assert server.hits[f"{origin}/a.html"] == 1  # the proxy saw the absolute URL
+    monkeypatch.setenv("NO_PROXY", "news.example.invalid")
+    r = _fetch(f"{origin}/a.html")
+    assert r.body is None and r.reason == "robots_unavailable" and "connect_error" in (r.error or "")
+    assert server.hits[f"{origin}/a.html"] == 1  # went direct (and there is no such host)
