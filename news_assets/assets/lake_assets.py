@@ -12,6 +12,7 @@ from ..facts import EXTRACTOR_VERSION
 from ..parse import PARSER_VERSION
 from ..partitions import publish_date_partitions
 from ..resources import SourcesResource, WarehouseResource
+from ..sources import SourceUnavailable
 from ._common import GROUP, column_schema, partition_keys, preview_md, run_days
 
 BAD_PAGE_SHARE_LIMIT = 0.5  # above this share of quarantined pages something is broken, not just a bad page
@@ -71,7 +72,14 @@ def raw_html(
     srcs = sources.load()
     # Fetching is I/O-bound and polite per host; days run one after another.
     indexes: dict = {}  # folder sources: walked and dated once for the whole run
-    results = [pipeline.run_raw_html(lake, d, srcs, indexes) for d in days]
+    results = []
+    for d in days:
+        try:
+            results.append(pipeline.run_raw_html(lake, d, srcs, indexes))
+        except SourceUnavailable as e:
+            # the run fails with the reason up front; days already done keep their files
+            raise dg.Failure(description=f"publish date {d}: {e}",
+                             metadata={"publish_date": d, "days_done": len(results)}) from e
     totals = _totals(results)
     return _report(context, "raw_html", results, lambda r: r.rows, {
         "fetched": totals.get("fetched", 0),

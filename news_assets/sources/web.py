@@ -470,9 +470,11 @@ def run(coro):
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coro)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+        pass  # the usual case; run outside the except block, so errors do not chain to this one
+    else:
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coro).result()
+    return asyncio.run(coro)
 
 
 def collect_web(sources: list[SourceConfig], day: str, lake: Lake, *, previous: list[ManifestEntry] | None = None,
