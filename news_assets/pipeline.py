@@ -28,6 +28,7 @@ class StageResult:
     quarantined: int = 0
     inputs: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)  # raw_html: why URLs failed, by reason
 
 
 def stable_id(*parts: str | None) -> str:
@@ -87,6 +88,8 @@ def record_raw_partition(lake: Lake, day: str, entries) -> StageResult:
     res = StageResult(day, rows=len(rows), quarantined=len(bad), inputs=len(rows))
     for e in entries:
         res.counts[e.outcome] = res.counts.get(e.outcome, 0) + 1
+        if e.outcome == "failed":
+            res.reasons[e.reason or "unknown"] = res.reasons.get(e.reason or "unknown", 0) + 1
     return res
 
 

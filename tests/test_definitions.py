@@ -33,6 +33,7 @@ def test_sql_tests_become_asset_checks_and_assets_have_descriptions():
     assert ("duckdb/articles", "unique_article_id") in check_keys
     assert ("duckdb/facts", "relationships_article_id") in check_keys
     assert ("articles", "bad_page_share") in check_keys
+    assert ("raw_html", "fetch_failure_share") in check_keys
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.description, f"{key} has no description"

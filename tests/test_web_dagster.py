@@ -71,6 +71,8 @@ def test_a_sitemap_source_through_dagster(tmp_path, instance, site):
             for e in result.get_asset_materialization_events()}
     assert (mats["raw_html"]["fetched"].value, mats["raw_html"]["skipped"].value) == (1, 2)
     assert mats["articles"]["dagster/row_count"].value == 1
+    checks = {c.check_name: c for c in result.get_asset_check_evaluations()}
+    assert checks["fetch_failure_share"].passed and checks["fetch_failure_share"].metadata["tried"].value == 1
 
     # the page dated elsewhere lands in its own partition without a second download
     hits = site.hits["/utf8.html"]
@@ -96,6 +98,12 @@ def test_a_partition_whose_source_is_down_fails_with_the_reason(tmp_path, instan
 
     # marked optional, the same source down is one failed manifest row and the run goes on
     cfg.write_text(cfg.read_text(encoding="utf-8") + "  required: false\n", encoding="utf-8")
-    assert _materialize(instance, root, cfg, DAY).success
+    result = _materialize(instance, root, cfg, DAY)
+    assert result.success
     rows = {r["source"]: r for r in Lake(root).read_partition("raw_html", DAY).to_dicts() if r["source"] == "dead"}
     assert (rows["dead"]["outcome"], rows["dead"]["reason"]) == ("failed", "source_unreachable")
+    # ... which the fetch_failure_share check flags: 1 failed of 2 tried (the GBK page fetched)
+    (check,) = [c for c in result.get_asset_check_evaluations() if c.check_name == "fetch_failure_share"]
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
+    assert (check.metadata["failed"].value, check.metadata["tried"].value) == (1, 2)
+    assert check.metadata["reasons"].value == {"source_unreachable": 1}

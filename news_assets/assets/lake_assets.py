@@ -15,6 +15,7 @@ from ..resources import SourcesResource, WarehouseResource
 from ..sources import SourceUnavailable
 from ._common import GROUP, column_schema, partition_keys, preview_md, run_days
 
+FETCH_FAILURE_SHARE_LIMIT = 0.2  # failed URLs are retried next run; this many means throttling or an outage
 BAD_PAGE_SHARE_LIMIT = 0.5  # above this share of quarantined pages something is broken, not just a bad page
 SINGLE_RUN = dg.BackfillPolicy.single_run()
 
@@ -35,12 +36,14 @@ def _last_preview(lake, table: str, days: list[str], columns: list[str]) -> dg.M
     return preview_md(None, columns)
 
 
-def _report(context, key: str, results: list[pipeline.StageResult], rows, metadata: dict) -> dg.MaterializeResult:
+def _report(context, key: str, results: list[pipeline.StageResult], rows, metadata: dict,
+            check_results: list[dg.AssetCheckResult] | None = None) -> dg.MaterializeResult:
     """One partition: its own numbers. A range (single run): Dagster stamps one materialization's
     metadata on every partition, so totals are labelled run_* and each day's own row count goes out
     as an observation of that partition."""
     if len(results) == 1:
-        return dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": rows(results[0]), **metadata})
+        return dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": rows(results[0]), **metadata},
+                                    check_results=check_results)
     for r in results:
         context.log_event(dg.AssetObservation(
             asset_key=key, partition=r.publish_date,
@@ -50,7 +53,7 @@ def _report(context, key: str, results: list[pipeline.StageResult], rows, metada
         "run_row_count": sum(rows(r) for r in results),
         "partitions_in_run": len(results),
         **{f"run_{k}" if k != "preview" else k: v for k, v in metadata.items()},
-    })
+    }, check_results=check_results)
 
 
 @dg.asset(
@@ -64,6 +67,10 @@ def _report(context, key: str, results: list[pipeline.StageResult], rows, metada
         "final URL, charset, size, sha256, and the reason for any failure)."
     ),
     metadata={"dagster/column_schema": column_schema(schemas.MANIFEST)},
+    check_specs=[dg.AssetCheckSpec(
+        "fetch_failure_share", asset="raw_html",
+        description=f"Failed URLs (retried on the next run) stay under {FETCH_FAILURE_SHARE_LIMIT:.0%} of the "
+                    "URLs the run fetched or tried; more means a site is throttling us or down.")],
 )
 def raw_html(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource
@@ -81,6 +88,18 @@ def raw_html(
             raise dg.Failure(description=f"publish date {d}: {e}",
                              metadata={"publish_date": d, "days_done": len(results)}) from e
     totals = _totals(results)
+    tried = totals.get("fetched", 0) + totals.get("failed", 0)
+    share = totals.get("failed", 0) / tried if tried else 0.0
+    reasons: dict[str, int] = {}
+    for r in results:
+        for k, v in r.reasons.items():
+            reasons[k] = reasons.get(k, 0) + v
+    check = dg.AssetCheckResult(
+        check_name="fetch_failure_share", passed=share <= FETCH_FAILURE_SHARE_LIMIT,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"share": share, "failed": totals.get("failed", 0), "tried": tried,
+                  "reasons": dg.MetadataValue.json(reasons)},
+    )
     return _report(context, "raw_html", results, lambda r: r.rows, {
         "fetched": totals.get("fetched", 0),
         "failed": totals.get("failed", 0),
@@ -88,7 +107,7 @@ def raw_html(
         "quarantined": sum(r.quarantined for r in results),
         "sources": ", ".join(s.name for s in srcs),
         "preview": _last_preview(lake, "raw_html", days, ["url", "outcome", "status", "size", "sha256"]),
-    })
+    }, check_results=[check])
 
 
 @dg.asset(
