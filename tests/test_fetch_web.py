@@ -526,20 +526,25 @@ def test_backfill_reads_each_sitemap_once_per_process(server, lake):
     assert server.hits["/sitemap.xml"] == 1
 
 
-def _fetch(url: str, settings: FetchSettings = FAST):
+def _fetch(url: str, settings: FetchSettings = FAST, transport=None):
     import asyncio
 
     from news_assets.sources.fetch import Fetcher
 
     async def go():
-        async with Fetcher(settings) as f:
+        async with Fetcher(settings, transport=transport() if transport else None) as f:
             return await f.get(url)
 
     return asyncio.run(go())
 
 
-def test_transport_faults_are_classified_and_retried(server):
-    """Faults below HTTP (dropped connections, garbage, refused ports) become retried, named failures."""
+@pytest.mark.parametrize("transport", [None, "httpcore"], ids=["default (aiohttp)", "httpx's own"])
+def test_transport_faults_are_classified_and_retried(server, transport):
+    """Faults below HTTP (dropped connections, garbage, refused ports) become retried, named failures,
+    whichever httpx transport carries the requests."""
+    import httpx
+
+    transport = httpx.AsyncHTTPTransport if transport else None
     page = article("完整的页面")
     truncated = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<html><body>half"
     server.routes.update({
@@ -549,10 +554,10 @@ def test_transport_faults_are_classified_and_retried(server):
         "/garbage.html": Reply(raw=b"this is not HTTP at all\r\n\r\n"),
         "/empty.html": Reply(raw=b""),
     })
-    r = _fetch(server.url("/cut-once.html"))
+    r = _fetch(server.url("/cut-once.html"), transport=transport)
     assert (r.status, r.body, r.attempts, r.reason) == (200, page, 2, None)
     for path in ("/cut.html", "/garbage.html", "/empty.html"):
-        r = _fetch(server.url(path))
+        r = _fetch(server.url(path), transport=transport)
         assert r.body is None and r.reason == "connection_lost", (path, r.reason, r.error)
         assert f"after {FAST.retries + 1} attempts" in (r.error or ""), (path, r.error)
         # every attempt reached the server (aiohttp itself tries once more when a server closes
@@ -561,9 +566,9 @@ def test_transport_faults_are_classified_and_retried(server):
     # nothing listens on a port that was just closed
     with LoopbackServer() as gone:
         closed = gone.url("/x.html")
-    r = _fetch(closed)
+    r = _fetch(closed, transport=transport)
     assert r.body is None and r.reason == "robots_unavailable" and "connect_error" in (r.error or "")
-    r = _fetch(closed, FetchSettings(**{**FAST.__dict__, "robots": False}))
+    r = _fetch(closed, FetchSettings(**{**FAST.__dict__, "robots": False}), transport=transport)
     assert (r.body, r.reason) == (None, "connect_error") and "after 3 attempts" in (r.error or "")
 
 

@@ -449,7 +449,10 @@ def _aiohttp_transport(connections: int, ca_bundles: tuple[str, ...] = ()) -> ht
 
 def _failure(e: BaseException) -> Exception:
     """Classify a transport error (httpx's own, or aiohttp's under httpx-aiohttp) as retryable or not."""
-    root = e.__cause__ if isinstance(e, httpx.HTTPError) and e.__cause__ is not None else e
+    # httpx-aiohttp re-raises aiohttp's errors as httpx ones (not always the closest kind): judge the
+    # original; httpx's own transport chains httpcore errors, which the httpx class already names
+    cause = e.__cause__
+    root = cause if isinstance(e, httpx.HTTPError) and isinstance(cause, (aiohttp.ClientError, OSError)) else e
     msg = f"{type(root).__name__}: {root or 'no detail'}"
     if isinstance(root, (aiohttp.ClientSSLError, ssl.SSLError)) or isinstance(root.__cause__, ssl.SSLError):
         # an untrusted or broken certificate: trying again will not help (see the ca_bundle setting)
