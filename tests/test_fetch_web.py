@@ -650,3 +650,15 @@ def test_http_proxy_from_the_environment(server, lake, monkeypatch):
     r = _fetch(f"{origin}/a.html")
     assert r.body is None and r.reason == "robots_unavailable" and "connect_error" in (r.error or "")
     assert server.hits[f"{origin}/a.html"] == 1  # went direct (and there is no such host)
+
+
+def test_an_untrusted_certificate_is_a_tls_error_on_either_transport(tls_server):
+    import httpx
+
+    tls_server.routes["/robots.txt"] = Reply(b"", status=404)
+    no_robots = FetchSettings(**{**FAST.__dict__, "robots": False})
+    for transport in (None, httpx.AsyncHTTPTransport):
+        r = _fetch(tls_server.url("/a.html"), no_robots, transport=transport)
+        assert (r.body, r.reason) == (None, "tls_error"), (transport, r.error)
+        assert "CERTIFICATE_VERIFY_FAILED" in (r.error or "")
+    assert not tls_server.hits  # not retried, and no request got past the handshake

@@ -454,7 +454,7 @@ def _failure(e: BaseException) -> Exception:
     cause = e.__cause__
     root = cause if isinstance(e, httpx.HTTPError) and isinstance(cause, (aiohttp.ClientError, OSError)) else e
     msg = f"{type(root).__name__}: {root or 'no detail'}"
-    if isinstance(root, (aiohttp.ClientSSLError, ssl.SSLError)) or isinstance(root.__cause__, ssl.SSLError):
+    if isinstance(root, aiohttp.ClientSSLError) or any(isinstance(x, ssl.SSLError) for x in _causes(e)):
         # an untrusted or broken certificate: trying again will not help (see the ca_bundle setting)
         return FetchError("tls_error", msg)
     if isinstance(root, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
@@ -469,6 +469,15 @@ def _failure(e: BaseException) -> Exception:
         # dropped connections, truncated or malformed responses: worth another attempt
         return _Retry("connection_lost", msg)
     return FetchError("http_error", msg)
+
+
+def _causes(e: BaseException | None):
+    """e and the exceptions it was raised from (bounded: chains can loop through __context__)."""
+    for _ in range(8):
+        if e is None:
+            return
+        yield e
+        e = e.__cause__ or e.__context__
 
 
 async def _drain(r: httpx.Response, h: dict[str, str], limit: int = 65536) -> None:
