@@ -173,7 +173,9 @@ ID 印度尼西亚 印尼
 BN 文莱
 """
 
-# Macro regions: stable id "macro:<canonical>" and surface forms.
+# Macro regions: stable id "macro:<canonical>" and surface forms. The national-level new areas
+# (国家级新区) are here too, except 浦东新区 and 滨海新区, which are county-level divisions; only their
+# own names (重庆两江新区 is two mentions: 重庆 and 两江新区).
 MACRO = """
 粤港澳大湾区 大湾区
 长三角 长江三角洲 长三角地区
@@ -196,6 +198,23 @@ MACRO = """
 西南地区
 西北地区
 海峡两岸 两岸
+雄安新区
+两江新区
+舟山群岛新区
+兰州新区
+南沙新区
+西咸新区
+贵安新区
+西海岸新区
+金普新区
+天府新区
+湘江新区
+江北新区
+福州新区
+滇中新区
+哈尔滨新区
+长春新区
+赣江新区
 """
 
 CURRENCIES = """

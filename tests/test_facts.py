@@ -407,3 +407,17 @@ def test_taiwan_and_hong_kong_forms_and_prefixed_currencies():
     pct = _facts(ex, "percent")[0]
     assert (pct.change, pct.change_basis, pct.metric) == ("up", "yoy", "营收")
     assert [d.text for d in ex.dates] == ["第三季"]  # 四季如春 is no quarter
+
+
+def test_acronym_metrics_rate_nouns_and_national_new_areas():
+    text = ("深圳前三季度GDP为2.62万亿元，增速5.4%。10月CPI同比上涨0.3%，环比下降0.3%。"
+            "雄安新区已累计完成投资超过6500亿元。基地由重庆两江新区发起成立。")
+    ex = extract(text, date(2024, 11, 20))
+    money = {f.text: f for f in _facts(ex, "money")}
+    assert (money["2.62万亿元"].metric, money["2.62万亿元"].region_code) == ("GDP", "440300")
+    assert [(p.metric, p.change, p.change_basis) for p in _facts(ex, "percent")] == [
+        ("GDP", None, None), ("CPI", "up", "yoy"), ("CPI", "down", "mom")]
+    assert money["超过6500亿元"].metric == "完成投资"  # not 雄安新区已累计完成投资
+    regions = [(r.text, r.code) for r in ex.regions]
+    assert ("雄安新区", "macro:雄安新区") in regions
+    assert ("重庆", "500000") in regions and ("两江新区", "macro:两江新区") in regions

@@ -21,7 +21,7 @@ from .dates import DATELINE_RE, dateline_day, find_dates
 from .numbers import to_json_number
 from .regions import find_regions, place_code
 
-EXTRACTOR_VERSION = "facts-0.1.2"
+EXTRACTOR_VERSION = "facts-0.1.3"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -102,9 +102,11 @@ _CHANGE_AFTER = re.compile(r"[，,]\s*(?:较|比|同比|环比)[^，,。；;]{0,
 _YOY = re.compile(r"同比|(?:比|较|与|同)(?:上年|去年|上一年|前一年)(?:同期)?(?![末底])|(?<![今去明全每])年(?:增|减|減)")
 _MOM = re.compile(r"环比|(?:比|较|与)(?:上月|上个月|上一个月|前一个月)|(?<![每本])月(?:增|减|減)")
 # a clause that only states the change of the amount before it: ，同比增长6.2% / ，比上年同期增长8%
+_RATE_NOUN = r"(?:同比|环比)?(?:增速|增幅|增长率|涨幅|降幅|跌幅)"
 _COMPARISON_LEAD = re.compile(
-    r"\s*(?:同比|环比|(?:比|较|与|同)(?:上年|去年|上一年|前一年|上月|上个月|上季度?)(?:同期)?|[年月](?:增|减|減))")
-_BASELINE = re.compile(r"(?:上年|去年|上一年|前一年|上月|上个月|上季度?|同期)+[末底]?|[年月](?:增|减|減)")
+    r"\s*(?:" + _RATE_NOUN + r"|同比|环比|(?:比|较|与|同)(?:上年|去年|上一年|前一年|上月|上个月|上季度?)(?:同期)?"
+    r"|[年月](?:增|减|減))")
+_BASELINE = re.compile(r"(?:上年|去年|上一年|前一年|上月|上个月|上季度?|同期)+[末底]?|[年月](?:增|减|減)|" + _RATE_NOUN)
 _METRIC_TRAIL = re.compile(
     r"(?:达到|达|为|是|约|共计|共|计|累计|总计|合计|高达|超过|超|逾|近|仅|了|的|有|增长|增加|下降|减少|同比|环比"
     r"|至|到|突破|实现|完成|在|已|已经|均|分别|每|约为|大约|左右|上涨|下跌|提高|降低|上升|下滑|回落|名义|实际)+$"
@@ -113,6 +115,7 @@ _METRIC_LEAD = re.compile(
     r"^(?:的|在|了|其中|共|已|已经|累计|总计|合计|还|并|且|而|和|与|及|以及|同时|此外|全年|全国|全省|全市|全区|全县|我国|今年|去年|当年|比|较)+"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")  # GDP, CPI, PMI, M2: metrics without a Chinese character
 _ABBR_ONLY_VERBS = set("来赴访返驻")
 _UNTIL = re.compile(r"截至|截止|到")
 _ANAPHORIC_PERIOD = re.compile(r"期间|同期|^其中")
@@ -261,9 +264,10 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date):
             prev = last_in_clause.get(cs)
             if f.metric is None and prev is not None and prev.kind != "percent":
                 f.metric = prev.metric  # 新设港资企业25家、同比增长56%
-            elif (f.metric is None and prev is None and last_in_sent is not None and last_in_sent.kind != "percent"
+            elif (f.metric is None and prev is None and last_in_sent is not None
                   and last_in_sent.sentence_start == ss and _COMPARISON_LEAD.match(norm, cs, f.start)):
-                f.metric = last_in_sent.metric  # 实现地区生产总值128.5亿元，同比增长6.2%
+                # 实现地区生产总值128.5亿元，同比增长6.2% / CPI同比上涨0.3%，环比下降0.3% / GDP…，增速5.4%
+                f.metric = last_in_sent.metric
         last_in_clause[cs] = f
         last_in_sent = f
 
@@ -338,8 +342,10 @@ def _metric(seg: str) -> str | None:
         s = _METRIC_LEAD.sub("", s)
     if len(s) > 16:
         s = s[-16:]
-    if len(_CJK.findall(s)) < 2 or _BASELINE.fullmatch(s):
+    if _BASELINE.fullmatch(s):
         return None  # 比上年同期增长8%: 上年同期 is the base, not the metric
+    if len(_CJK.findall(s)) < 2 and not _ACRONYM.fullmatch(s):
+        return None
     return s
 
 
