@@ -240,7 +240,7 @@ def test_to_records_shape():
     extra = {"cumulative", "region_source", "period_source"}
     keys["money"] |= extra | {"value_high"}
     keys["count"] |= extra | {"value_high"}
-    keys["percent"] |= extra | {"change_basis"}
+    keys["percent"] |= extra | {"change_basis", "qualifier"}
     for r in recs:
         assert set(r) == keys[r["kind"]], r
         assert SEED[r["start"]:r["end"]] == r["text"]
@@ -421,3 +421,15 @@ def test_acronym_metrics_rate_nouns_and_national_new_areas():
     regions = [(r.text, r.code) for r in ex.regions]
     assert ("雄安新区", "macro:雄安新区") in regions
     assert ("重庆", "500000") in regions and ("两江新区", "macro:两江新区") in regions
+
+
+def test_percent_qualifiers_leave_the_span_alone():
+    ex = extract("占比超过30%，不到百分之五，增长5%左右。", date(2024, 11, 20))
+    assert [(f.text, f.value, f.qualifier) for f in _facts(ex, "percent")] == [
+        ("30%", Decimal(30), "gt"), ("百分之五", Decimal(5), "lt"), ("5%", Decimal(5), "approx")]
+
+
+def test_real_growth_after_price_factors_belongs_to_the_amount_before():
+    ex = extract("居民人均可支配收入41314元，扣除价格因素实际增长5.1%。", date(2024, 11, 20))
+    (pct,) = _facts(ex, "percent")
+    assert (pct.metric, pct.change) == ("居民人均可支配收入", "up")

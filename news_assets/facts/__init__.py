@@ -21,7 +21,7 @@ from .dates import DATELINE_RE, dateline_day, find_dates
 from .numbers import to_json_number
 from .regions import find_regions, place_code
 
-EXTRACTOR_VERSION = "facts-0.1.3"
+EXTRACTOR_VERSION = "facts-0.1.4"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -102,7 +102,7 @@ _CHANGE_AFTER = re.compile(r"[，,]\s*(?:较|比|同比|环比)[^，,。；;]{0,
 _YOY = re.compile(r"同比|(?:比|较|与|同)(?:上年|去年|上一年|前一年)(?:同期)?(?![末底])|(?<![今去明全每])年(?:增|减|減)")
 _MOM = re.compile(r"环比|(?:比|较|与)(?:上月|上个月|上一个月|前一个月)|(?<![每本])月(?:增|减|減)")
 # a clause that only states the change of the amount before it: ，同比增长6.2% / ，比上年同期增长8%
-_RATE_NOUN = r"(?:同比|环比)?(?:增速|增幅|增长率|涨幅|降幅|跌幅)"
+_RATE_NOUN = r"(?:同比|环比)?(?:增速|增幅|增长率|涨幅|降幅|跌幅)|扣除价格因素后?(?:实际)?"
 _COMPARISON_LEAD = re.compile(
     r"\s*(?:" + _RATE_NOUN + r"|同比|环比|(?:比|较|与|同)(?:上年|去年|上一年|前一年|上月|上个月|上季度?)(?:同期)?"
     r"|[年月](?:增|减|減))")
@@ -177,8 +177,8 @@ def extract(text: str, publish_date: date, *, dateline_place: str | None = None)
         facts.append(Fact("money", s, e, text[s:e], v, hi, currency=cur, qualifier=q))
     for s, e, v, hi, unit, q in counts:
         facts.append(Fact("count", s, e, text[s:e], v, hi, unit=unit, qualifier=q))
-    for s, e, v in percents:
-        facts.append(Fact("percent", s, e, text[s:e], v))
+    for s, e, v, q in percents:
+        facts.append(Fact("percent", s, e, text[s:e], v, qualifier=q))
     facts.sort(key=lambda f: f.start)
     if facts:
         _link(norm, text, facts, regions, dates, dl_code, publish_date)
@@ -401,7 +401,7 @@ def to_records(ex: Extraction) -> list[dict]:
         elif f.kind == "count":
             rec.update(unit=f.unit, qualifier=f.qualifier)
         else:
-            rec.update(change=f.change)
+            rec.update(change=f.change, qualifier=f.qualifier)
         rec.update(region=f.region_code, period_start=_iso(f.period_start), period_end=_iso(f.period_end),
                    metric=f.metric)
         # beyond DESIGN.md's shape (interfaces grow, never break): range tops, bases, provenance

@@ -185,7 +185,7 @@ def find_counts(norm: str, taken: list[tuple[int, int]]):
 
 
 def find_percents(norm: str):
-    """[(start, end, value)]"""
+    """[(start, end, value, qualifier)]: 56%, 百分之五 (the gold spec's percentages; 六成 is not one)."""
     out = []
     for m in PERCENT_RE.finditer(norm):
         if m.group("n") is not None:
@@ -198,5 +198,18 @@ def find_percents(norm: str):
             v = w[0]
             if dot:
                 v = Decimal(f"{int(v)}." + "".join(str(int(parse_number(c)[0])) for c in frac))
-        out.append((m.start(), m.end(), _clean(v)))
+        out.append((m.start(), m.end(), _clean(v), _around(norm, m.start(), m.end())))
     return out
+
+
+_PRE_TAIL = re.compile(r"(?:" + _PRE_Q + r")$")
+_POST_HEAD = re.compile(_POST_Q)
+
+
+def _around(norm: str, s: int, e: int) -> str | None:
+    """gt / lt / approx from the words right before or after a mention (超过30%, 5%左右)."""
+    m = _PRE_TAIL.search(norm, max(0, s - 3), s)
+    if m:
+        return _QUAL.get(m.group())
+    m = _POST_HEAD.match(norm, e)
+    return _QUAL.get(m.group()) if m else None
