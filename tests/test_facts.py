@@ -433,3 +433,13 @@ def test_real_growth_after_price_factors_belongs_to_the_amount_before():
     ex = extract("居民人均可支配收入41314元，扣除价格因素实际增长5.1%。", date(2024, 11, 20))
     (pct,) = _facts(ex, "percent")
     assert (pct.metric, pct.change) == ("居民人均可支配收入", "up")
+
+
+def test_weekdays_and_parts_of_days_resolve_against_the_publish_date():
+    # 2024-11-20 is a Wednesday
+    ex = extract("上周五公司发布公告。本周三召开会议。下星期一开学。昨晚暴雨。今晨6时发车。据《今晚报》报道。",
+                 date(2024, 11, 20))
+    assert [(d.text, d.start_date, d.granularity) for d in ex.dates] == [
+        ("上周五", date(2024, 11, 15), "day"), ("本周三", date(2024, 11, 20), "day"),
+        ("下星期一", date(2024, 11, 25), "day"), ("昨晚", date(2024, 11, 19), "day"),
+        ("今晨", date(2024, 11, 20), "day")]

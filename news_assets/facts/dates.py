@@ -47,7 +47,9 @@ _PATTERN = (
     r"|第?(?P<q>[一二三四1-4])" + _QEND + r"|(?P<h>[上下])半年|前(?P<pn>" + _N + r")个月|前(?P<pq>[一二三])季度?"
     r"|(?<![今去前明后本当这该同次那上\d])年(?P<bpart>初|末|底)"
     # relative days, weeks and months
-    r"|(?<!到)(?P<rel>今天(?!的)|今日(?!头条)|昨天|昨日|前天|明天|(?<![光黎])明日|后天|当天|当日|即日|本周末|上周末|下周末|本周|上周|下周"
+    r"|(?<!到)(?P<rel>今天(?!的)|今日(?!头条)|昨天|昨日|前天|明天|(?<![光黎])明日|后天|当天|当日|即日"
+    r"|昨晚|昨夜|昨晨|前晚|今晨|今早|今晚(?!报)|明晚"
+    r"|(?:本|上|下|这)(?:周|星期)[一二三四五六日天]|本周末|上周末|下周末|本周|上周|下周"
     r"|本月|上个?月|下个?月|这个月|当月|同月|次月|次日|翌日)"
     # N年前 / N个月前 / N天前
     r"|(?P<ago>" + _N + r")(?P<agou>年|个月|天)前"
@@ -314,15 +316,18 @@ def _resolve(m: re.Match, st: _State):
     return None
 
 
+_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+
+
 def _relative(w: str, st: _State):
     ref = st.ref
-    if w in ("今天", "今日", "即日"):
+    if w in ("今天", "今日", "即日", "今晨", "今早", "今晚"):
         d = ref if w != "即日" else st.pub
-    elif w in ("昨天", "昨日"):
+    elif w in ("昨天", "昨日", "昨晚", "昨夜", "昨晨"):
         d = ref - timedelta(days=1)
-    elif w == "前天":
+    elif w in ("前天", "前晚"):
         d = ref - timedelta(days=2)
-    elif w in ("明天", "明日"):
+    elif w in ("明天", "明日", "明晚"):
         d = ref + timedelta(days=1)
     elif w == "后天":
         d = ref + timedelta(days=2)
@@ -338,12 +343,15 @@ def _relative(w: str, st: _State):
         if mo == 13:
             y, mo = y + 1, 1
         return date(y, mo, 1), _month_end(y, mo), "month"
-    elif "周" in w:
+    elif "周" in w or "星期" in w:
         monday = ref - timedelta(days=ref.weekday())
         if w.startswith("上"):
             monday -= timedelta(days=7)
         elif w.startswith("下"):
             monday += timedelta(days=7)
+        if w[-1] in _WEEKDAY:  # 上周五: the Friday of last week
+            d = monday + timedelta(days=_WEEKDAY[w[-1]])
+            return d, d, "day"
         if w.endswith("末"):
             return monday + timedelta(days=5), monday + timedelta(days=6), "range"
         return monday, monday + timedelta(days=6), "range"
