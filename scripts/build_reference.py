@@ -8,7 +8,8 @@ tables under news_assets/data/reference/. Run from the repository root:
 
 Countries, macro regions, currency words, homographs and one-character abbreviations are curated
 tables kept in this script. The traditional -> simplified character map is built with OpenCC when
-it is installed (build time only); otherwise the existing t2s.tsv is kept.
+it is installed, the lunar calendar table (lunar.tsv) with LunarCalendar (build time only);
+otherwise the existing files are kept.
 The extractor never reads ../shared or downloads anything at run time.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import re
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -374,6 +376,38 @@ def build_t2s(out: Path) -> bool:
     return True
 
 
+LUNAR_YEARS = range(1990, 2051)  # partitions start in 1995; a margin either side
+
+
+def build_lunar(out: Path) -> bool:
+    """lunar.tsv: per lunar year, its first day (solar) and its months in order with their lengths
+    (a leap month is written like 2L). Built with LunarCalendar (MIT) when installed (build time only)."""
+    try:
+        from lunarcalendar import Converter, Lunar  # build-time only
+        from lunarcalendar.converter import DateNotExist
+    except ImportError:
+        return False
+
+    def start(y: int, m: int, leap: bool = False):
+        s = Converter.Lunar2Solar(Lunar(y, m, 1, isleap=leap))
+        return date(s.year, s.month, s.day)
+
+    rows = ["year\tnew_year\tmonths"]
+    for y in LUNAR_YEARS:
+        months = []
+        for m in range(1, 13):
+            months.append((str(m), start(y, m)))
+            try:
+                months.append((f"{m}L", start(y, m, True)))
+            except DateNotExist:
+                pass
+        ends = [s for _, s in months[1:]] + [start(y + 1, 1)]
+        spec = ",".join(f"{name}={(end - begin).days}" for (name, begin), end in zip(months, ends, strict=True))
+        rows.append(f"{y}\t{months[0][1].isoformat()}\t{spec}")
+    (out / "lunar.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return True
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--areacodes", type=Path, default=DEFAULT_AREACODES)
@@ -389,7 +423,9 @@ def main(argv: list[str] | None = None) -> None:
     words = sorted(set(HOMOGRAPHS.split()))
     (a.out / "homographs.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
     t2s = build_t2s(a.out)
-    print(f"divisions: {n} rows; t2s map {'rebuilt' if t2s else 'kept (opencc not installed)'} -> {a.out}")
+    lunar = build_lunar(a.out)
+    print(f"divisions: {n} rows; t2s map {'rebuilt' if t2s else 'kept (opencc not installed)'}; lunar table "
+          f"{'rebuilt' if lunar else 'kept (lunarcalendar not installed)'} -> {a.out}")
 
 
 if __name__ == "__main__":

@@ -443,3 +443,15 @@ def test_weekdays_and_parts_of_days_resolve_against_the_publish_date():
         ("上周五", date(2024, 11, 15), "day"), ("本周三", date(2024, 11, 20), "day"),
         ("下星期一", date(2024, 11, 25), "day"), ("昨晚", date(2024, 11, 19), "day"),
         ("今晨", date(2024, 11, 20), "day")]
+
+
+def test_lunar_dates_and_festivals_after_a_year():
+    ex = extract("农历腊月初八，市民领取腊八粥。今年春节期间客流增长。2023年中秋节当天气温很高。去年除夕夜很热闹。"
+                 "欢度春节。十月初一是寒衣节。", date(2024, 11, 20))
+    assert [(d.text, d.start_date) for d in ex.dates] == [
+        ("农历腊月初八", date(2025, 1, 7)),  # the nearest occurrence: the coming one
+        ("今年春节", date(2024, 2, 10)), ("2023年中秋节", date(2023, 9, 29)), ("当天", date(2023, 9, 29)),
+        ("去年除夕", date(2023, 1, 21)), ("十月初一", date(2024, 11, 1))]  # 欢度春节: an event, no date
+    # 腊月 of lunar 2020 is January 2021; a leap month (闰二月 2023) is its own month
+    assert [d.start_date for d in extract("农历腊月初八。", date(2021, 1, 15)).dates] == [date(2021, 1, 20)]
+    assert [d.start_date for d in extract("农历闰二月初一。", date(2023, 3, 1)).dates] == [date(2023, 3, 22)]

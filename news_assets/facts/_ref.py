@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -134,3 +135,29 @@ def normalise(text: str) -> str:
     if norm_needed_re().search(text) is None:
         return text
     return text.translate(norm_table())
+
+
+@lru_cache(maxsize=1)
+def lunar_years() -> dict[int, tuple[date, list[tuple[int, bool, int]]]]:
+    """Lunar year -> (its first day, [(month, is_leap, days)] in order), from lunar.tsv."""
+    out: dict[int, tuple[date, list[tuple[int, bool, int]]]] = {}
+    for year, new_year, spec in _rows("lunar.tsv"):
+        months = []
+        for item in spec.split(","):
+            name, days = item.split("=")
+            months.append((int(name.rstrip("L")), name.endswith("L"), int(days)))
+        out[int(year)] = (date.fromisoformat(new_year), months)
+    return out
+
+
+def lunar_to_solar(year: int, month: int, day: int, leap: bool = False) -> date | None:
+    """The solar date of a lunar date, or None outside the table or for a day the month lacks."""
+    entry = lunar_years().get(year)
+    if entry is None:
+        return None
+    d, months = entry
+    for m, is_leap, days in months:
+        if m == month and is_leap == leap:
+            return d + timedelta(days=day - 1) if 1 <= day <= days else None
+        d += timedelta(days=days)
+    return None

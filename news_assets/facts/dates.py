@@ -6,17 +6,26 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from ._ref import lunar_to_solar
 from .numbers import parse_number
 
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _MON_AR = r"(?:1[0-2]|0?[1-9])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 _N = r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})"
+# Lunar dates and festivals (resolved through the bundled lunar table): 农历腊月初八, 正月十五, 春节, 中秋节
+_LMON = r"(?:十一|十二|正|一|二|三|四|五|六|七|八|九|十|冬|腊)"
+_LDAY = r"(?:初[一二三四五六七八九十]|廿[一二三四五六七八九]|三十|二十[一二三四五六七八九]?|十[一二三四五六七八九]|十)"
+# 农历 makes any month lunar; 正/冬/腊月 and 初X/廿X days are lunar on their own
+_LUNAR = (r"农历闰?" + _LMON + "月" + _LDAY + r"|(?:正|冬|腊)月" + _LDAY
+          + r"|" + _LMON + r"月(?:初[一二三四五六七八九十]|廿[一二三四五六七八九])")
+_FEST = r"春节|除夕|元宵节|端午节?|七夕节?|中秋节?|重阳节?|腊八节?(?![粥蒜])"
 # 季度, or 季 alone after 第 (第三季, the Taiwan and Hong Kong form; 四季如春 is no quarter)
 _QEND = r"(?:季度|(?<=第[一二三四1-4])季(?!度))"
 _YSUF = (
     r"(?:第?(?P<@q>[一二三四1-4])" + _QEND + r"|(?P<@h>[上下])半年|年?(?P<@part>初|末|底|内)"
-    r"|前(?P<@pn>" + _N + r")个月|前(?P<@pq>[一二三])季度?)"
+    r"|前(?P<@pn>" + _N + r")个月|前(?P<@pq>[一二三])季度?"
+    r"|(?P<@fest>" + _FEST + r")|(?P<@lunar>" + _LUNAR + r"))"
 )
 _REL_YEAR = r"今年|去年|前年|明年|后年|本年度|本年|上年度|上年|当年|这年|该年|同年|次年"
 
@@ -46,6 +55,9 @@ _PATTERN = (
     # quarters, halves, first N months
     r"|第?(?P<q>[一二三四1-4])" + _QEND + r"|(?P<h>[上下])半年|前(?P<pn>" + _N + r")个月|前(?P<pq>[一二三])季度?"
     r"|(?<![今去前明后本当这该同次那上\d])年(?P<bpart>初|末|底)"
+    # a lunar month-day; a festival is a date only after a year (今年春节, 2023年中秋节): alone it is
+    # mostly the name of an event (欢度春节, 腊八节活动)
+    r"|(?P<lunar>" + _LUNAR + r")"
     # relative days, weeks and months
     r"|(?<!到)(?P<rel>今天(?!的)|今日(?!头条)|昨天|昨日|前天|明天|(?<![光黎])明日|后天|当天|当日|即日"
     r"|昨晚|昨夜|昨晨|前晚|今晨|今早|今晚(?!报)|明晚"
@@ -59,7 +71,8 @@ _PATTERN = (
     r"|(?P<cent>上个?世纪|本世纪|(?:\d{2}|二十一|二十|十九)世纪)(?P<csuf>初|末|中叶|[1-9]0年代)?"
 )
 # a cheap first-character test in front of the alternation: most positions fail at once
-DATE_RE = re.compile(r"(?=[\d〇零一二两三四五六七八九十今去前明后本上下当这该同次第年即昨翌])(?:" + _PATTERN + ")")
+DATE_RE = re.compile(r"(?=[\d〇零一二两三四五六七八九十今去前明后本上下当这该同次第年即昨翌农正冬腊])(?:"
+                     + _PATTERN + ")")
 RANGE_SEP = re.compile(_SEP)
 TAIL_RE = re.compile(r"至今|以来")
 DATELINE_RE = re.compile(r"^\s*[^\n]{0,30}?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日电")
@@ -102,7 +115,48 @@ def _year_part(y: int, g: dict, p: str):
     if pq:
         n = _num(pq)
         return date(y, 1, 1), _month_end(y, 3 * n), "range"
+    if g[p + "fest"] or g[p + "lunar"]:
+        d = _lunar_day(g[p + "fest"], g[p + "lunar"], y)
+        return (d, d, "day") if d else None
     return date(y, 1, 1), date(y, 12, 31), "year"
+
+
+_FEST_DAYS = {"春节": (1, 1), "元宵节": (1, 15), "端午": (5, 5), "七夕": (7, 7), "中秋": (8, 15), "重阳": (9, 9),
+              "腊八": (12, 8)}
+_LMON_NUM = {"正": 1, "冬": 11, "腊": 12}
+
+
+def _lunar_day(fest: str | None, lunar: str | None, solar_year: int) -> date | None:
+    """The solar day, within solar_year, of a festival or a lunar month-day."""
+    if fest:
+        if fest == "除夕":  # the eve of 春节 (always in the same solar year: 春节 falls Jan 21 - Feb 20)
+            ny = _lunar_in(solar_year, 1, 1)
+            return ny - timedelta(days=1) if ny else None
+        month, day = _FEST_DAYS[fest if fest in _FEST_DAYS else fest.removesuffix("节")]
+        return _lunar_in(solar_year, month, day)
+    assert lunar is not None
+    body = lunar.removeprefix("农历")
+    leap = body.startswith("闰")
+    mon, _, dd = body.removeprefix("闰").partition("月")
+    month = _LMON_NUM.get(mon) or _num(mon)
+    day = _num(dd.replace("初", "").replace("廿", "二十"))
+    if not month or not day:
+        return None
+    return _lunar_in(solar_year, month, day, leap)
+
+
+def _lunar_in(solar_year: int, month: int, day: int, leap: bool = False) -> date | None:
+    for lunar_year in (solar_year - 1, solar_year):  # 腊月 of lunar 2020 falls in January 2021
+        d = lunar_to_solar(lunar_year, month, day, leap)
+        if d is not None and d.year == solar_year:
+            return d
+    return None
+
+
+def _lunar_near(fest: str | None, lunar: str | None, ref: date) -> date | None:
+    """The occurrence nearest to ref: 腊月初八 in a December article is the coming one."""
+    days = [d for y in (ref.year - 1, ref.year, ref.year + 1) if (d := _lunar_day(fest, lunar, y))]
+    return min(days, key=lambda d: abs((d - ref).days)) if days else None
 
 
 def _part(y: int, part: str):
@@ -268,6 +322,10 @@ def _resolve(m: re.Match, st: _State):
         return _year_part(y, gg, "x")
     if g["bpart"] is not None:
         return _part(st.last_year or ref.year, g["bpart"])
+    if g["lunar"] is not None:
+        y = st.context_year()
+        d = _lunar_day(None, g["lunar"], y) if y else _lunar_near(None, g["lunar"], st.pub)
+        return (d, d, "day") if d else None
     if g["rel"] is not None:
         return _relative(g["rel"], st)
     if g["ago"] is not None:
