@@ -455,3 +455,9 @@ def test_lunar_dates_and_festivals_after_a_year():
     # 腊月 of lunar 2020 is January 2021; a leap month (闰二月 2023) is its own month
     assert [d.start_date for d in extract("农历腊月初八。", date(2021, 1, 15)).dates] == [date(2021, 1, 20)]
     assert [d.start_date for d in extract("农历闰二月初一。", date(2023, 3, 1)).dates] == [date(2023, 3, 22)]
+
+
+def test_a_bare_change_clause_takes_the_metric_of_the_amount_before():
+    ex = extract("前10个月，我国对美国出口2.9万亿元，增长4.9%；进口1.2万亿元，下降2%。", date(2024, 11, 20))
+    assert [(p.text, p.metric, p.change) for p in _facts(ex, "percent")] == [
+        ("4.9%", "出口", "up"), ("2%", "进口", "down")]

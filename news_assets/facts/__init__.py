@@ -21,7 +21,7 @@ from .dates import DATELINE_RE, dateline_day, find_dates
 from .numbers import to_json_number
 from .regions import find_regions, place_code
 
-EXTRACTOR_VERSION = "facts-0.1.6"
+EXTRACTOR_VERSION = "facts-0.1.7"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -101,10 +101,10 @@ _CHANGE_AFTER = re.compile(r"[，,]\s*(?:较|比|同比|环比)[^，,。；;]{0,
 # 年增/月减 are the Taiwan and Hong Kong forms (营收年增36%)
 _YOY = re.compile(r"同比|(?:比|较|与|同)(?:上年|去年|上一年|前一年)(?:同期)?(?![末底])|(?<![今去明全每])年(?:增|减|減)")
 _MOM = re.compile(r"环比|(?:比|较|与)(?:上月|上个月|上一个月|前一个月)|(?<![每本])月(?:增|减|減)")
-# a clause that only states the change of the amount before it: ，同比增长6.2% / ，比上年同期增长8%
+# a clause that only states the change of the amount before it: ，增长4.9% / ，同比增长6.2% / ，比上年同期增长8%
 _RATE_NOUN = r"(?:同比|环比)?(?:增速|增幅|增长率|涨幅|降幅|跌幅)|扣除价格因素后?(?:实际)?"
 _COMPARISON_LEAD = re.compile(
-    r"\s*(?:" + _RATE_NOUN + r"|同比|环比|(?:比|较|与|同)(?:上年|去年|上一年|前一年|上月|上个月|上季度?)(?:同期)?"
+    r"\s*(?:" + _RATE_NOUN + r"|增长|增加|下降|减少|上涨|下跌|上升|提高|降低|回落|同比|环比|(?:比|较|与|同)(?:上年|去年|上一年|前一年|上月|上个月|上季度?)(?:同期)?"
     r"|[年月](?:增|减|減))")
 _BASELINE = re.compile(r"(?:上年|去年|上一年|前一年|上月|上个月|上季度?|同期)+[末底]?|[年月](?:增|减|減)|" + _RATE_NOUN)
 _METRIC_TRAIL = re.compile(
