@@ -332,3 +332,21 @@ def test_listing_with_snippets_flagged():
     html = f"<html><head><title>国内新闻_示例网</title></head><body><ul class='list'>{items}</ul></body></html>"
     a = parse_html(html.encode())
     assert a.is_article is False and a.reject_reason == "listing"
+
+
+@pytest.mark.parametrize("meta_row, want", [
+    # a bare name in the author element of the time/来源 row
+    ("<span class='time'>2023-06-15 08:10</span><span id='source_baidu'>来源：中国新闻网</span>"
+     "<span id='author_baidu'>王帆</span>", ["王帆"]),
+    ("<span>2023-06-15</span><span class='author'>作者：李明 张华</span>", ["李明", "张华"]),
+    # an agency is not a person; a self-media profile card names the account; an editor is not an author
+    ("<span>2023-06-15</span><span class='author'>法新社</span>", []),
+    ("<span>2023-06-15</span><div class='author-info'><a class='author-info__name'>管不饿</a></div>", []),
+    ("<span>2023-06-15</span><span class='editor-author'>王五</span>", []),
+])
+def test_author_element_in_the_meta_row(meta_row, want):
+    paras = "".join(f"<p>第{i}段正文，美联储维持联邦基金利率目标区间不变，文字足够长并包含标点符号。</p>" for i in range(5))
+    html = (f"<html><head><title>美联储维持利率不变</title></head><body><h1>美联储维持利率不变</h1>"
+            f"<div class='meta'>{meta_row}</div><div class='text'>{paras}</div>"
+            f"<div class='comments'><span class='comment-author'>网友甲</span> 2023-06-16</div></body></html>")
+    assert parse_html(html.encode()).authors == want

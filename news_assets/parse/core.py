@@ -19,7 +19,7 @@ from .related import find_related
 from .script import detect_language
 
 PARSER_NAME = "generic"
-PARSER_VERSION = "0.2.1"
+PARSER_VERSION = "0.2.2"
 MAX_BYTES = 16 * 1024 * 1024
 
 _TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|meta|title|table|span|a|br|script)\b", re.I)
@@ -282,6 +282,39 @@ def _clean_body(lines: list[Line], title: str | None) -> tuple[list[str], list[s
     return out, header, tail
 
 
+_AUTHOR_NODES = "[id*=author],[class*=author],[class*=byline],[id*=writer],[class*=writer],[class*=reporter]"
+# editors, comment threads and self-media profile cards (author-info: the account, which is the source)
+_NOT_AUTHOR_NODE = re.compile(r"editor|comment|reply|avatar|img|pic|photo|list|follow|info|card|profile", re.I)
+_META_ROW = re.compile(r"来源|來源|\d{4}[-/年.]\d{1,2}")
+
+
+def _author_element(tree) -> list[str]:
+    """A bare name in an author element of the article's meta row (<span id="author_baidu">王帆</span>
+    beside the time and 来源): the row's text must show a date or 来源, so comment and profile boxes
+    with user names do not count."""
+    for node in tree.css(_AUTHOR_NODES)[:20]:
+        attrs = f"{node.attributes.get('id') or ''} {node.attributes.get('class') or ''}"
+        if _NOT_AUTHOR_NODE.search(attrs):
+            continue
+        text = re.sub(r"^(?:作者|记者|記者|文)\s*[:：/|]?\s*", "", node.text(strip=True))
+        if not 2 <= len(text) <= 20:
+            continue
+        names = F.split_names(text)
+        if not names or sum(len(n) for n in names) + len(names) < len(text) - 2:
+            continue  # more than names in it
+        if any(re.search(r"[社网網报報台]$", n) for n in names):
+            continue  # an agency or outlet (法新社), not a person
+        row = node.parent
+        for _ in range(2):
+            if row is None:
+                break
+            row_text = row.text(strip=True)
+            if len(row_text) <= 300 and _META_ROW.search(row_text):
+                return names
+            row = row.parent
+    return []
+
+
 def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | None = None) -> Article:
     """Parse one HTML page. Raises ParseError only for hopeless input (empty, not HTML, undecodable).
 
@@ -454,6 +487,8 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
                 authors = F.authors_from_text(ln)
                 if authors:
                     break
+    if not authors:
+        authors = _author_element(tree)
     if not authors:
         # meta/JSON-LD "author" is often the editor: trust it only when the page shows the name, not as 编辑
         shown = "\n".join([zone_text, head_body, "\n".join(body_lines[-3:]), after_text, "\n".join(dropped_tail)])
