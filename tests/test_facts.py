@@ -461,3 +461,9 @@ def test_a_bare_change_clause_takes_the_metric_of_the_amount_before():
     ex = extract("前10个月，我国对美国出口2.9万亿元，增长4.9%；进口1.2万亿元，下降2%。", date(2024, 11, 20))
     assert [(p.text, p.metric, p.change) for p in _facts(ex, "percent")] == [
         ("4.9%", "出口", "up"), ("2%", "进口", "down")]
+
+
+def test_a_metric_starts_after_an_opening_quote_or_a_speech_verb():
+    ex = extract("专家组指出“城市轨道交通项目预计投资56.49亿元。他表示，公司今年营收120亿元。", date(2024, 5, 10))
+    assert [(f.text, f.metric) for f in _facts(ex, "money")] == [
+        ("56.49亿元", "城市轨道交通项目预计投资"), ("120亿元", "营收")]

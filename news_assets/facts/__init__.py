@@ -21,7 +21,7 @@ from .dates import DATELINE_RE, dateline_day, find_dates
 from .numbers import to_json_number
 from .regions import find_regions, place_code
 
-EXTRACTOR_VERSION = "facts-0.1.7"
+EXTRACTOR_VERSION = "facts-0.1.8"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -115,6 +115,7 @@ _METRIC_LEAD = re.compile(
     r"^(?:的|在|了|其中|共|已|已经|累计|总计|合计|还|并|且|而|和|与|及|以及|同时|此外|全年|全国|全省|全市|全区|全县|我国|今年|去年|当年|比|较)+"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_SPEECH_CUT = re.compile(r"[“「『]|(?:指出|表示|透露|强调|介绍)[:：]?")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")  # GDP, CPI, PMI, M2: metrics without a Chinese character
 _ABBR_ONLY_VERBS = set("来赴访返驻")
 _UNTIL = re.compile(r"截至|截止|到")
@@ -329,6 +330,8 @@ def _pick_date(dates, d_starts, ss, f, norm):
 
 
 def _metric(seg: str) -> str | None:
+    # the words after an opening quote or a speech verb: 专家组指出“城市轨道交通项目预计投资 -> 城市轨道交通项目预计投资
+    seg = _SPEECH_CUT.split(seg)[-1]
     s = seg.strip(" “”\"'《》()（）")
     # drop an unclosed parenthetical at the end: 国内生产总值（GDP
     for o, c in (("（", "）"), ("(", ")")):
