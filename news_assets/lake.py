@@ -47,7 +47,6 @@ class Lake:
         self.is_local = self.root.protocol in ("", "file", "local")
         self._dirs: set[str] = set()  # local directories known to exist
 
-
     # ---- raw HTML, content-addressed -------------------------------------------------------
     def raw_path(self, sha256: str) -> UPath:
         return self.root / "raw" / "sha256" / sha256[:2] / sha256

@@ -20,10 +20,11 @@ BAD_PAGE_SHARE_LIMIT = 0.5  # above this share of quarantined pages something is
 SINGLE_RUN = dg.BackfillPolicy.single_run()
 
 
-def _totals(results: list[pipeline.StageResult]) -> dict[str, int]:
+def _totals(results: list[pipeline.StageResult], what: str = "counts") -> dict[str, int]:
+    """The days' counts (or failure reasons) added up."""
     out: dict[str, int] = {}
     for r in results:
-        for k, v in r.counts.items():
+        for k, v in getattr(r, what).items():
             out[k] = out.get(k, 0) + v
     return out
 
@@ -90,15 +91,11 @@ def raw_html(
     totals = _totals(results)
     tried = totals.get("fetched", 0) + totals.get("failed", 0)
     share = totals.get("failed", 0) / tried if tried else 0.0
-    reasons: dict[str, int] = {}
-    for r in results:
-        for k, v in r.reasons.items():
-            reasons[k] = reasons.get(k, 0) + v
     check = dg.AssetCheckResult(
         check_name="fetch_failure_share", passed=share <= FETCH_FAILURE_SHARE_LIMIT,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"share": share, "failed": totals.get("failed", 0), "tried": tried,
-                  "reasons": dg.MetadataValue.json(reasons)},
+                  "reasons": dg.MetadataValue.json(_totals(results, "reasons"))},
     )
     return _report(context, "raw_html", results, lambda r: r.rows, {
         "fetched": totals.get("fetched", 0),
