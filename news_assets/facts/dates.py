@@ -13,7 +13,7 @@ _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _MON_AR = r"(?:1[0-2]|0?[1-9])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 _N = r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})"
-# Lunar dates and festivals (resolved through the bundled lunar table): 农历腊月初八, 正月十五, 春节, 中秋节
+# Lunar dates and festivals, resolved through the bundled lunar table: 农历腊月初八, 正月十五, 今年春节
 _LMON = r"(?:十一|十二|正|一|二|三|四|五|六|七|八|九|十|冬|腊)"
 _LDAY = r"(?:初[一二三四五六七八九十]|廿[一二三四五六七八九]|三十|二十[一二三四五六七八九]?|十[一二三四五六七八九]|十)"
 # 农历 makes any month lunar; 正/冬/腊月 and 初X/廿X days are lunar on their own
@@ -153,9 +153,9 @@ def _lunar_in(solar_year: int, month: int, day: int, leap: bool = False) -> date
     return None
 
 
-def _lunar_near(fest: str | None, lunar: str | None, ref: date) -> date | None:
+def _lunar_near(lunar: str, ref: date) -> date | None:
     """The occurrence nearest to ref: 腊月初八 in a December article is the coming one."""
-    days = [d for y in (ref.year - 1, ref.year, ref.year + 1) if (d := _lunar_day(fest, lunar, y))]
+    days = [d for y in (ref.year - 1, ref.year, ref.year + 1) if (d := _lunar_day(None, lunar, y))]
     return min(days, key=lambda d: abs((d - ref).days)) if days else None
 
 
@@ -324,7 +324,7 @@ def _resolve(m: re.Match, st: _State):
         return _part(st.last_year or ref.year, g["bpart"])
     if g["lunar"] is not None:
         y = st.context_year()
-        d = _lunar_day(None, g["lunar"], y) if y else _lunar_near(None, g["lunar"], st.pub)
+        d = _lunar_day(None, g["lunar"], y) if y else _lunar_near(g["lunar"], st.pub)
         return (d, d, "day") if d else None
     if g["rel"] is not None:
         return _relative(g["rel"], st)
