@@ -255,3 +255,19 @@ def test_an_instance_without_the_projects_dagster_yaml_still_gets_one_writer():
         assert inst.event_log_storage.get_concurrency_info(POOL).slot_count == 2
     with dg.instance_for_test(overrides={"concurrency": {"pools": {"default_limit": 1}}}) as inst:
         assert ensure_pool_limit(inst) is False
+
+
+def test_a_long_chain_of_near_copies_is_one_story(tmp_path):
+    """e1 ~ e2 ~ … ~ e6, each 3 bits from the next and more from the rest: one story, however long."""
+    lake = Lake(tmp_path / "wh")
+    day = "2024-05-26"
+    chain = [article(f"e{i}", day, f"s{i}.cn", body=f"第{i}版：" + BODY, simhash=(1 << (3 * i)) - 1)
+             for i in range(6)]
+    write_day(lake, day, arts=[*chain, article("z", day, "z.cn", body="无关的报道。" * 30, simhash=0x5555_0000_0000_0000)])
+    result = SqlProject().build(lake)
+    con = duckdb.connect(str(result.path), read_only=True)
+    try:
+        rows = q(con, "select article_id, story_id, match_kind, n_copies from article_stories order by 1")
+    finally:
+        con.close()
+    assert rows == [*((f"e{i}", "e0", "near", 6) for i in range(6)), ("z", "z", "unique", 1)]

@@ -2,8 +2,9 @@
 -- share a story_id, the article_id of its earliest copy.
 -- Exact copies share body_sha256; near copies (a different header or footer) have simhashes at most
 -- 3 bits apart (found through four 16-bit bands: two such hashes agree on at least one band)
--- and were published within 30 days of each other.
-with a as (
+-- and were published within 30 days of each other. A chain of copies (a ~ b ~ c) is one story however
+-- long it is.
+with recursive a as (
     select
         article_id, publish_date, publish_time, body_sha256, simhash, length(body) as body_chars,
         row_number() over (order by publish_time nulls last, publish_date, article_id) as ord
@@ -21,34 +22,47 @@ near as (
     where bit_count(xor(x.simhash, y.simhash)) <= 3
       and abs(datediff('day', x.publish_date, y.publish_date)) <= 30
 ),
-exact as (
-    select x.article_id, y.ord as other_ord
-    from a x join a y on x.body_sha256 = y.body_sha256 and x.article_id <> y.article_id
+exact as (  -- exact copies: each linked to the earliest copy of its body (a star, not all pairs)
+    select x.article_id, f.first_ord as other_ord
+    from a x
+    join (select body_sha256, min(ord) as first_ord, count(*) as n from a group by body_sha256) f using (body_sha256)
+    where f.n > 1 and x.ord <> f.first_ord
+    union all
+    select y.article_id, x.ord
+    from a x
+    join (select body_sha256, min(ord) as first_ord, count(*) as n from a group by body_sha256) f using (body_sha256)
+    join a y on y.ord = f.first_ord
+    where f.n > 1 and x.ord <> f.first_ord
 ),
 edges as (
     select article_id, other_ord, 'near' as how from near
     union all
     select article_id, other_ord, 'exact' from exact
 ),
-hop1 as (  -- the earliest copy among an article and its neighbours
-    select a.article_id, least(a.ord, coalesce(min(e.other_ord), a.ord)) as root,
-           bool_or(e.how = 'exact') as has_exact, count(e.other_ord) as n_neighbours
-    from a left join edges e using (article_id)
-    group by a.article_id, a.ord
+-- every article takes the earliest copy reachable through any chain of copies (connected components
+-- by label propagation: each round, an article whose neighbour has an earlier root takes it)
+roots(article_id, root) using key (article_id) as (
+    select article_id, ord from a
+    union
+    (select e.article_id, min(r.root)
+     from roots r
+     join a n on n.article_id = r.article_id
+     join edges e on e.other_ord = n.ord
+     join recurring.roots cur on cur.article_id = e.article_id
+     group by e.article_id
+     having min(r.root) < min(cur.root))
 ),
-hop2 as (  -- and once more through the neighbours' earliest copies, so chains of copies agree
-    select h.article_id, least(h.root, coalesce(min(n.root), h.root)) as root, h.has_exact, h.n_neighbours
-    from hop1 h
-    left join edges e using (article_id)
-    left join a o on o.ord = e.other_ord
-    left join hop1 n on n.article_id = o.article_id
-    group by h.article_id, h.root, h.has_exact, h.n_neighbours
+linked as (
+    select a.article_id, bool_or(e.how = 'exact') as has_exact, count(e.other_ord) as n_neighbours
+    from a left join edges e using (article_id)
+    group by a.article_id
 )
 select
-    h.article_id,
-    r.article_id as story_id,
-    h.article_id = r.article_id as is_first_copy,
-    case when h.n_neighbours = 0 then 'unique' when h.has_exact then 'exact' else 'near' end as match_kind,
-    count(*) over (partition by r.article_id) as n_copies
-from hop2 h
-join a r on r.ord = h.root
+    l.article_id,
+    f.article_id as story_id,
+    l.article_id = f.article_id as is_first_copy,
+    case when l.n_neighbours = 0 then 'unique' when l.has_exact then 'exact' else 'near' end as match_kind,
+    count(*) over (partition by f.article_id) as n_copies
+from linked l
+join roots r using (article_id)
+join a f on f.ord = r.root
