@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support import GBK_PAGE, UTF8_PAGE, sitemap
 
 from news_assets import schemas
 from news_assets.lake import Lake
@@ -18,9 +19,6 @@ from news_assets.sources import FetchSettings, SourceUnavailable, collect_partit
 from news_assets.sources.config import SourceConfig
 from news_assets.sources.testserver import LoopbackServer, Reply
 
-FIX = Path(__file__).parent / "fixtures" / "fetch"
-UTF8_PAGE = (FIX / "yangzi_utf8.html").read_bytes()  # 2022-02-13 23:37, UTF-8
-GBK_PAGE = (FIX / "cbzw_gbk.html").read_bytes()  # 2021-01-29 13:18, GBK with <meta charset=gbk>
 DAY = "2024-05-25"
 
 FAST = FetchSettings(timeout=1.0, connect_timeout=0.5, retries=2, backoff=0.02, max_backoff=0.1,
@@ -33,26 +31,6 @@ def article(title: str, day: str = DAY, body: str = "新华社重庆5月25日电
             f"<meta name=\"publishdate\" content=\"{day}\"></head><body><h1>{title}</h1>"
             f"<div class=\"info\">发布时间：{day} 10:00 来源：新华网</div>"
             f"<div class=\"content\"><p>{body}</p><p>{body}</p></div></body></html>").encode()
-
-
-def sitemap(base: str, items: list[tuple[str, str | None]], news: bool = True) -> bytes:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-           'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">']
-    for path, day in items:
-        loc = path if path.startswith("http") else base + path
-        loc = loc.replace("&", "&amp;")
-        if day and news:
-            out.append(f"<url><loc>{loc}</loc><news:news><news:publication>"
-                       f"<news:name>Test</news:name><news:language>zh</news:language></news:publication>"
-                       f"<news:publication_date>{day}T10:00:00+08:00</news:publication_date>"
-                       f"<news:title>t</news:title></news:news></url>")
-        elif day:
-            out.append(f"<url><loc>{loc}</loc><lastmod>{day}</lastmod></url>")
-        else:
-            out.append(f"<url><loc>{loc}</loc></url>")
-    out.append("</urlset>")
-    return "\n".join(out).encode()
 
 
 def xml(body: bytes) -> Reply:

@@ -7,24 +7,14 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from support import GBK_PAGE, UTF8_PAGE, sitemap
 
 from news_assets.assets.lake_assets import articles, extract_facts, raw_html
 from news_assets.lake import Lake
 from news_assets.resources import SourcesResource, WarehouseResource
 from news_assets.sources.testserver import LoopbackServer, Reply
 
-FIX = Path(__file__).parent / "fixtures" / "fetch"
-GBK_PAGE = (FIX / "cbzw_gbk.html").read_bytes()  # 2021-01-29 13:18 Shanghai, GBK
-UTF8_PAGE = (FIX / "yangzi_utf8.html").read_bytes()  # 2022-02-13 23:37 Shanghai
 DAY = "2021-01-29"
-
-
-def _sitemap(base: str, entries: list[tuple[str, str | None]]) -> bytes:
-    urls = "".join(
-        f"<url><loc>{base}{path}</loc><lastmod>{day}</lastmod></url>" if day else f"<url><loc>{base}{path}</loc></url>"
-        for path, day in entries
-    )
-    return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
 
 
 @pytest.fixture
@@ -37,7 +27,7 @@ def site():
             "/private/p.html": Reply(GBK_PAGE),
         })
         srv.routes["/sitemap.xml"] = Reply(
-            _sitemap(srv.base, [("/gbk.html", DAY), ("/utf8.html", None), ("/private/p.html", DAY)]),
+            sitemap(srv.base, [("/gbk.html", DAY), ("/utf8.html", None), ("/private/p.html", DAY)], news=False),
             content_type="application/xml")
         yield srv
 

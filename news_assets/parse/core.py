@@ -286,6 +286,7 @@ _AUTHOR_NODES = "[id*=author],[class*=author],[class*=byline],[id*=writer],[clas
 # editors, comment threads and self-media profile cards (author-info: the account, which is the source)
 _NOT_AUTHOR_NODE = re.compile(r"editor|comment|reply|avatar|img|pic|photo|list|follow|info|card|profile", re.I)
 _META_ROW = re.compile(r"来源|來源|\d{4}[-/年.]\d{1,2}")
+_OUTLET = re.compile(r"[社网網报報台]$")  # 法新社, 新华网: an agency or outlet, not a person
 
 
 def _author_element(tree) -> list[str]:
@@ -302,8 +303,8 @@ def _author_element(tree) -> list[str]:
         names = F.split_names(text)
         if not names or sum(len(n) for n in names) + len(names) < len(text) - 2:
             continue  # more than names in it
-        if any(re.search(r"[社网網报報台]$", n) for n in names):
-            continue  # an agency or outlet (法新社), not a person
+        if any(_OUTLET.search(n) for n in names):
+            continue
         row = node.parent
         for _ in range(2):
             if row is None:
@@ -495,7 +496,7 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
         cands = list(ld_authors) + [meta.get("author") or "", meta.get("article:author") or ""]
         for a in cands:
             a = a.strip()
-            if not (2 <= len(a) <= 4 and cjk_count(a) == len(a)) or re.search(r"[社网網报報台]$", a):
+            if not (2 <= len(a) <= 4 and cjk_count(a) == len(a)) or _OUTLET.search(a):
                 continue
             if a in shown and not re.search(r"(?:编辑|編輯|责编|責編|审核|校对)\s*[:：]?\s*" + re.escape(a), shown):
                 authors = [a]
