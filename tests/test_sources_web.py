@@ -22,7 +22,7 @@ from news_assets.sources.discover import (
     parse_text_sitemap,
     parse_w3c_date,
 )
-from news_assets.sources.fetch import FetchError, _crawl_delay, _Inflater, parse_retry_after
+from news_assets.sources.fetch import FetchError, _Inflater, parse_retry_after
 
 
 @pytest.mark.parametrize("a,b", [
@@ -157,11 +157,13 @@ def test_retry_after_and_crawl_delay_parsing():
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
     assert parse_retry_after("soon") is None
-    robots = ["User-agent: *", "Crawl-delay: 5", "", "User-agent: news-warehouse", "User-agent: other",
-              "Crawl-delay: 0.5", "Disallow: /x"]
-    assert _crawl_delay(robots, "news-warehouse") == 0.5
-    assert _crawl_delay(robots, "someone-else") == 5.0
-    assert _crawl_delay(["User-agent: *", "Disallow: /"], "news-warehouse") is None
+    from protego import Protego
+
+    robots = "\n".join(["User-agent: *", "Crawl-delay: 5", "", "User-agent: news-warehouse", "User-agent: other",
+                        "Crawl-delay: 0.5", "Disallow: /x"])
+    assert Protego.parse(robots).crawl_delay("news-warehouse") == 0.5
+    assert Protego.parse(robots).crawl_delay("someone-else") == 5.0
+    assert Protego.parse("User-agent: *\nDisallow: /").crawl_delay("news-warehouse") is None
 
 
 def test_inflater_is_bounded_and_handles_real_world_encodings():

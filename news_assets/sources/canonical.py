@@ -69,4 +69,4 @@ def url_key(url: str) -> str:
 def host_of(url: str) -> str:
     """scheme://host[:port] of a URL: the unit of politeness (robots.txt, per-host limits)."""
     p = urlsplit(url)
-    return f"{p.scheme.lower()}://{p.netloc.lower()}"
+    return f"{p.scheme.lower()}://{p.netloc.rsplit('@', 1)[-1].lower()}"  # never user:password@

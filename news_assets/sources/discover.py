@@ -100,6 +100,7 @@ def parse_rfc822_date(value: str | None) -> str | None:
 # ---- listing pages ---------------------------------------------------------------------------
 _BLOCKS = ("li", "tr", "dd", "dt", "p", "div", "article", "section", "td", "h2", "h3", "h4")
 _NEXT_TEXT = ("下一页", "下页", "next", "›", "»", ">")
+_DOCUMENT_SCHEMES = ("file", "ftp", "ftps", "sftp", "smb")  # links to documents, not UI controls
 
 
 def parse_listing(data: bytes, base_url: str, content_type: str | None = None,
@@ -131,7 +132,9 @@ def parse_listing(data: bytes, base_url: str, content_type: str | None = None,
         url = urljoin(base, href)
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            continue
+            if parts.scheme in _DOCUMENT_SCHEMES:  # a page elsewhere we will not fetch: skipped as not_http
+                out.append(Discovered(url.split("#")[0], None))
+            continue  # other schemes (app deep links, sms:) are controls, not pages
         label = a.text(strip=True)
         rel = (a.attributes.get("rel") or "").lower()
         if next_url is None and (rel == "next" or label.lower() in _NEXT_TEXT):

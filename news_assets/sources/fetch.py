@@ -21,12 +21,13 @@ import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
+from protego import Protego
 
+from . import guard
 from .canonical import host_of
 
 # Identifies the bot; deployments should add a contact via the `user_agent` setting,
@@ -58,6 +59,7 @@ class FetchSettings:
     revalidate: str = "conditional"  # conditional | always | never, for pages fetched before
     discovery_ttl: float = 300.0  # reuse a source's discovery within one process (a backfill) this long
     ca_bundle: str = ""  # a PEM file of extra CA certificates to trust (a corporate TLS proxy, a private site)
+    allow_private: bool = False  # may reach loopback/private/link-local addresses anywhere (guard.py)
 
     def merged(self, options: dict[str, Any]) -> FetchSettings:
         known = {k: v for k, v in options.items() if k in SETTING_KEYS}
@@ -113,7 +115,7 @@ class _Host:
         self.delay = delay
         self.next_start = 0.0
         self.lock = asyncio.Lock()
-        self.robots: RobotFileParser | None = None
+        self.robots: Protego | None = None
         self.robots_error: str | None = None
         self.robots_loaded = False
         self.robots_lock = asyncio.Lock()
@@ -206,6 +208,7 @@ class Fetcher:
         self.settings = settings or FetchSettings()
         self._ca_bundles = tuple(sorted({*ca_bundles, self.settings.ca_bundle} - {""}))
         self._hosts: dict[str, _Host] = {}
+        self._private_hosts: set[tuple[str, int]] = set()  # seen to resolve to non-public addresses
         self.transport = transport
         self._own_transport = transport is None
         self.stats = {"requests": 0, "retries": 0, "bytes": 0}
@@ -239,77 +242,92 @@ class Fetcher:
         return h
 
     # ---- robots.txt --------------------------------------------------------------------------
-    async def _robots(self, url: str, s: FetchSettings) -> _Host:
+    async def _robots(self, url: str, s: FetchSettings, origin: str | None) -> _Host:
         h = self.host(url, s)
         if h.robots_loaded:
             return h
         async with h.robots_lock:
             if h.robots_loaded:
                 return h
-            robots_url = host_of(url) + "/robots.txt"
-            rp = RobotFileParser(robots_url)
-            r = None
-            try:
-                target = robots_url
-                for _ in range(s.max_redirects + 1):
-                    r = await self._request(target, s, 512 * 1024, want_html=False)
-                    if r.status not in (301, 302, 303, 307, 308) or not r.final_url:
-                        break
-                    target = r.final_url
-            except FetchError as e:
-                if e.status is not None and 400 <= e.status < 500:
-                    r = Response(robots_url, status=e.status)
-                else:
-                    h.robots_error = f"robots.txt unavailable ({e.reason}: {e})"
-            crawl_delay = None
+            r = await self._robots_response(host_of(url) + "/robots.txt", s, origin, h)
+            rules = None
             if r is not None:
                 if r.status is not None and 200 <= r.status < 300 and r.body is not None:
-                    lines = r.body.decode("utf-8", "replace").splitlines()
-                    rp.parse(lines)
-                    crawl_delay = _crawl_delay(lines, robots_agent(s.user_agent))
+                    rules = Protego.parse(r.body.decode("utf-8", "replace"))
                 elif r.status is not None and 400 <= r.status < 500:
-                    rp.allow_all = True  # RFC 9309: no robots.txt means no rules
+                    rules = Protego.parse("")  # RFC 9309: no robots.txt means no rules
                 else:
                     h.robots_error = f"robots.txt answered HTTP {r.status}"
-            h.robots = rp
-            if h.robots_error is None:
+            h.robots = rules
+            if h.robots_error is None and rules is not None:
+                crawl_delay = rules.crawl_delay(robots_agent(s.user_agent))
                 if crawl_delay:
-                    h.delay = max(h.delay, min(crawl_delay, s.max_crawl_delay))
+                    h.delay = max(h.delay, min(float(crawl_delay), s.max_crawl_delay))
             h.robots_loaded = True
         return h
 
-    async def allowed(self, url: str, s: FetchSettings) -> None:
+    async def _robots_response(self, robots_url: str, s: FetchSettings, origin: str | None,
+                               h: _Host) -> Response | None:
+        """robots.txt after its redirects; None (with h.robots_error set) when it cannot be read.
+        A hop the address guard refuses raises: the page is refused for that reason, not robots."""
+        target = robots_url
+        try:
+            for _ in range(s.max_redirects + 1):
+                r = await self._request(target, s, 512 * 1024, want_html=False,
+                                        hop=self._hop(target, origin, s))
+                if r.status not in (301, 302, 303, 307, 308) or not r.final_url:
+                    return r
+                target = r.final_url
+            return r
+        except FetchError as e:
+            if e.reason in ("private_address", "not_http"):
+                raise
+            if e.status is not None and 400 <= e.status < 500:
+                return Response(robots_url, status=e.status)
+            h.robots_error = f"robots.txt unavailable ({e.reason}: {e})"
+            return None
+
+    async def allowed(self, url: str, s: FetchSettings, origin: str | None = None) -> None:
         """Raise FetchError unless robots.txt lets us fetch url."""
         if not s.robots:
             return
-        h = await self._robots(url, s)
+        h = await self._robots(url, s, origin or url)
         if h.robots_error:
             raise FetchError("robots_unavailable", h.robots_error)
         assert h.robots is not None
-        if not h.robots.can_fetch(robots_agent(s.user_agent), url):
+        if not h.robots.can_fetch(url, robots_agent(s.user_agent)):
             raise FetchError("robots_disallowed", f"robots.txt disallows {url}")
+
+    def _hop(self, url: str, origin: str | None, s: FetchSettings) -> guard.Hop:
+        try:
+            return guard.check_hop(url, origin, s.allow_private, self._private_hosts)
+        except guard.HopRefused as e:
+            raise FetchError(e.reason, str(e)) from None
 
     # ---- one URL -----------------------------------------------------------------------------
     async def get(self, url: str, settings: FetchSettings | None = None, *, etag: str | None = None,
                   last_modified: str | None = None, want_html: bool = True,
-                  max_bytes: int | None = None) -> Response:
+                  max_bytes: int | None = None, origin: str | None = None) -> Response:
         """Fetch url following redirects; never raises for HTTP or network trouble: the Response
-        carries a reason instead. Conditional when etag/last_modified are given (304 -> no body)."""
+        carries a reason instead. Conditional when etag/last_modified are given (304 -> no body).
+        origin: the source's own URL (default: url), whose host and port may be private (guard.py)."""
         s = settings or self.settings
         cap = max_bytes or s.max_bytes
+        origin = origin or url
         current = url
         seen = {url}
         hops: list[str] = []
         resp = Response(url)
         try:
             while True:
-                await self.allowed(current, s)
+                hop = self._hop(current, origin, s)
+                await self.allowed(current, s, origin)
                 headers = {}
                 if etag:
                     headers["If-None-Match"] = etag
                 if last_modified:
                     headers["If-Modified-Since"] = last_modified
-                r = await self._request(current, s, cap, want_html=want_html, headers=headers)
+                r = await self._request(current, s, cap, want_html=want_html, headers=headers, hop=hop)
                 resp.attempts += r.attempts
                 if r.status in (301, 302, 303, 307, 308) and r.final_url:
                     target = r.final_url
@@ -334,7 +352,7 @@ class Fetcher:
             return resp
 
     async def _request(self, url: str, s: FetchSettings, cap: int, *, want_html: bool,
-                       headers: dict[str, str] | None = None) -> Response:
+                       headers: dict[str, str] | None = None, hop: guard.Hop | None = None) -> Response:
         """One hop, with retries. Returns a Response (a redirect has final_url = its target);
         raises FetchError for a definite failure."""
         h = self.host(url, s)
@@ -349,7 +367,8 @@ class Fetcher:
                         self.stats["requests"] += 1
                         try:
                             async with asyncio.timeout(s.timeout):
-                                r = await self._one(url, s, cap, want_html, headers)
+                                r = await self._one(url, s, cap, want_html, headers,
+                                                    hop or self._hop(url, url, s))
                         except TimeoutError:
                             raise _Retry("timeout", f"no complete response within {s.timeout:g}s") from None
                 r.attempts = attempt
@@ -369,15 +388,24 @@ class Fetcher:
                 await asyncio.sleep(wait)
 
     async def _one(self, url: str, s: FetchSettings, cap: int, want_html: bool,
-                   headers: dict[str, str]) -> Response:
+                   headers: dict[str, str], hop: guard.Hop) -> Response:
         assert self.transport is not None, "use the Fetcher as an async context manager"
+        token = guard.enter(hop)  # the connector's socket factory reads it at connect time
         try:
             req = httpx.Request("GET", url, headers={**self._headers, **headers},
                                 extensions={"timeout": {"connect": min(s.connect_timeout, s.timeout),
                                                         "read": s.timeout, "write": s.timeout, "pool": s.timeout}})
             r = await self.transport.handle_async_request(req)
         except (httpx.HTTPError, httpx.InvalidURL, aiohttp.ClientError, OSError) as e:
+            if hop.refused:
+                raise FetchError("private_address", f"{hop.host}:{hop.port} resolves to non-public "
+                                 f"{', '.join(sorted(set(hop.refused)))} (set allow_private on the source "
+                                 "to fetch it)") from None
             raise _failure(e) from None
+        finally:
+            guard.leave(token)
+        if hop.private:  # a pooled connection to it must not serve a hop that is not exempt
+            self._private_hosts.add((hop.host, hop.port))
         try:
             status = r.status_code
             # one pass over the raw headers: httpx re-detects the header encoding on every .get()
@@ -390,7 +418,7 @@ class Fetcher:
                 loc = h.get("location")
                 if not loc:
                     raise FetchError("bad_redirect", f"HTTP {status} without Location", status)
-                out.final_url = urljoin(url, loc)
+                out.final_url = guard.strip_userinfo(urljoin(url, loc))
                 return out
             if status == 304:
                 return out
@@ -438,7 +466,8 @@ def _aiohttp_transport(connections: int, ca_bundles: tuple[str, ...] = ()) -> ht
     # Header limits at 64 KiB, not aiohttp's 8 KiB: some sites send huge Set-Cookie/CSP lines.
     ctx = _ssl_context(ca_bundles)
     session = aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=connections, limit_per_host=0, ttl_dns_cache=300, ssl=ctx),
+        connector=aiohttp.TCPConnector(limit=connections, limit_per_host=0, ttl_dns_cache=300, ssl=ctx,
+                                       socket_factory=guard.socket_factory),  # the address guard
         trust_env=bool(urllib.request.getproxies()),
         auto_decompress=False,  # the Fetcher inflates under its own size cap
         max_line_size=65536,
@@ -491,36 +520,6 @@ async def _drain(r: httpx.Response, h: dict[str, str], limit: int = 65536) -> No
         seen += len(chunk)
         if seen > limit:
             return
-
-
-def _crawl_delay(lines: list[str], agent: str) -> float | None:
-    """Crawl-delay for our agent (else for *), fractional values allowed (urllib's parser takes ints only)."""
-    groups: dict[str, float] = {}
-    agents: list[str] = []
-    in_rules = False
-    for raw in lines:
-        line = raw.split("#", 1)[0].strip()
-        if ":" not in line:
-            continue
-        key, value = (x.strip() for x in line.split(":", 1))
-        key = key.lower()
-        if key == "user-agent":
-            if in_rules:
-                agents, in_rules = [], False
-            agents.append(value.lower())
-        else:
-            in_rules = True
-            if key == "crawl-delay":
-                try:
-                    d = float(value)
-                except ValueError:
-                    continue
-                for a in agents:
-                    groups.setdefault(a, d)
-    for a, d in groups.items():
-        if a != "*" and a in agent.lower():
-            return d
-    return groups.get("*")
 
 
 def _sniff_html(body: bytes) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .guard import strip_userinfo
+
 
 @dataclass
 class ManifestEntry:
@@ -23,6 +25,12 @@ class ManifestEntry:
     sha256: str | None = None
     error: str | None = None
     date_source: str | None = None
+
+    def __post_init__(self) -> None:
+        # no stored URL keeps user:password@ (a feed's or a redirect's credentials)
+        self.url = strip_userinfo(self.url)
+        if self.final_url:
+            self.final_url = strip_userinfo(self.final_url)
 
     def as_row(self) -> dict:
         return dict(self.__dict__)  # the dataclass fields, in order (no slots, no extra attributes)

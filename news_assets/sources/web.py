@@ -50,11 +50,14 @@ from .discover import (
     to_day,
 )
 from .fetch import Fetcher, FetchSettings, Response
+from .guard import strip_userinfo
 from .manifest import ManifestEntry
 
 log = logging.getLogger(__name__)
 
-SKIP_REASONS = {"robots_disallowed", "not_html"}  # definite answers, not worth retrying
+# definite answers, not worth retrying: what robots.txt forbids, what is not a web page, and what
+# the address guard refuses (guard.py)
+SKIP_REASONS = {"robots_disallowed", "not_html", "not_http", "private_address"}
 STORE_THREADS = 8
 WEAK_DATE_SOURCES = {"sitemap_lastmod"}  # hints checked against the parsed page on first fetch
 NETWORK_REASONS = {"connect_error", "timeout", "connection_lost", "robots_unavailable", "tls_error"}
@@ -82,7 +85,7 @@ def _fail(source: SourceConfig, url: str, r: Response | None, err: str | None = 
 
 
 async def _get_doc(f: Fetcher, source: SourceConfig, s: FetchSettings, url: str, html: bool) -> Response:
-    r = await f.get(url, s, want_html=html, max_bytes=None if html else s.max_discovery_bytes)
+    r = await f.get(url, s, want_html=html, max_bytes=None if html else s.max_discovery_bytes, origin=source.url)
     if r.body is None:
         raise _fail(source, url, r)
     return r
@@ -315,12 +318,13 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
         cands: dict[str, _Candidate] = {}
         for source, items in zip(sources, found, strict=True):
             for d in items:  # type: ignore[union-attr]
-                key = url_key(d.url)
+                page_url = strip_userinfo(d.url)  # credentials in a feed are neither sent nor stored
+                key = url_key(page_url)
                 c = cands.get(key)
                 if c is None:
-                    cands[key] = _Candidate(d.url, key, source, d.date, d.date_source)
+                    cands[key] = _Candidate(page_url, key, source, d.date, d.date_source)
                 else:
-                    c.dups.append(d.url)  # a second spelling, or the same URL listed twice
+                    c.dups.append(page_url)  # a second spelling, or the same URL listed twice
                     if c.date is None and d.date:
                         c.date, c.date_source = d.date, d.date_source
         # pages of this day from earlier runs that discovery no longer lists
@@ -420,7 +424,7 @@ async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: Assi
         if s.revalidate == "never" or not (etag or last_mod):
             return _entry_from_record(day, src, c.url, rec, reason="kept")
     now = datetime.now(UTC)
-    r = await f.get(canonical_url(c.url), s, etag=etag, last_modified=last_mod)
+    r = await f.get(canonical_url(c.url), s, etag=etag, last_modified=last_mod, origin=c.source.url)
     if r.status == 304 and have:
         assert rec is not None
         return _entry_from_record(day, src, c.url, rec, reason="not_modified", status=304, fetched_at=now)
