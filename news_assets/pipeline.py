@@ -147,7 +147,9 @@ def run_articles(lake: Lake, day: str) -> StageResult:
                 bad.append({"url": url, "raw_sha256": sha, "error_kind": kind, "message": msg})
 
             try:
-                art = parse_html(lake.get_raw(sha), url, declared_charset=m["declared_charset"])
+                # the charset the fetch recorded (parse.charset's answer) decodes it again, unchanged
+                art = parse_html(lake.get_raw(sha), url, declared_charset=m["declared_charset"],
+                                 charset=m["detected_charset"])
             except ParseError as e:
                 quarantine(getattr(e, "kind", "parse_error"), str(e))
                 continue

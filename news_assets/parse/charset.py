@@ -4,6 +4,10 @@ Order of evidence: BOM, then a strict UTF-8 decode (GBK/Big5 text is almost neve
 clean UTF-8 decode beats any declaration), then the HTTP header charset and the ``<meta>`` charset,
 then GB18030 (superset of GB2312/GBK, the most common lie), Big5, and last charset-normalizer's guess.
 GB2312 and GBK are always decoded as GB18030 so that characters outside GB2312 never turn into mojibake.
+
+This module is the one owner of that decision: the fetch stage asks ``detect`` and records its
+answer in the manifest, and the parser is handed that answer (``decode_html(..., charset=)``)
+instead of deciding again.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import re
 
 from .errors import ParseError
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_CT_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
 
 # Aliases to the widest codec that is a superset of what pages label themselves with.
@@ -98,6 +103,23 @@ _COMMON = frozenset(
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
+_BOM_OF = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+           "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
+
+
+def _decode_as(data: bytes, charset: str) -> tuple[str, str] | None:
+    """Decode with a charset decided before (None when the name is unknown)."""
+    codec = normalize_charset(charset)
+    if codec is None:
+        return None
+    bom = _BOM_OF.get(codec)
+    if bom and data.startswith(bom):
+        data = data[len(bom):]
+    if _looks_binary(data) and not codec.startswith(("utf-16", "utf-32")):
+        raise ParseError("undecodable", "binary data, not text")
+    return data.decode(codec, "replace"), charset
+
+
 def _plausibility(text: str) -> float:
     sample = text[:60000]
     cjk = _CJK_RE.findall(sample)
@@ -106,21 +128,56 @@ def _plausibility(text: str) -> float:
     return sum(1 for c in cjk if c in _COMMON) / len(cjk)
 
 
+# C0 control bytes that text never holds (tab, newlines, form feed and ESC, which ISO-2022 uses, are
+# allowed). In GBK, Big5 and UTF-8 every byte of a multi-byte character is >= 0x40, so in real pages
+# these bytes are ~0; in random or compressed data they are one byte in nine.
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
+_MAX_CONTROL_RATIO = 0.01
+
+
 def _looks_binary(data: bytes) -> bool:
-    sample = data[:4096]
+    sample = data[:65536]
     if not sample:
         return False
-    return sample.count(0) > max(16, len(sample) // 10)
+    if sample.count(0) > max(16, len(sample) // 10):
+        return True
+    controls = len(sample) - len(sample.translate(None, _CONTROL))
+    return controls > max(8, len(sample) * _MAX_CONTROL_RATIO)
 
 
-def decode_html(data: bytes, declared_charset: str | None = None) -> tuple[str, str]:
+def header_charset(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type header, as given (not normalised)."""
+    m = _CT_CHARSET.search(content_type) if content_type else None
+    return m.group(1) if m else None
+
+
+def detect(data: bytes, content_type: str | None = None) -> tuple[str | None, str | None]:
+    """(declared, used) for a fetched page: the charset it claims (Content-Type header, else its
+    ``<meta>``/``<?xml?>`` one; lower-cased label as written) and the one ``decode_html`` decodes it
+    with — None when it cannot be decoded at all (empty, binary). The fetch records both; the
+    parser is handed ``used``."""
+    label = header_charset(content_type) or sniff_meta_charset(data)
+    declared = label.strip().lower() if label else None
+    try:
+        return declared, decode_html(data, declared)[1]
+    except ParseError:
+        return declared, None
+
+
+def decode_html(data: bytes, declared_charset: str | None = None, *, charset: str | None = None) -> tuple[str, str]:
     """Decode HTML bytes to text; return ``(text, charset actually used)``.
 
+    charset: the answer an earlier call gave for these bytes (the fetch's ``detect``, kept in the
+    manifest): used as is, so the parser decodes exactly as the manifest says.
     Raises ``ParseError`` with kind "empty" for empty input and "undecodable" when no charset gives
     readable text (binary data).
     """
     if not data or not data.strip():
         raise ParseError("empty", "empty document")
+    if charset:
+        known = _decode_as(data, charset)
+        if known is not None:
+            return known
     # BOMs are authoritative.
     for bom, codec in (
         (codecs.BOM_UTF8, "utf-8"),

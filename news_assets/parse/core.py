@@ -316,15 +316,18 @@ def _author_element(tree) -> list[str]:
     return []
 
 
-def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | None = None) -> Article:
+def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | None = None,
+               charset: str | None = None) -> Article:
     """Parse one HTML page. Raises ParseError only for hopeless input (empty, not HTML, undecodable).
+
+    charset: the charset parse.charset already chose for these bytes (the manifest's), used as is.
 
     Any other failure inside the extractor is a bug; it must not sink a partition, so the page comes back
     as a non-article with reject_reason "internal_error:<ExceptionType>" (benchmarks count these as crashes).
     """
     if len(data) > MAX_BYTES:  # bound time and memory; article text never lives past the first megabytes
         data = data[:MAX_BYTES]
-    text, charset = decode_html(data, declared_charset)
+    text, charset = decode_html(data, declared_charset, charset=charset)
     if not _TAG_RE.search(text[:20000]):
         raise ParseError("not_html", "no HTML markup found")
     try:

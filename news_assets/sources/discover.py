@@ -15,7 +15,8 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-from . import charset as cs
+from ..parse import charset as cs
+from ..parse.errors import ParseError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -115,7 +116,10 @@ def parse_listing(data: bytes, base_url: str, content_type: str | None = None,
     """
     from selectolax.lexbor import LexborHTMLParser
 
-    text, _ = cs.decode(data, content_type)
+    try:
+        text, _ = cs.decode_html(data, cs.header_charset(content_type))
+    except ParseError:  # an empty or binary listing lists nothing
+        text = ""
     tree = LexborHTMLParser(text)
     base = base_url
     base_tag = tree.css_first("base[href]")
@@ -191,7 +195,7 @@ def _xml_root(data: bytes) -> ET.Element:
     m = _XML_ENC.match(data)
     if m and m.group(1).decode("ascii").lower() not in _EXPAT_ENCODINGS:
         # GB2312/GBK feeds are common and expat cannot read them: decode here, parse as text
-        codec = cs.normalize(m.group(1).decode("ascii")) or "gb18030"
+        codec = cs.normalize_charset(m.group(1).decode("ascii")) or "gb18030"
         try:
             text = _XML_DECL.sub(b"", data, count=1).decode(codec, "replace")
         except LookupError as e:

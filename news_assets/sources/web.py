@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..lake import Lake, file_lock
-from . import charset as cs
+from ..parse import charset as cs
 from .canonical import canonical_url, url_key
 from .config import SourceConfig
 from .discover import (
@@ -249,14 +249,14 @@ class _Candidate:
     retry: bool = False
 
 
-def _parsed_day(data: bytes, url: str, declared: str | None) -> str | None:
+def _parsed_day(data: bytes, url: str, charset: str | None) -> str | None:
     """The page's publish date (Asia/Shanghai) by parsing it, or None."""
     try:
         from ..parse import ParseError, parse_html
     except ImportError:  # pragma: no cover - the parser is part of the package
         return None
     try:
-        art = parse_html(data, url, declared_charset=declared)
+        art = parse_html(data, url, charset=charset)
     except ParseError:
         return None
     except Exception as e:  # a parser bug must not sink the partition
@@ -437,19 +437,19 @@ async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: Assi
     body = r.body
     r.body = None
     size = len(body)
-    declared, detected = cs.detect(body, r.content_type)
+    declared, detected = cs.detect(body, r.content_type)  # the parser's own decision, recorded
     if store is None:
         sha = lake.put_raw(body)
     else:
         sha = await asyncio.get_running_loop().run_in_executor(store, lake.put_raw, body)
     date, date_source = c.date, c.date_source
     if date is None:
-        date = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, declared)
+        date = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected)
         date_source = "parsed" if date else "first_seen"
         date = date or day
     elif date_source in WEAK_DATE_SOURCES and not rec:
         # lastmod is the last change, not the publish date: the page itself says when it was published
-        parsed = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, declared)
+        parsed = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected)
         if parsed and parsed != date:
             date, date_source = parsed, "parsed"
     del body
