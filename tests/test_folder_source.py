@@ -62,7 +62,7 @@ def test_a_run_over_many_days_indexes_the_folder_once(tmp_path):
     src = SourceConfig(name="f", type="folder", path=str(folder))
     indexes: dict = {}
     assert [e.url for e in collect_folder(src, "2024-03-01", lake, indexes)] == ["folder://f/p0000.html"]
-    assert set(indexes["f"]) == {"p0000.html", "p0001.html", "p0002.html"}
+    assert set(indexes["f"].pages) == {"p0000.html", "p0001.html", "p0002.html"}
     cache_files = list((tmp_path / "wh" / "_state" / "folder_index").iterdir())
     for p in cache_files:
         p.unlink()

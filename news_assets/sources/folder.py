@@ -3,9 +3,12 @@
 A page's partition is its publish date, which for a saved file is only known by parsing it; the
 dates are cached per folder (keyed by size, mtime and content hash) so a backfill over many days
 reads and parses each file once, not once per day. A page with no findable date goes to the day the
-sidecar index gives for it (date_source 'index', e.g. the day it was saved), else to the day of its
-file's modification time ('file_mtime'); the articles stage then quarantines it as undated, so it
-is neither lost nor counted twice.
+sidecar index gives for it (date_source 'index', e.g. the day it was saved). Otherwise — no date,
+empty, binary, not HTML — it is never filed under a guessed day (a file's mtime is when it was
+copied, not published): the first run that finds it claims it for that run's first day (first
+claim wins, kept in the fetch state like a web page's assignment) and records it there as
+``skipped`` with the reason (no_publish_date, empty, undecodable, not_html, parser_crash), which
+puts it in that day's quarantine once, and never in another day's.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,6 +31,7 @@ from .manifest import ManifestEntry
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".html.gz", ".htm.gz")
 INDEX_FILE = "index.json"  # optional sidecar: {"file.html": {"url": "...", ...}}
+CACHE_VERSION = 2  # bump when what the cache records changes (2: no mtime dates, charsets, reasons)
 
 
 def _read(path: Path) -> bytes:
@@ -39,25 +44,40 @@ def page_url(source: SourceConfig, rel: str, index: dict) -> str:
     return meta.get("url") or f"folder://{source.name}/{rel}"
 
 
-def _page_date(data: bytes, url: str, mtime: float, fallback: str | None) -> tuple[str, str]:
-    from ..parse import ParseError, parse_html
+def _page_date(data: bytes, url: str, fallback: str | None) -> dict:
+    """The page's date and how it was found, its charsets, or why it has no date."""
+    from ..parse import ParseError, charset, parse_html
 
+    out: dict = {"date": None, "date_source": None, "declared_charset": _declared(charset, data),
+                 "charset": None, "reason": None, "error": None}
     try:
         art = parse_html(data, url)
-    except ParseError:
+    except ParseError as e:
+        out["reason"], out["error"] = e.kind, str(e)
         art = None
-    if art is not None and art.publish_time is not None:
-        return art.publish_time.astimezone(SHANGHAI).date().isoformat(), "parsed"
-    if fallback:
-        return fallback, "index"
-    return datetime.fromtimestamp(mtime, SHANGHAI).date().isoformat(), "file_mtime"
+    except Exception as e:  # a parser bug: this page is quarantined with it, the partition goes on
+        out["reason"], out["error"] = "parser_crash", f"{type(e).__name__}: {e}"
+        art = None
+    if art is not None:
+        out["charset"] = art.charset
+        if art.publish_time is not None:
+            out["date"], out["date_source"] = art.publish_time.astimezone(SHANGHAI).date().isoformat(), "parsed"
+            return out
+        out["reason"], out["error"] = "no_publish_date", "no publish time found on the page"
+    if fallback:  # a date the folder's own index gives
+        out.update(date=fallback, date_source="index", reason=None, error=None)
+    return out
 
 
-def _index_file(path: str, url: str, mtime: float, fallback: str | None) -> tuple[str, str, str]:
-    """(date, date_source, sha256) of one file; top-level so worker processes can run it."""
+def _declared(charset_module, data: bytes) -> str | None:
+    label = charset_module.sniff_meta_charset(data)
+    return label.strip().lower() if label else None
+
+
+def _index_file(path: str, url: str, fallback: str | None) -> dict:
+    """Date (or reason), charsets and sha256 of one file; top-level so worker processes can run it."""
     data = _read(Path(path))
-    day, date_source = _page_date(data, url, mtime, fallback)
-    return day, date_source, hashlib.sha256(data).hexdigest()
+    return {**_page_date(data, url, fallback), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 PARALLEL_INDEX_MIN = 200  # below this many new files a process pool costs more than it saves
@@ -75,7 +95,7 @@ def folder_index(source: SourceConfig, lake: Lake, workers: int | None = None) -
     sidecar = root / INDEX_FILE
     index = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
     key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    cache_path = lake.state_path("folder_index", f"{source.name}-{key}.json")
+    cache_path = lake.state_path("folder_index", f"{source.name}-{key}-v{CACHE_VERSION}.json")
     cache = json.loads(cache_path.read_text(encoding="utf-8")) if cache_path.exists() else {}
     out: dict[str, dict] = {}
     todo: list[tuple[str, os.stat_result, str, str | None]] = []
@@ -89,8 +109,7 @@ def folder_index(source: SourceConfig, lake: Lake, workers: int | None = None) -
             out[rel] = hit
         else:
             todo.append((rel, st, page_url(source, rel, index), (index.get(rel) or {}).get("publish_date")))
-    args = [[str(root / rel) for rel, *_ in todo], [u for *_, u, _ in todo],
-            [st.st_mtime for _, st, _, _ in todo], [f for *_, f in todo]]
+    args = [[str(root / rel) for rel, *_ in todo], [u for *_, u, _ in todo], [f for *_, f in todo]]
     workers = workers or min(4, os.cpu_count() or 1)
     if len(todo) >= PARALLEL_INDEX_MIN and workers > 1:
         ctx = multiprocessing.get_context("spawn")  # no fork: callers may run threads (Dagster does)
@@ -98,28 +117,61 @@ def folder_index(source: SourceConfig, lake: Lake, workers: int | None = None) -
             results = list(pool.map(_index_file, *args, chunksize=32))
     else:
         results = list(map(_index_file, *args))
-    for (rel, st, url, _), (day, date_source, sha) in zip(todo, results, strict=True):
-        out[rel] = {"url": url, "date": day, "date_source": date_source, "sha256": sha,
-                    "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    for (rel, st, url, _), found in zip(todo, results, strict=True):
+        out[rel] = {"url": url, **found, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
     if todo or set(cache) != set(out):
         lake.write_bytes(cache_path, json.dumps(out, ensure_ascii=False, sort_keys=True).encode())
     return out
 
 
+@dataclass
+class FolderRun:
+    """One folder source within one run: its index, walked once, and the run's first day, where
+    its undated pages are claimed (rel path -> claimed day)."""
+
+    pages: dict[str, dict]
+    first_day: str
+    claims: dict[str, str] = field(default_factory=dict)
+
+
+def _claim_undated(source: SourceConfig, lake: Lake, run: FolderRun) -> None:
+    """Claim every undated page for the run's first day unless an earlier run claimed it."""
+    from .web import AssignmentIndex
+
+    undated = {rel: m for rel, m in run.pages.items() if m["date"] is None}
+    if not undated:
+        return
+    claims = AssignmentIndex(lake, source.name)
+    for m in undated.values():
+        rec = claims.get(m["url"])
+        if not (rec and rec.get("date")):
+            claims.put(m["url"], {"url": m["url"], "date": run.first_day, "date_source": "first_seen",
+                                  "reason": m["reason"], "sha256": m["sha256"]})
+    claims.save()  # first claim wins across parallel runs: read back what stands
+    run.claims = {rel: (claims.get(m["url"]) or {}).get("date") or run.first_day for rel, m in undated.items()}
+
+
+def folder_run(source: SourceConfig, lake: Lake, day: str, indexes: dict | None) -> FolderRun:
+    """The source's FolderRun, built on the run's first day and shared through `indexes`."""
+    run = (indexes or {}).get(source.name)
+    if run is None:
+        run = FolderRun(folder_index(source, lake), first_day=day)
+        _claim_undated(source, lake, run)
+        if indexes is not None:
+            indexes[source.name] = run
+    return run
+
+
 def collect_folder(source: SourceConfig, day: str, lake: Lake,
-                   indexes: dict[str, dict] | None = None) -> list[ManifestEntry]:
-    """The day's pages of a folder. `indexes` (source name -> folder index) lets a run over many
-    days walk and date the folder once instead of once per day."""
+                   indexes: dict[str, FolderRun] | None = None) -> list[ManifestEntry]:
+    """The day's pages of a folder, and the undated ones claimed for this day. `indexes` (source
+    name -> FolderRun) lets a run over many days walk and date the folder once instead of once per day."""
     root = Path(source.path or "")
-    if indexes is None:
-        index = folder_index(source, lake)
-    else:
-        if source.name not in indexes:
-            indexes[source.name] = folder_index(source, lake)
-        index = indexes[source.name]
+    run = folder_run(source, lake, day, indexes)
     entries = []
-    for rel, meta in index.items():
-        if meta["date"] != day:
+    for rel, meta in run.pages.items():
+        undated = meta["date"] is None
+        if (run.claims.get(rel) if undated else meta["date"]) != day:
             continue
         now = datetime.now(UTC)
         try:
@@ -128,15 +180,20 @@ def collect_folder(source: SourceConfig, day: str, lake: Lake,
             entries.append(ManifestEntry(day, source.name, meta["url"], "failed", reason="unreadable",
                                          error=str(e), fetched_at=now, date_source=meta["date_source"]))
             continue
-        sha = lake.put_raw(data)
-        entries.append(ManifestEntry(
+        sha = lake.put_raw(data)  # kept even when undated: a better parser may date it later
+        entry = ManifestEntry(
             publish_date=day, source=source.name, url=meta["url"], outcome="fetched",
             final_url=meta["url"], fetched_at=now, content_type="text/html", size=len(data),
-            sha256=sha, date_source=meta["date_source"],
-        ))
+            sha256=sha, date_source=meta["date_source"], declared_charset=meta.get("declared_charset"),
+            detected_charset=meta.get("charset"),
+        )
+        if undated:
+            entry.outcome, entry.reason, entry.error = "skipped", meta["reason"], meta["error"]
+            entry.date_source = "first_seen"
+        entries.append(entry)
     return entries
 
 
 def folder_dates(source: SourceConfig, lake: Lake) -> list[str]:
     """The publish dates a folder has pages for (used to pick the sample's partitions)."""
-    return sorted({m["date"] for m in folder_index(source, lake).values()})
+    return sorted({m["date"] for m in folder_index(source, lake).values() if m["date"]})
