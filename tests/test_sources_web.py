@@ -8,9 +8,9 @@ import zlib
 
 import pytest
 
+from news_assets.parse.charset import detect, normalize_charset
 from news_assets.sources import SourceConfigError, load_sources
 from news_assets.sources.canonical import canonical_url, url_key
-from news_assets.sources.charset import detect, normalize
 from news_assets.sources.discover import (
     DiscoveryError,
     date_in_text,
@@ -149,8 +149,9 @@ def test_charset_header_meta_bom_detection():
     assert detect(text.encode("utf-8"), "text/html; charset=gbk") == ("gbk", "utf-8")
     assert detect(b"\xef\xbb\xbf" + text.encode("utf-8"), None)[1] == "utf-8"
     assert detect(text.encode("utf-16-le").join([b"\xff\xfe", b""]), None)[1] == "utf-16-le"
-    assert detect(text.encode("big5", "ignore").replace(b"?", b""), None)[1] in ("big5hkscs", "gb18030")
-    assert normalize("GB2312") == "gb18030" and normalize("x-gbk") == "gb18030" and normalize("nonsense") is None
+    assert detect(b"", "text/html; charset=gbk") == ("gbk", None)  # nothing to decode
+    assert normalize_charset("GB2312") == "gb18030" and normalize_charset("x-gbk") == "gb18030"
+    assert normalize_charset("nonsense") is None
 
 
 def test_retry_after_and_crawl_delay_parsing():
@@ -218,10 +219,42 @@ def test_sources_file_web_settings_are_validated_with_line_numbers(tmp_path):
                        + extra, encoding="utf-8")
         with pytest.raises(SourceConfigError) as exc:
             load_sources(bad)
-        assert f"{bad}:4 (source 'feed')" in str(exc.value) and message in str(exc.value), str(exc.value)
+        assert f"{bad}:7 (source 'feed')" in str(exc.value) and message in str(exc.value), str(exc.value)
     bad.write_text("- name: s\n  type: sitemap\n  url: ftp://e.com/s.xml\n", encoding="utf-8")
     with pytest.raises(SourceConfigError, match="needs an http"):
         load_sources(bad)
+
+
+def test_folder_keys_are_checked_and_web_sources_refuse_path(tmp_path):
+    bad = tmp_path / "sources.yaml"
+    cases = {
+        "- name: local\n  type: folder\n  path: pages\n  incldue: '2024'\n":
+            ":4 (source 'local'): unknown setting 'incldue' for a folder source",
+        "- name: ok\n  type: folder\n  path: .\n- name: local\n  type: folder\n  url: https://e.com/\n  path: .\n":
+            ":6 (source 'local'): unknown setting 'url' for a folder source; a folder source reads 'path'",
+        "- name: feed\n  type: rss\n  url: https://e.com/f.xml\n  path: ./pages\n":
+            ":4 (source 'feed'): 'path' is for folder sources",
+    }
+    for text, message in cases.items():
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(SourceConfigError) as exc:
+            load_sources(bad)
+        assert f"{bad}{message}" in str(exc.value), str(exc.value)
+
+
+def test_a_sources_file_that_is_not_utf8_names_the_line_and_source(tmp_path):
+    bad = tmp_path / "sources.yaml"
+    bad.write_bytes("- name: sample\n  type: folder\n  path: .\n- name: 新华网\n  type: rss\n"
+                    "  url: https://e.com/f.xml\n  include: 新闻\n".encode("gbk"))
+    with pytest.raises(SourceConfigError) as exc:
+        load_sources(bad)
+    msg = str(exc.value)
+    assert msg.startswith(f"{bad}:4: ") and "not UTF-8 text" in msg and "save the sources file as UTF-8" in msg, msg
+    bad.write_bytes("- name: feed\n  type: rss\n  url: https://e.com/f.xml\n  include: 新闻\n".encode("gbk"))
+    with pytest.raises(SourceConfigError, match=r"sources.yaml:4 \(source 'feed'\): not UTF-8 text"):
+        load_sources(bad)
+    bad.write_bytes(b"\xef\xbb\xbf- name: bom\n  type: folder\n  path: .\n")  # a BOM is fine
+    assert [s.name for s in load_sources(bad)] == ["bom"]
 
 
 def test_example_sources_file_loads():

@@ -6,6 +6,7 @@ When neither exists, the bundled sample folder is the only source, so a fresh cl
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +18,7 @@ import yaml
 SOURCES_ENV = "NEWS_SOURCES"
 DEFAULT_SOURCES_FILE = "sources.yaml"
 SOURCE_TYPES = ("folder", "listing", "sitemap", "rss")
+FOLDER_KEYS = {"name", "type", "path"}
 # Per-type settings of web sources, besides the fetch settings (FetchSettings fields) any web source may set.
 WEB_SOURCE_KEYS = {
     "listing": {"max_pages": int, "include": str, "exclude": str, "required": bool},
@@ -63,7 +65,7 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> list[SourceConfi
     p = Path(path) if path else sources_file()
     if p is None:
         return default_sources()
-    text = p.read_text(encoding="utf-8")
+    text = _read_utf8(p)
     try:
         node = yaml.compose(text)
     except yaml.YAMLError as e:
@@ -80,12 +82,15 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> list[SourceConfi
     seen: set[str] = set()
     for i, entry in enumerate(data):
         line = node.value[i].start_mark.line + 1
+        key_lines = {k.value: k.start_mark.line + 1 for k, _ in getattr(node.value[i], "value", [])
+                     if isinstance(k, yaml.ScalarNode)}
         where = f"{p}:{line}"
         if not isinstance(entry, dict):
             raise SourceConfigError(f"{where}: entry {i + 1} is not a mapping")
         name = entry.get("name")
         if not name or not isinstance(name, str):
             raise SourceConfigError(f"{where}: entry {i + 1} has no 'name'")
+        at = functools.partial(_where_key, p, key_lines, line, name)
         where = f"{where} (source {name!r})"
         if name in seen:
             raise SourceConfigError(f"{where}: duplicate source name")
@@ -104,8 +109,12 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> list[SourceConfi
                 raise SourceConfigError(f"{where}: a {typ} source needs an http(s) 'url'")
             path_value = None
         options = {k: v for k, v in entry.items() if k not in ("name", "type", "path", "url")}
-        if typ != "folder":
-            _check_web_options(where, typ, options)
+        if typ == "folder":
+            _check_folder_keys(at, entry)
+        else:
+            if "path" in entry:
+                raise SourceConfigError(f"{at('path')}: 'path' is for folder sources; a {typ} source reads 'url'")
+            _check_web_options(at, typ, options)
             if options.get("ca_bundle"):
                 options["ca_bundle"] = _ca_bundle(where, p.parent, options["ca_bundle"])
         out.append(SourceConfig(name=name, type=typ, path=path_value, url=url_value, options=options, line=line))
@@ -124,7 +133,47 @@ def _ca_bundle(where: str, base: Path, value: str) -> str:
     return path
 
 
-def _check_web_options(where: str, typ: str, options: dict[str, Any]) -> None:
+def _where_key(p: Path, key_lines: dict[str, int], line: int, name: str, key: str) -> str:
+    """file:line (source name) of a key: the offending key's own line, else the entry's."""
+    return f"{p}:{key_lines.get(key, line)} (source {name!r})"
+
+
+def _read_utf8(p: Path) -> str:
+    """The file's text; a file in another encoding is an error naming the line (and the source)."""
+    data = p.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        name = _name_before(data[: e.start].decode("utf-8", "replace"))
+        who = f" (source {name!r})" if name else ""
+        raise SourceConfigError(
+            f"{p}:{line}{who}: not UTF-8 text (byte 0x{data[e.start]:02x} at column {col}); "
+            "save the sources file as UTF-8") from None
+
+
+def _name_before(text: str) -> str | None:
+    """The `name:` of the entry that text ends in, when it was read before that point."""
+    import re
+
+    starts = [m.start() for m in re.finditer(r"^\s*-\s", text, re.M)]
+    entry = text[starts[-1]:] if starts else text
+    lines = entry.split("\n")[:-1]  # complete lines only: the one holding the bad byte is unreadable
+    names = re.findall(r"""^\s*-?\s*name\s*:\s*["']?([^"'#\n]+?)["']?\s*(?:#.*)?$""", "\n".join(lines), re.M)
+    return names[-1].strip() if names else None
+
+
+def _check_folder_keys(at, entry: dict[str, Any]) -> None:
+    """A folder source has name, type and path only: a typo (`incldue:`) or a web key (`url:`) is an error."""
+    for key in entry:
+        if key not in FOLDER_KEYS:
+            hint = "; a folder source reads 'path'" if key == "url" else ""
+            raise SourceConfigError(f"{at(key)}: unknown setting {key!r} for a folder source{hint}; "
+                                    f"known: {', '.join(sorted(FOLDER_KEYS))}")
+
+
+def _check_web_options(at, typ: str, options: dict[str, Any]) -> None:
     """Unknown keys and wrong types are errors: a typo must not silently fall back to a default."""
     import re
 
@@ -134,6 +183,7 @@ def _check_web_options(where: str, typ: str, options: dict[str, Any]) -> None:
     allowed: dict[str, type] = {k: type(getattr(defaults, k)) for k in FetchSettings.__dataclass_fields__}
     allowed.update(WEB_SOURCE_KEYS[typ])
     for key, value in options.items():
+        where = at(key)
         if key not in allowed:
             raise SourceConfigError(f"{where}: unknown setting {key!r} for a {typ} source; "
                                     f"known: {', '.join(sorted(allowed))}")
