@@ -66,11 +66,11 @@ def write_quarantine(lake: Lake, stage: str, day: str, rows: list[dict]) -> None
 
 
 # ---- raw_html ------------------------------------------------------------------------------
-def run_raw_html(lake: Lake, day: str, sources, indexes: dict | None = None) -> StageResult:
-    """`indexes`: share one dict across the days of a run (folder sources are then indexed once)."""
+def run_raw_html(lake: Lake, day: str, sources, cache=None) -> StageResult:
+    """`cache`: one sources.RunCache shared by the days of a run (folders indexed once, discovery reused)."""
     from .sources import collect_partition
 
-    return record_raw_partition(lake, day, collect_partition(sources, day, lake, indexes=indexes))
+    return record_raw_partition(lake, day, collect_partition(sources, day, lake, cache=cache))
 
 
 def record_raw_partition(lake: Lake, day: str, entries) -> StageResult:

@@ -491,17 +491,26 @@ def test_user_agent_setting_is_sent_and_matched_in_robots_txt(server, lake):
     assert server.requests_for("/robots.txt")[-1]["user-agent"].startswith("MyArchiver/1.0")
 
 
-def test_backfill_reads_each_sitemap_once_per_process(server, lake):
+def test_backfill_reads_each_sitemap_once_per_run(server, lake):
+    from news_assets.sources import RunCache
+
     days = ["2024-05-24", "2024-05-25", "2024-05-26"]
     server.routes["/sitemap.xml"] = xml(sitemap(server.base, [(f"/{d}.html", d) for d in days]))
+    server.routes["/feed.xml"] = Reply(b"<rss version='2.0'><channel></channel></rss>",
+                                       content_type="application/rss+xml")
     for d in days:
         server.routes[f"/{d}.html"] = Reply(article(d, d))
     cached = FetchSettings(**{**FAST.__dict__, "discovery_ttl": 60.0})
-    source = src("s", "sitemap", server.url("/sitemap.xml"))
-    per_day = {d: collect_partition([source], d, lake, previous=[], settings=cached) for d in days}
+    sources = [src("s", "sitemap", server.url("/sitemap.xml")), src("f", "rss", server.url("/feed.xml"))]
+    cache = RunCache()  # one run over three days
+    per_day = {d: collect_partition(sources, d, lake, previous=[], settings=cached, cache=cache) for d in days}
     assert {d: [e.url.replace(server.base, "") for e in es] for d, es in per_day.items()} == {
         d: [f"/{d}.html"] for d in days}
-    assert server.hits["/sitemap.xml"] == 1
+    assert (server.hits["/sitemap.xml"], server.hits["/feed.xml"]) == (1, 1)
+    # another run starts with nothing cached: no module-level state carries over
+    collect_partition(sources, days[0], lake, previous=[], settings=cached, cache=RunCache())
+    collect_partition(sources, days[0], lake, previous=[], settings=cached)
+    assert (server.hits["/sitemap.xml"], server.hits["/feed.xml"]) == (3, 3)
 
 
 def _fetch(url: str, settings: FetchSettings = FAST, transport=None):

@@ -9,6 +9,7 @@ import time
 
 from news_assets import pipeline
 from news_assets.lake import Lake
+from news_assets.sources import RunCache
 from news_assets.sources.config import SourceConfig
 
 DATED = """<html><head><meta charset="utf-8"><title>某市新设企业_测试网</title></head><body>
@@ -26,9 +27,9 @@ def quarantined(lake: Lake, day: str) -> list[tuple[str, str]]:
 
 
 def run(lake: Lake, source: SourceConfig, days: list[str]) -> None:
-    indexes: dict = {}  # one run over these days, as the raw_html asset does
+    cache = RunCache()  # one run over these days, as the raw_html asset does
     for d in days:
-        pipeline.run_raw_html(lake, d, [source], indexes)
+        pipeline.run_raw_html(lake, d, [source], cache)
 
 
 def test_undated_empty_and_binary_pages_are_quarantined_once_in_the_runs_first_day(tmp_path):

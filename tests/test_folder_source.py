@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from news_assets.lake import Lake
+from news_assets.sources import RunCache
 from news_assets.sources.config import SourceConfig
 from news_assets.sources.folder import PARALLEL_INDEX_MIN, collect_folder, folder_dates, folder_index
 
@@ -60,12 +61,12 @@ def test_a_run_over_many_days_indexes_the_folder_once(tmp_path):
     make_pages(folder, 3)
     lake = Lake(tmp_path / "wh")
     src = SourceConfig(name="f", type="folder", path=str(folder))
-    indexes: dict = {}
-    assert [e.url for e in collect_folder(src, "2024-03-01", lake, indexes)] == ["folder://f/p0000.html"]
-    assert set(indexes["f"].pages) == {"p0000.html", "p0001.html", "p0002.html"}
+    cache = RunCache()
+    assert [e.url for e in collect_folder(src, "2024-03-01", lake, cache)] == ["folder://f/p0000.html"]
+    assert set(cache.folders["f"].pages) == {"p0000.html", "p0001.html", "p0002.html"}
     cache_files = list((tmp_path / "wh" / "_state" / "folder_index").iterdir())
     for p in cache_files:
         p.unlink()
     # the next day of the same run reuses the index: no walk, so no cache file is written again
-    assert [e.url for e in collect_folder(src, "2024-03-02", lake, indexes)] == ["folder://f/p0001.html"]
+    assert [e.url for e in collect_folder(src, "2024-03-02", lake, cache)] == ["folder://f/p0001.html"]
     assert not list((tmp_path / "wh" / "_state" / "folder_index").iterdir())

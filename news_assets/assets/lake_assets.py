@@ -12,7 +12,7 @@ from ..facts import EXTRACTOR_VERSION
 from ..parse import PARSER_VERSION
 from ..partitions import publish_date_partitions
 from ..resources import SourcesResource, WarehouseResource
-from ..sources import SourceUnavailable
+from ..sources import RunCache, SourceUnavailable
 from ._common import GROUP, column_schema, partition_keys, preview_md, run_days
 
 FETCH_FAILURE_SHARE_LIMIT = 0.2  # failed URLs are retried next run; this many means throttling or an outage
@@ -79,11 +79,11 @@ def raw_html(
     lake, days = warehouse.lake(), partition_keys(context)
     srcs = sources.load()
     # Fetching is I/O-bound and polite per host; days run one after another.
-    indexes: dict = {}  # folder sources: walked and dated once for the whole run
+    cache = RunCache()  # what the days of this run share: folder indexes, discovery, fetch state
     results = []
     for d in days:
         try:
-            results.append(pipeline.run_raw_html(lake, d, srcs, indexes))
+            results.append(pipeline.run_raw_html(lake, d, srcs, cache))
         except SourceUnavailable as e:
             # the run fails with the reason up front; days already done keep their files
             raise dg.Failure(description=f"publish date {d}: {e}",

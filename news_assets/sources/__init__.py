@@ -7,11 +7,13 @@ from .config import SourceConfig, SourceConfigError, default_sources, load_sourc
 from .fetch import FetchSettings
 from .folder import collect_folder, folder_dates
 from .manifest import ManifestEntry, previous_manifest
+from .runcache import RunCache
 from .web import SourceUnavailable, collect_web
 
 __all__ = [
     "FetchSettings",
     "ManifestEntry",
+    "RunCache",
     "SourceConfig",
     "SourceConfigError",
     "SourceUnavailable",
@@ -28,7 +30,7 @@ def collect_partition(sources: list[SourceConfig], day: str, lake: Lake, *,
                       previous: list[ManifestEntry] | None = None,
                       settings: FetchSettings | None = None,
                       transport=None,
-                      indexes: dict[str, dict] | None = None) -> list[ManifestEntry]:
+                      cache: RunCache | None = None) -> list[ManifestEntry]:
     """Discover and fetch every page of `day` from every source, keeping bytes in the lake.
 
     Returns one manifest entry per discovered URL. A source that cannot be read at all raises
@@ -38,7 +40,8 @@ def collect_partition(sources: list[SourceConfig], day: str, lake: Lake, *,
     when discovery no longer lists them); None reads it from the lake's ``raw_html`` partition.
     settings: fetch settings (FetchSettings); sources override them per source in the sources file.
     transport: an httpx transport, for tests only.
-    indexes: a dict shared by the days of one run, so folder sources are indexed once per run.
+    cache: one RunCache shared by the days of one run (folders indexed once, discovery documents read
+    once within discovery_ttl, fetch state re-read only when changed); None starts afresh.
     """
     if previous is None:
         previous = previous_manifest(lake, MANIFEST_TABLE, day)
@@ -46,9 +49,10 @@ def collect_partition(sources: list[SourceConfig], day: str, lake: Lake, *,
     web = []
     for source in sources:
         if source.type == "folder":
-            entries.extend(collect_folder(source, day, lake, indexes))
+            entries.extend(collect_folder(source, day, lake, cache))
         else:
             web.append(source)
     if web:
-        entries.extend(collect_web(web, day, lake, previous=previous, settings=settings, transport=transport))
+        entries.extend(collect_web(web, day, lake, previous=previous, settings=settings, transport=transport,
+                                   cache=cache))
     return entries

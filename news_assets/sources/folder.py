@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from ..lake import Lake
 from .config import SourceConfig
 from .manifest import ManifestEntry
+from .runcache import RunCache
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".html.gz", ".htm.gz")
@@ -151,23 +152,22 @@ def _claim_undated(source: SourceConfig, lake: Lake, run: FolderRun) -> None:
     run.claims = {rel: (claims.get(m["url"]) or {}).get("date") or run.first_day for rel, m in undated.items()}
 
 
-def folder_run(source: SourceConfig, lake: Lake, day: str, indexes: dict | None) -> FolderRun:
-    """The source's FolderRun, built on the run's first day and shared through `indexes`."""
-    run = (indexes or {}).get(source.name)
+def folder_run(source: SourceConfig, lake: Lake, day: str, cache: RunCache | None) -> FolderRun:
+    """The source's FolderRun, built on the run's first day and kept in the run's cache."""
+    run = cache.folders.get(source.name) if cache is not None else None
     if run is None:
         run = FolderRun(folder_index(source, lake), first_day=day)
         _claim_undated(source, lake, run)
-        if indexes is not None:
-            indexes[source.name] = run
+        if cache is not None:
+            cache.folders[source.name] = run
     return run
 
 
-def collect_folder(source: SourceConfig, day: str, lake: Lake,
-                   indexes: dict[str, FolderRun] | None = None) -> list[ManifestEntry]:
-    """The day's pages of a folder, and the undated ones claimed for this day. `indexes` (source
-    name -> FolderRun) lets a run over many days walk and date the folder once instead of once per day."""
+def collect_folder(source: SourceConfig, day: str, lake: Lake, cache: RunCache | None = None) -> list[ManifestEntry]:
+    """The day's pages of a folder, and the undated ones claimed for this day. `cache` (one per
+    run) lets a run over many days walk and date the folder once instead of once per day."""
     root = Path(source.path or "")
-    run = folder_run(source, lake, day, indexes)
+    run = folder_run(source, lake, day, cache)
     entries = []
     for rel, meta in run.pages.items():
         undated = meta["date"] is None

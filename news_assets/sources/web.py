@@ -52,6 +52,7 @@ from .discover import (
 from .fetch import Fetcher, FetchSettings, Response
 from .guard import strip_userinfo
 from .manifest import ManifestEntry
+from .runcache import RunCache
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +62,6 @@ SKIP_REASONS = {"robots_disallowed", "not_html", "not_http", "private_address"}
 STORE_THREADS = 8
 WEAK_DATE_SOURCES = {"sitemap_lastmod"}  # hints checked against the parsed page on first fetch
 NETWORK_REASONS = {"connect_error", "timeout", "connection_lost", "robots_unavailable", "tls_error"}
-_DISCOVERY_CACHE: dict[tuple, tuple[float, list[Discovered]]] = {}
-_SITEMAP_CACHE: dict[str, tuple[float, list[Discovered], list[tuple[str, str | None]]]] = {}
-_INDEX_CACHE: dict[str, tuple[tuple[int, int], dict[str, dict]]] = {}
 
 
 class SourceUnavailable(RuntimeError):
@@ -96,9 +94,11 @@ def _rx(source: SourceConfig, key: str) -> re.Pattern | None:
     return re.compile(v) if v else None
 
 
-async def discover(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str, ttl: float = 0.0) -> list[Discovered]:
+async def discover(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str, ttl: float = 0.0,
+                   cache: RunCache | None = None) -> list[Discovered]:
     """Every (url, date) the source lists right now. Raises SourceUnavailable."""
     assert source.url
+    sitemaps = cache.sitemaps if cache is not None else {}
     include, exclude = _rx(source, "include"), _rx(source, "exclude")
     out: list[Discovered] = []
     try:
@@ -124,7 +124,7 @@ async def discover(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str,
                 if len(done) >= limit:
                     raise DiscoveryError(f"more than {limit} sitemaps (raise max_sitemaps)")
                 done.add(url)
-                hit = _SITEMAP_CACHE.get(url)
+                hit = sitemaps.get(url)
                 if ttl > 0 and hit and time.monotonic() - hit[0] < ttl:
                     pages, children = hit[1], hit[2]
                 else:
@@ -137,7 +137,7 @@ async def discover(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str,
                     else:
                         pages, children = parse_sitemap(body, r.final_url or url)
                     if ttl > 0:  # a backfill reads each sitemap once, whatever days it prunes for
-                        _SITEMAP_CACHE[url] = (time.monotonic(), pages, children)
+                        sitemaps[url] = (time.monotonic(), pages, children)
                 out.extend(p for p in pages if (include is None or include.search(p.url))
                            and not (exclude is not None and exclude.search(p.url)))
                 for child, lastmod in children:
@@ -158,16 +158,17 @@ async def discover(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str,
     return out
 
 
-async def _discover_cached(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str, ttl: float):
+async def _discover_cached(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str, ttl: float,
+                           cache: RunCache):
     if source.type == "sitemap":  # cached per sitemap document inside (pruning depends on the day)
-        return await discover(f, source, s, day, ttl)
+        return await discover(f, source, s, day, ttl, cache)
     key = (source.name, source.type, source.url, json.dumps(source.options, sort_keys=True, default=str))
-    hit = _DISCOVERY_CACHE.get(key)
+    hit = cache.discovery.get(key)
     if ttl > 0 and hit and time.monotonic() - hit[0] < ttl:
         return hit[1]
     found = await discover(f, source, s, day)
     if ttl > 0:
-        _DISCOVERY_CACHE[key] = (time.monotonic(), found)
+        cache.discovery[key] = (time.monotonic(), found)
     return found
 
 
@@ -179,15 +180,16 @@ class AssignmentIndex:
     of different days in parallel processes never assign a page to two days.
     """
 
-    def __init__(self, lake: Lake, source: str):
+    def __init__(self, lake: Lake, source: str, cache: RunCache | None = None):
         self.lake = lake
+        self._seen = cache.state_files if cache is not None else {}  # path -> (stamp, data) read this run
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", source)
         self.path = lake.state_path("fetch", f"{safe}.json")
         self.data: dict[str, dict] = self._read()
         self.updates: dict[str, dict] = {}
 
     def _read(self) -> dict[str, dict]:
-        """The saved index; a backfill in one process re-reads it only when the file changed."""
+        """The saved index; the days of one run re-read it only when the file changed."""
         try:
             if not self.path.exists():
                 return {}
@@ -195,12 +197,12 @@ class AssignmentIndex:
             if self.lake.is_local:
                 st = os.stat(self.path.path)
                 stamp = (st.st_mtime_ns, st.st_size)
-                hit = _INDEX_CACHE.get(self.path.path)
+                hit = self._seen.get(self.path.path)
                 if hit and hit[0] == stamp:
                     return dict(hit[1])
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if stamp is not None:
-                _INDEX_CACHE[self.path.path] = (stamp, data)
+                self._seen[self.path.path] = (stamp, data)
             return dict(data)
         except (OSError, ValueError):
             log.warning("state file %s unreadable; starting afresh", self.path)
@@ -283,7 +285,8 @@ def _entry_from_record(day: str, source: str, url: str, rec: dict, reason: str, 
 
 
 async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: list[ManifestEntry],
-                   settings: FetchSettings, transport=None) -> list[ManifestEntry]:
+                   settings: FetchSettings, transport=None, cache: RunCache | None = None) -> list[ManifestEntry]:
+    cache = cache if cache is not None else RunCache()
     names = {s.name for s in sources}
     prev = [e for e in previous if e.source in names]
     conc = max([settings.concurrency] + [int(s.options["concurrency"]) for s in sources if "concurrency" in s.options])
@@ -291,7 +294,7 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
     async with Fetcher(replace(settings, concurrency=conc), transport=transport, ca_bundles=cas) as f:
         # 1. discovery, all sources at once; any failure fails the partition
         found = await asyncio.gather(
-            *(_discover_cached(f, s, settings_for(s, settings), day, settings.discovery_ttl) for s in sources),
+            *(_discover_cached(f, s, settings_for(s, settings), day, settings.discovery_ttl, cache) for s in sources),
             return_exceptions=True,
         )
         for r in found:
@@ -311,7 +314,7 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
             sources = [s for s in sources if s.name not in {e.source for e in down}]
             found = [r for r in found if not isinstance(r, BaseException)]
 
-        indexes = {s.name: AssignmentIndex(lake, s.name) for s in sources}
+        indexes = {s.name: AssignmentIndex(lake, s.name, cache) for s in sources}
         by_name = {s.name: s for s in sources}
 
         # 2. one candidate per page key, first spelling and first source win; dated hints win
@@ -482,7 +485,8 @@ def run(coro):
 
 
 def collect_web(sources: list[SourceConfig], day: str, lake: Lake, *, previous: list[ManifestEntry] | None = None,
-                settings: FetchSettings | None = None, transport=None) -> list[ManifestEntry]:
-    return run(_collect(sources, day, lake, previous or [], settings or FetchSettings(), transport))
+                settings: FetchSettings | None = None, transport=None,
+                cache: RunCache | None = None) -> list[ManifestEntry]:
+    return run(_collect(sources, day, lake, previous or [], settings or FetchSettings(), transport, cache))
 
 
