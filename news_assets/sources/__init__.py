@@ -6,6 +6,7 @@ from ..lake import Lake
 from .config import SourceConfig, SourceConfigError, default_sources, load_sources
 from .fetch import FetchSettings
 from .folder import collect_folder, folder_dates
+from .kinds import KINDS
 from .manifest import ManifestEntry, previous_manifest
 from .runcache import RunCache
 from .web import SourceUnavailable, collect_web
@@ -48,7 +49,7 @@ def collect_partition(sources: list[SourceConfig], day: str, lake: Lake, *,
     entries: list[ManifestEntry] = []
     web = []
     for source in sources:
-        if source.type == "folder":
+        if not KINDS[source.type].web:
             entries.extend(collect_folder(source, day, lake, cache))
         else:
             web.append(source)

@@ -15,16 +15,12 @@ from typing import Any
 
 import yaml
 
+from .kinds import KINDS, setting_types
+
 SOURCES_ENV = "NEWS_SOURCES"
 DEFAULT_SOURCES_FILE = "sources.yaml"
-SOURCE_TYPES = ("folder", "listing", "sitemap", "rss")
-FOLDER_KEYS = {"name", "type", "path"}
-# Per-type settings of web sources, besides the fetch settings (FetchSettings fields) any web source may set.
-WEB_SOURCE_KEYS = {
-    "listing": {"max_pages": int, "include": str, "exclude": str, "required": bool},
-    "sitemap": {"max_sitemaps": int, "prune_by_lastmod": bool, "include": str, "exclude": str, "required": bool},
-    "rss": {"include": str, "exclude": str, "required": bool},
-}
+SOURCE_TYPES = tuple(KINDS)  # folder, listing, sitemap, rss: one class each in kinds.py
+FOLDER_KEYS = {"name", "type", "path", *setting_types(KINDS["folder"].settings)}
 
 
 class SourceConfigError(ValueError):
@@ -181,7 +177,7 @@ def _check_web_options(at, typ: str, options: dict[str, Any]) -> None:
 
     defaults = FetchSettings()
     allowed: dict[str, type] = {k: type(getattr(defaults, k)) for k in FetchSettings.__dataclass_fields__}
-    allowed.update(WEB_SOURCE_KEYS[typ])
+    allowed.update(setting_types(KINDS[typ].settings))  # besides the fetch settings any web source may set
     for key, value in options.items():
         where = at(key)
         if key not in allowed:

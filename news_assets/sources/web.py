@@ -31,7 +31,6 @@ import logging
 import os
 import re
 import time
-import zlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,17 +39,10 @@ from ..lake import Lake, file_lock
 from ..parse import charset as cs
 from .canonical import canonical_url, url_key
 from .config import SourceConfig
-from .discover import (
-    Discovered,
-    DiscoveryError,
-    parse_feed,
-    parse_listing,
-    parse_sitemap,
-    parse_text_sitemap,
-    to_day,
-)
-from .fetch import Fetcher, FetchSettings, Response
+from .discover import Discovered, DiscoveryError, to_day
+from .fetch import Fetcher, FetchSettings
 from .guard import strip_userinfo
+from .kinds import KINDS, SourceUnavailable, _fail
 from .manifest import ManifestEntry
 from .runcache import RunCache
 
@@ -64,98 +56,15 @@ WEAK_DATE_SOURCES = {"sitemap_lastmod"}  # hints checked against the parsed page
 NETWORK_REASONS = {"connect_error", "timeout", "connection_lost", "robots_unavailable", "tls_error"}
 
 
-class SourceUnavailable(RuntimeError):
-    """A source could not be read at all: the partition fails instead of succeeding empty."""
-
-
 # ---- discovery -------------------------------------------------------------------------------
-def _gunzip_capped(data: bytes, cap: int) -> bytes:
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = d.decompress(data, cap + 1)
-    if len(out) > cap:
-        raise DiscoveryError(f"decompressed sitemap exceeds {cap} bytes")
-    return out
-
-
-def _fail(source: SourceConfig, url: str, r: Response | None, err: str | None = None) -> SourceUnavailable:
-    why = err or (f"{r.reason}: {r.error}" if r is not None else "unknown error")
-    return SourceUnavailable(f"source {source.name!r} ({source.type} {url}) is unreachable or unreadable: {why}")
-
-
-async def _get_doc(f: Fetcher, source: SourceConfig, s: FetchSettings, url: str, html: bool) -> Response:
-    r = await f.get(url, s, want_html=html, max_bytes=None if html else s.max_discovery_bytes, origin=source.url)
-    if r.body is None:
-        raise _fail(source, url, r)
-    return r
-
-
-def _rx(source: SourceConfig, key: str) -> re.Pattern | None:
-    v = source.options.get(key)
-    return re.compile(v) if v else None
-
-
 async def discover(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str, ttl: float = 0.0,
                    cache: RunCache | None = None) -> list[Discovered]:
-    """Every (url, date) the source lists right now. Raises SourceUnavailable."""
+    """Every (url, date) the source lists right now (its kind's discovery). Raises SourceUnavailable."""
     assert source.url
-    sitemaps = cache.sitemaps if cache is not None else {}
-    include, exclude = _rx(source, "include"), _rx(source, "exclude")
-    out: list[Discovered] = []
     try:
-        if source.type == "listing":
-            url: str | None = source.url
-            seen: set[str] = set()
-            for _ in range(int(source.options.get("max_pages", 1))):
-                if not url or url in seen:
-                    break
-                seen.add(url)
-                r = await _get_doc(f, source, s, url, html=True)
-                links, url = parse_listing(r.body or b"", r.final_url or r.url, r.content_type, include, exclude)
-                out.extend(links)
-        elif source.type == "sitemap":
-            todo: list[tuple[str, int]] = [(source.url, 0)]
-            done: set[str] = set()
-            prune = bool(source.options.get("prune_by_lastmod", True))
-            limit = int(source.options.get("max_sitemaps", 200))
-            while todo:
-                url, depth = todo.pop(0)
-                if url in done:
-                    continue
-                if len(done) >= limit:
-                    raise DiscoveryError(f"more than {limit} sitemaps (raise max_sitemaps)")
-                done.add(url)
-                hit = sitemaps.get(url)
-                if ttl > 0 and hit and time.monotonic() - hit[0] < ttl:
-                    pages, children = hit[1], hit[2]
-                else:
-                    r = await _get_doc(f, source, s, url, html=False)
-                    body = r.body or b""
-                    if body[:2] == b"\x1f\x8b":
-                        body = _gunzip_capped(body, s.max_discovery_bytes)
-                    if body.lstrip()[:4] == b"http":  # a plain-text sitemap
-                        pages, children = parse_text_sitemap(body), []
-                    else:
-                        pages, children = parse_sitemap(body, r.final_url or url)
-                    if ttl > 0:  # a backfill reads each sitemap once, whatever days it prunes for
-                        sitemaps[url] = (time.monotonic(), pages, children)
-                out.extend(p for p in pages if (include is None or include.search(p.url))
-                           and not (exclude is not None and exclude.search(p.url)))
-                for child, lastmod in children:
-                    # a sitemap last changed before the day cannot list a page published that day
-                    if prune and lastmod and lastmod < day:
-                        continue
-                    if depth < 3:
-                        todo.append((child, depth + 1))
-        elif source.type == "rss":
-            r = await _get_doc(f, source, s, source.url, html=False)
-            out.extend(p for p in parse_feed(r.body or b"", r.final_url or source.url)
-                       if (include is None or include.search(p.url))
-                       and not (exclude is not None and exclude.search(p.url)))
-        else:  # pragma: no cover - config validation rejects other types
-            raise SourceUnavailable(f"source {source.name!r}: unknown type {source.type!r}")
+        return await KINDS[source.type].discover(f, source, s, day, ttl, cache)
     except DiscoveryError as e:
         raise _fail(source, source.url, None, f"discovery document unreadable: {e}") from e
-    return out
 
 
 async def _discover_cached(f: Fetcher, source: SourceConfig, s: FetchSettings, day: str, ttl: float,
@@ -301,7 +210,7 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
             if isinstance(r, BaseException) and not isinstance(r, SourceUnavailable):
                 raise r
         errors = [(s, r) for s, r in zip(sources, found, strict=True) if isinstance(r, SourceUnavailable)]
-        if any(s.options.get("required", True) for s, _ in errors):
+        if any(KINDS[s.type].config(s).required for s, _ in errors):
             raise SourceUnavailable("; ".join(str(r) for _, r in errors))
         # optional sources (required: false) that are down: one failed row each, the rest goes on
         down: list[ManifestEntry] = [
@@ -406,7 +315,7 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
 def _check_reachable(sources: list[SourceConfig], todo: list[_Candidate], results: list[ManifestEntry]) -> None:
     """Every page of a source failing on the network means the source is down: fail loudly."""
     for s in sources:
-        if not s.options.get("required", True):
+        if not KINDS[s.type].config(s).required:
             continue  # its failed rows say enough
         mine = [e for c, e in zip(todo, results, strict=True) if c.source.name == s.name]
         if len(mine) >= 2 and all(e.outcome == "failed" and e.reason in NETWORK_REASONS for e in mine):
