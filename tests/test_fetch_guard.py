@@ -203,3 +203,20 @@ def test_listing_links_to_files_are_skipped_and_controls_ignored(two, tmp_path):
         (f"http://127.0.0.1:{_port(b)}/news/20240525/secret.html", "skipped", "private_address"),
     ]
     assert not b.hits
+
+
+def test_through_a_proxy_private_literals_are_still_refused(two, monkeypatch):
+    """The proxy connects on our behalf, so the by-name check is what stands: an internal IP literal
+    is refused before anything is sent to the proxy."""
+    a, b = two
+    monkeypatch.setenv("HTTP_PROXY", a.base)
+    for var in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(var, raising=False)
+
+    async def go():
+        async with Fetcher(FAST) as f:
+            return await f.get(f"{b.base}/secret.html", origin="http://news.example.invalid/feed.xml")
+
+    r = asyncio.run(go())
+    assert (r.body, r.reason) == (None, "private_address")
+    assert not a.hits and not b.hits

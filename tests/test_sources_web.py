@@ -11,6 +11,7 @@ import pytest
 from news_assets.parse.charset import detect, normalize_charset
 from news_assets.sources import SourceConfigError, load_sources
 from news_assets.sources.canonical import canonical_url, url_key
+from news_assets.sources.config import SourceConfig
 from news_assets.sources.discover import (
     DiscoveryError,
     date_in_text,
@@ -277,3 +278,23 @@ def test_gb2312_feed_and_text_sitemap():
     txt = b"https://e.com/2024-05/25/a.htm\nhttps://e.com/b.html\n\nnot a url\n"
     assert [(x.url, x.date) for x in parse_text_sitemap(txt)] == [("https://e.com/2024-05/25/a.htm", "2024-05-25"),
                                                                   ("https://e.com/b.html", None)]
+
+
+def test_every_kind_is_a_source_type_and_its_settings_are_the_accepted_keys(tmp_path):
+    from dataclasses import fields
+
+    from news_assets.sources.config import SOURCE_TYPES
+    from news_assets.sources.kinds import KINDS
+
+    assert set(SOURCE_TYPES) == set(KINDS) == {"folder", "listing", "sitemap", "rss"}
+    cfg = tmp_path / "sources.yaml"
+    for typ, kind in KINDS.items():
+        if not kind.web:
+            continue
+        keys = {f.name: f.default for f in fields(kind.settings)}
+        body = "".join(f"  {k}: {str(v).lower() if isinstance(v, bool) else repr(v)}\n" for k, v in keys.items())
+        cfg.write_text(f"- name: s\n  type: {typ}\n  url: https://e.com/x\n{body}", encoding="utf-8")
+        (src,) = load_sources(cfg)
+        assert kind.config(src) == kind.settings(), typ  # the defaults, spelled out, read back
+    listing = SourceConfig("l", "listing", url="https://e.com/", options={"max_pages": 3, "delay": 1.0})
+    assert KINDS["listing"].config(listing).max_pages == 3  # fetch settings are not the kind's
