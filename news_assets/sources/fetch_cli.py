@@ -47,7 +47,7 @@ def build_parser(prog: str = "news-warehouse fetch") -> argparse.ArgumentParser:
 def _row(e) -> dict:
     out = {
         "url": e.url, "final_url": e.final_url, "status": e.status, "outcome": e.outcome, "reason": e.reason,
-        "sha256": e.sha256, "charset": e.detected_charset or e.declared_charset,
+        "sha256": e.sha256, "charset": e.detected_charset,  # what the parser decodes with; null: undecodable
         "source": e.source, "publish_date": e.publish_date, "date_source": e.date_source, "size": e.size,
         "content_type": e.content_type, "declared_charset": e.declared_charset,
         "detected_charset": e.detected_charset, "error": e.error,

@@ -17,8 +17,8 @@ Which partition a page lands in — exactly one:
    quarantines it as undated.
 
 Every URL of this day ends in the manifest: fetched (status, final URL, sha256, charsets), failed
-(reason; retried on the next run of the day) or skipped (robots.txt, not HTML, duplicate, dated
-elsewhere). A source whose discovery document cannot be fetched or read raises SourceUnavailable.
+(reason; retried on the next run of the day) or skipped (robots.txt, not HTML, not an http(s) link,
+a non-public address refused by guard.py, duplicate, dated elsewhere). A source whose discovery document cannot be fetched or read raises SourceUnavailable.
 """
 
 from __future__ import annotations
