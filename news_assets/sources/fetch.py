@@ -209,6 +209,7 @@ class Fetcher:
         self._ca_bundles = tuple(sorted({*ca_bundles, self.settings.ca_bundle} - {""}))
         self._hosts: dict[str, _Host] = {}
         self._private_hosts: set[tuple[str, int]] = set()  # seen to resolve to non-public addresses
+        self._proxies = urllib.request.getproxies()  # as the transport reads them, once
         self.transport = transport
         self._own_transport = transport is None
         self.stats = {"requests": 0, "retries": 0, "bytes": 0}
@@ -300,7 +301,7 @@ class Fetcher:
 
     def _hop(self, url: str, origin: str | None, s: FetchSettings) -> guard.Hop:
         try:
-            return guard.check_hop(url, origin, s.allow_private, self._private_hosts)
+            return guard.check_hop(url, origin, s.allow_private, self._private_hosts, self._proxies)
         except guard.HopRefused as e:
             raise FetchError(e.reason, str(e)) from None
 
