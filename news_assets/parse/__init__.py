@@ -19,6 +19,9 @@ How a page is read (``parse_html``):
 6. ``classify``: non-articles (no body, forum, encyclopedia, blog, poetry, novel, book, listing) get
    ``is_article=False`` and a ``reject_reason``.
 
+Limits (``limits.py``, each a setting with a documented default): pages over ``max_bytes`` are refused
+with ``ParseError("too_large")``; markup deeper than ``max_depth`` is flattened before the tree is built.
+
 Site profiles (``profiles.py``) are data plus a couple of functions, used only where the generic rules
 cannot see the field (WeChat keeps its time and account name in scripts).
 """
@@ -28,6 +31,7 @@ from __future__ import annotations
 from .charset import decode_html
 from .core import PARSER_NAME, PARSER_VERSION, parse_html
 from .errors import ParseError
+from .limits import ParseLimits
 from .model import Article, Dateline, Related
 
 __all__ = [
@@ -36,6 +40,7 @@ __all__ = [
     "Article",
     "Dateline",
     "ParseError",
+    "ParseLimits",
     "Related",
     "decode_html",
     "parse_html",

@@ -13,6 +13,7 @@ from .charset import decode_html
 from .classify import classify
 from .errors import ParseError
 from .extract import Line, choose, cjk_count, norm_ws, read_lines, scan
+from .limits import ParseLimits, flatten_deep, may_be_deeper
 from .model import Article, Dateline
 from .profiles import profile_for
 from .related import find_related
@@ -20,7 +21,6 @@ from .script import detect_language
 
 PARSER_NAME = "generic"
 PARSER_VERSION = "0.2.2"
-MAX_BYTES = 16 * 1024 * 1024
 
 _TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|meta|title|table|span|a|br|script)\b", re.I)
 _META_TIME_KEYS = (
@@ -316,17 +316,23 @@ def _author_element(tree) -> list[str]:
     return []
 
 
-def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | None = None) -> Article:
-    """Parse one HTML page. Raises ParseError only for hopeless input (empty, not HTML, undecodable).
+def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | None = None,
+               limits: ParseLimits | None = None) -> Article:
+    """Parse one HTML page. Raises ParseError only for hopeless input (empty, not HTML, undecodable,
+    larger than ``limits.max_bytes``); markup nested deeper than ``limits.max_depth`` is flattened.
 
     Any other failure inside the extractor is a bug; it must not sink a partition, so the page comes back
     as a non-article with reject_reason "internal_error:<ExceptionType>" (benchmarks count these as crashes).
     """
-    if len(data) > MAX_BYTES:  # bound time and memory; article text never lives past the first megabytes
-        data = data[:MAX_BYTES]
+    limits = limits or ParseLimits.from_env()
+    if len(data) > limits.max_bytes:
+        raise ParseError("too_large", f"page is {len(data):,} bytes, over the parse limit of {limits.max_bytes:,} "
+                                      f"(raise ParseLimits.max_bytes / NEWS_PARSE_MAX_BYTES to parse it)")
     text, charset = decode_html(data, declared_charset)
     if not _TAG_RE.search(text[:20000]):
         raise ParseError("not_html", "no HTML markup found")
+    if may_be_deeper(data, limits.max_depth):
+        text, _removed = flatten_deep(text, limits.max_depth)
     try:
         return _parse(text, charset, url)
     except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
