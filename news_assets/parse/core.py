@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -15,6 +16,7 @@ from .errors import ParseError
 from .extract import Line, choose, cjk_count, norm_ws, read_lines, scan
 from .limits import ParseLimits, flatten_deep, may_be_deeper
 from .model import Article, Dateline
+from .names import SiteNames, is_person
 from .profiles import profile_for
 from .related import find_related
 from .script import detect_language
@@ -456,6 +458,8 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     for key in ("source", "mediaid", "media", "author_name"):
         if src is None and meta.get(key):
             src = F.clean_source(re.sub(r"^(?:来源|來源)\s*[:：]\s*", "", meta[key]))
+    if src is None:
+        src = F.find_outlet_credit(header_lines + zone + body_lines[:2])
     origin = F.find_origin(zone_text) or F.find_origin(head_body)
     if src is None and origin:
         src, origin = origin, None
@@ -466,48 +470,17 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     art.source_name = src
     art.origin_name = origin
 
-    # ---- authors
-    authors = F.authors_from_text(zone_text) or F.authors_from_text(head_body) or F.bracket_author(zone_text)
-    dl = None
-    dl_line = ""
+    # ---- dateline, authors
+    dl, dl_line = None, ""
     for ln in body_lines[:5]:
         dl = F.find_dateline(ln, art.publish_time)
         if dl:
             dl_line = ln
+            art.dateline = Dateline(agency=dl[0], place=dl[1], date=dl[2])
             break
-    if dl:
-        art.dateline = Dateline(agency=dl[0], place=dl[1], date=dl[2])
-        if not authors:
-            authors = F.dateline_reporter(dl_line)
-        if not authors:
-            m = F.PAREN_AUTHORS_RE.search(dl_line[:80])
-            if m:
-                authors = F.split_names(m.group("v"))
-    if not authors and body_lines:
-        last = body_lines[-1]
-        m = re.search(r"[（(]\s*(?:记者|記者|作者)?\s*([\u4e00-\u9fff·、，, ]{2,30})\s*[)）]\s*$", last)
-        if m:
-            authors = F.split_names(m.group(1))
-    if not authors:
-        for ln in body_lines[-3:] + dropped_tail + after:
-            if len(ln) <= 40:
-                authors = F.authors_from_text(ln)
-                if authors:
-                    break
-    if not authors:
-        authors = _author_element(tree)
-    if not authors:
-        # meta/JSON-LD "author" is often the editor: trust it only when the page shows the name, not as 编辑
-        shown = "\n".join([zone_text, head_body, "\n".join(body_lines[-3:]), after_text, "\n".join(dropped_tail)])
-        cands = list(ld_authors) + [meta.get("author") or "", meta.get("article:author") or ""]
-        for a in cands:
-            a = a.strip()
-            if not (2 <= len(a) <= 4 and cjk_count(a) == len(a)) or _OUTLET.search(a):
-                continue
-            if a in shown and not re.search(r"(?:编辑|編輯|责编|責編|审核|校对)\s*[:：]?\s*" + re.escape(a), shown):
-                authors = [a]
-                break
-    art.authors = authors
+    site_names = SiteNames.of(art.site, meta.get("og:site_name"), _title_parts(title_tag)[1:])
+    ctx = _AuthorContext(zone_text, head_body, body_lines, dropped_tail, after, dl_line, tree, ld_authors, meta)
+    art.authors = _authors(ctx, lambda n: is_person(n, site_names) and n != (art.source_name or ""))
 
     # ---- related, language, article-ness
     art.related = find_related(sc.date_nodes, body_order, base_url)
@@ -515,6 +488,84 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     art.is_article, art.reject_reason = classify(art, url=base_url, title_tag=title_tag, meta=meta, scan=sc,
                                                  page_lines=page_lines, stamp=st)
     return art
+
+
+@dataclass
+class _AuthorContext:
+    zone: str
+    head_body: str
+    body_lines: list[str]
+    dropped_tail: list[str]
+    after: list[str]
+    dateline_line: str
+    tree: object
+    ld_authors: list[str]
+    meta: dict[str, str]
+
+
+_END_BYLINE = re.compile(
+    r"[（(]\s*(?:(?:本报)?记者|記者|作者|文\s*/\s*图|图\s*/\s*文|文图|图文|文|撰文|撰稿|执笔)?\s*[:：/丨|｜]?\s*"
+    r"([\u4e00-\u9fff·、，, ]{2,30})\s*[)）]\s*$"
+)
+
+
+def _by_tail_lines(c: _AuthorContext, ok) -> list[str]:
+    for ln in c.body_lines[-3:] + c.dropped_tail + c.after:
+        if len(ln) <= 40:
+            names = F.authors_from_text(ln, ok)
+            if names:
+                return names
+    return []
+
+
+def _by_end_bracket(c: _AuthorContext, ok) -> list[str]:
+    """'……（记者 张明）', '（作者：X）', '(文/图 X Y)' closing the last paragraph."""
+    m = _END_BYLINE.search(F.to_simplified(c.body_lines[-1])) if c.body_lines else None
+    return F.split_names(c.body_lines[-1][m.start(1) : m.end(1)]) if m else []
+
+
+def _by_dateline(c: _AuthorContext, ok) -> list[str]:
+    if not c.dateline_line:
+        return []
+    names = F.dateline_reporter(c.dateline_line)
+    if not names:
+        m = F.PAREN_AUTHORS_RE.search(c.dateline_line[:80])
+        names = F.split_names(m.group("v")) if m else []
+    return names
+
+
+def _by_meta(c: _AuthorContext, ok) -> list[str]:
+    """meta/JSON-LD "author" is often the editor or the portal: trust it only when the page shows the
+    name, and not as 编辑."""
+    shown = "\n".join([c.zone, c.head_body, *c.body_lines[-3:], *c.after, *c.dropped_tail])
+    for a in list(c.ld_authors) + [c.meta.get("author") or "", c.meta.get("article:author") or ""]:
+        a = a.strip()
+        if not (2 <= len(a) <= 4 and cjk_count(a) == len(a)) or _OUTLET.search(a):
+            continue
+        if a in shown and not re.search(r"(?:编辑|編輯|责编|責編|审核|校对)\s*[:：]?\s*" + re.escape(a), shown):
+            return [a]
+    return []
+
+
+# Where authors are looked for, in order; the first step that yields a name that passes wins.
+_AUTHOR_STEPS = (
+    lambda c, ok: F.authors_from_text(c.zone, ok),
+    lambda c, ok: F.authors_from_text(c.head_body, ok),
+    lambda c, ok: F.bracket_author(c.zone),
+    _by_dateline,
+    _by_end_bracket,
+    _by_tail_lines,
+    lambda c, ok: _author_element(c.tree),
+    _by_meta,
+)
+
+
+def _authors(c: _AuthorContext, ok) -> list[str]:
+    for step in _AUTHOR_STEPS:
+        names = [n for n in step(c, ok) if ok(n)]
+        if names:
+            return list(dict.fromkeys(names))
+    return []
 
 
 def _after_zone(page_lines: list[str], body_lines: list[str], n: int = 8) -> list[str]:
