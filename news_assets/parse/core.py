@@ -68,7 +68,7 @@ _STOP_LINE = re.compile(
 _JUNK_LINE = re.compile(
     r"^(?:打印|关闭|关闭窗口|收藏|举报|字号|字体|分享|评论|点赞|赞|返回|查看原文|阅读原文|阅读全文|展开全文|"
     r"\d+\s*(?:条评论|人参与|阅读)|【字号\s*大\s*中\s*小】|字号\s*[:：]?\s*大\s*中\s*小|"
-    r"[【\[]?(?:打印|关闭|收藏)[】\]]?|来源[:：].{0,30}|\s*|[>›»]+.*|原标题[:：].{0,80}|"
+    r"[【\[]?(?:打印|关闭|收藏)[】\]]?|(?:本文|文章|稿件|信息|新闻|内容)?(?:来源|來源)[:：].{0,30}|\s*|[>›»]+.*|原标题[:：].{0,80}|"
     r"(?:本文)?(?:转自|转载自|本文转自)[:：].{0,30}|第\s*\d+\s*页.{0,30}|.{0,20}(?:上一页|下一页|上一篇|下一篇).{0,30}|(?:关键字|关键词|關鍵字|標籤|标签|Tags?)\s*[:：].{0,50}|.{0,20}(?:声明|提示)[:：].{0,6})$"
 )
 _AUTHOR_LINE = re.compile(r"^[\[【(（]?\s*(?:作者|作\s+者|文\s*[/丨|｜]|撰文|记者)\s*[:：/丨|｜]?\s*[\u4e00-\u9fff·]{2,4}(?:[\s、，,][\u4e00-\u9fff·]{2,4})*(?:\s+(?:责任编辑|编辑|责编)\s*[:：].*)?\s*[\]】)）]?$")
@@ -371,6 +371,7 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     if body is None:
         art.reject_reason = "no_body"
         return art
+    _drop_hidden(tree)
     sc = scan(body)
     profile = profile_for(art.site)
 
@@ -488,6 +489,18 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     art.is_article, art.reject_reason = classify(art, url=base_url, title_tag=title_tag, meta=meta, scan=sc,
                                                  page_lines=page_lines, stamp=st)
     return art
+
+
+# display:none only: WeChat ships its article as visibility:hidden and reveals it by script
+_HIDDEN = re.compile(r"display\s*:\s*none", re.I)
+
+
+def _drop_hidden(tree) -> None:
+    """Elements styled invisible are not read (SEO blobs, keyword stuffing): they would outweigh a short
+    article and credit the page body with text no reader sees."""
+    for n in tree.css('[style*="none"]'):
+        if _HIDDEN.search(n.attributes.get("style") or ""):
+            n.decompose()
 
 
 @dataclass

@@ -198,20 +198,25 @@ class Cand:
     end: int
 
 
+LEAD_NEAR_TITLE = 40  # document-order steps (elements) from the headline to a lead that starts the article
+
+
 def choose(cands: list[Cand], title_order: int | None, leads: list[int] | None = None):
     """Best candidate, preferring containers that hold the title or follow it closely, and that hold
     the first real paragraph after the title (the lead)."""
-    best = None
-    best_s = -1.0
     lead = None
     if title_order is not None and leads:
         i = bisect.bisect_right(leads, title_order)
         if i < len(leads):
             lead = leads[i]
+    # a lead right under the headline and byline is where the article starts, however short it is: a
+    # bigger block elsewhere (comments, a recommendation feed) must not win over it
+    near = lead is not None and title_order is not None and lead - title_order <= LEAD_NEAR_TITLE
+    scored = []
     for c in cands:
         s = c.score
         if lead is not None and not (c.start <= lead <= c.end):
-            s *= 0.5
+            s *= 0.15 if near else 0.5
         if title_order is not None:
             if c.start <= title_order <= c.end:
                 pass
@@ -221,8 +226,15 @@ def choose(cands: list[Cand], title_order: int | None, leads: list[int] | None =
                 d = c.start - title_order
                 if d > 120:
                     s *= max(0.3, 120 / d)
-        if s > best_s:
-            best, best_s = c, s
+        scored.append((s, c))
+    if not scored:
+        return None
+    best_s, best = max(scored, key=lambda x: x[0])
+    if near and best.start <= lead <= best.end:
+        # of the blocks holding the lead, the innermost that scores at least half the best: the page
+        # body holds the lead too, but also every comment and feed item around a short article
+        holding = [(c.end - c.start, c) for s, c in scored if c.start <= lead <= c.end and s >= 0.5 * best_s]
+        best = min(holding, key=lambda x: x[0])[1]
     return best
 
 

@@ -1,0 +1,125 @@
+"""Pages shaped like portal templates the dev corpus does not hold (issue 16): each pins one failure class —
+short articles beside bigger comment/feed blocks, portal names in author slots, traditional labels,
+placeholder sources with a closing 本文来源 line, bracketed places, full outlet names, byline shapes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from news_assets.parse import fields as F
+from news_assets.parse import parse_html
+from news_assets.parse.names import SiteNames, clean_outlet, is_person, split_glued
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "parse"
+EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_page_fields(name):
+    want = EXPECTED[name]
+    art = parse_html((FIXTURES / name).read_bytes())
+    assert art.is_article, art.reject_reason
+    assert art.title == want["title"]
+    assert art.publish_time.isoformat() == want["publish_time"]
+    assert art.source_name == want["source_name"]
+    assert art.authors == want["authors"]
+    assert art.body.startswith(want["body_first"]), art.body[:60]
+    assert art.body.endswith(want["body_last"]), art.body[-60:]
+
+
+def test_short_article_is_not_swapped_for_the_comment_thread():
+    art = parse_html((FIXTURES / "short_brief_neutral.html").read_bytes())
+    assert len(art.body) < 100  # one paragraph: the comments and the feed around it are not the article
+    assert "老张在路上" not in art.body and "为你推荐" not in art.body
+
+
+@pytest.mark.parametrize(
+    "name, site, ok",
+    [
+        ("网易", None, False),  # a portal
+        ("腾讯财经", None, False),  # portal + channel
+        ("新浪科技", None, False),
+        ("示例晚报", None, False),  # an outlet by its ending
+        ("最新文章", None, False),  # UI strings
+        ("精华文章", None, False),
+        ("介绍", None, False),  # "记者介绍": a reporting verb
+        ("获悉", None, False),
+        ("的脖子", None, False),  # a phrase, not a name
+        ("城市晨报", SiteNames({"城市晨报"}), False),
+        ("晨报君", SiteNames({"晨报君"}), False),  # the site's own name
+        ("张明", None, True),
+        ("欧阳晓岚", None, True),
+        ("向雪妮", None, True),  # 向 is a surname, not only a preposition
+        ("阿卜杜·热合曼", None, True),
+        ("叨叨姐", None, True),  # pen names stay when nothing speaks against them
+    ],
+)
+def test_is_person(name, site, ok):
+    assert is_person(name, site) is ok
+
+
+def test_site_names_from_host_and_title():
+    site = SiteNames.of("news.163.com", None, ["网易新闻"])
+    assert site.holds("网易") and site.holds("网易新闻") and not site.holds("王强")
+    site = SiteNames.of("www.example.cn", "江城日报", ["江城日报客户端"])
+    assert site.holds("江城日报") and not is_person("江城日报", site)
+
+
+@pytest.mark.parametrize(
+    "raw, want",
+    [
+        ("南方日报(广州)", "南方日报"),
+        ("经济观察报（北京）", "经济观察报"),
+        ("人民日报（海外版）", "人民日报（海外版）"),  # an edition, not a place: kept
+        ("中国经济网", "中国经济网"),
+        ("转载", None),
+        ("互联网", None),
+    ],
+)
+def test_clean_outlet(raw, want):
+    assert clean_outlet(raw) == want
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("来源：南方日报(广州) 作者：李明", "南方日报"),
+        ("來源：聯合報 記者 王大同", "聯合報"),  # traditional label, value kept as written
+        ("来源： \n2024-05-06 10:00", None),  # an empty label does not take the next line
+        ("来源：转载 编辑：小王", None),
+        ("稿件来源：中国经济网 发布时间：2024-01-02", "中国经济网"),
+    ],
+)
+def test_find_source(text, want):
+    assert F.find_source(text) == want
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("文/王小丫", ["王小丫"]),
+        ("撰文：孟晓川", ["孟晓川"]),
+        ("記者 陳志明、林嘉欣", ["陳志明", "林嘉欣"]),
+        ("作者：陈立 赵岩", ["陈立", "赵岩"]),
+        ("记者 周海波 通讯员 吴雪婷", ["周海波", "吴雪婷"]),
+        ("执笔/叨叨姐、胡一刀&李小飞刀", ["叨叨姐", "胡一刀", "李小飞刀"]),
+    ],
+)
+def test_byline_shapes(text, want):
+    assert F.authors_from_text(text) == want
+
+
+def test_outlet_credited_in_byline():
+    assert F.find_outlet_credit(["江淮晨报·新安客户端记者 许文"]) == "江淮晨报·新安客户端"
+    assert F.find_outlet_credit(["据新华社北京电（记者 王晖）今年以来……"]) == "新华社"
+    assert F.find_outlet_credit(["本报记者 张三"]) is None
+    assert F.find_outlet_credit(["记者从市交通局获悉"]) is None
+
+
+def test_glued_names_split_by_surname():
+    assert split_glued("罗科苏盈") == ["罗科", "苏盈"]
+    assert split_glued("欧阳晓岚") == ["欧阳晓岚"]  # a compound surname: one person
+    assert split_glued("格桑边觉") == ["格桑边觉"]
