@@ -88,7 +88,7 @@ def scan(body) -> Scan:
     ends: dict[int, int] = {}
 
     root_key = body.mem_id
-    blocks[root_key] = [body, 0, 0, 0, 0, (root_key,)]
+    blocks[root_key] = [body, 0, 0, 0, 0, (root_key,), 0]
     container_nodes[root_key] = body
     container_order[root_key] = 0
     # explicit stack (deeply nested pages must not hit Python's recursion limit)
@@ -118,6 +118,7 @@ def scan(body) -> Scan:
             if n > 8 and _BOILER.search(st):
                 b[2] += n
             b[3] += len(_PUNCT_RE.findall(st))
+            b[6] += st.count("：")  # label colons: a byline row (来源：… 作者：…) is not a lead paragraph
             if n <= 40 and st[0] in "0123456789(（[【 " and _DATE_ONLY.match(st):
                 counter[0] += 1
                 date_nodes.append(DateNode(st, counter[0], ch))
@@ -133,7 +134,7 @@ def scan(body) -> Scan:
                 container_nodes[key] = ch
                 container_order[key] = counter[0]
                 new_chain = (key,) + chain[:3]
-            blocks[key] = [ch, 0, 0, 0, counter[0], new_chain]
+            blocks[key] = [ch, 0, 0, 0, counter[0], new_chain, 0]
             stack.append((ch.iter(include_text=True), key, new_chain, in_link, key))
         else:
             stack.append((ch.iter(include_text=True), block_key, chain, in_link or tag == "a", None))
@@ -144,7 +145,7 @@ def scan(body) -> Scan:
     nblocks: dict[int, int] = {}
     nlinkblocks: dict[int, int] = {}
     leads: list[int] = []
-    for _key, (_node, tlen, llen, punct, _order, chain) in blocks.items():
+    for _key, (_node, tlen, llen, punct, _order, chain, colons) in blocks.items():
         total_text += tlen
         total_link += llen
         if tlen == 0:
@@ -159,7 +160,7 @@ def scan(body) -> Scan:
         own = tlen - llen
         if own < 8 or llen > 0.5 * tlen:
             continue
-        if own >= 30 and punct >= 2:
+        if own >= 30 and punct - colons >= 2:
             leads.append(_order)
         w = own * (1.0 if punct else 0.3) * (1.0 + min(punct, 10) / 10.0)
         if own < 25 and punct == 0:
