@@ -13,7 +13,7 @@ _FORUM_LINE = re.compile(r"^(?:楼主|樓主|沙发|沙發|板凳|地板|\d+\s*[
 
 
 _FORUM_MARKERS = [
-    re.compile(p)
+    re.compile(p, re.M)  # searched over the page's short lines joined by newlines
     for p in (
         r"版主",
         r"论坛首页|論壇首頁|论坛帮助|论坛会员|社区首页|社區首頁|进入社区",
@@ -65,8 +65,8 @@ def classify(art, *, url, title_tag, meta, scan, page_lines, stamp) -> tuple[boo
         return False, "encyclopedia"
     gen = (meta.get("generator") or "").lower()
     forum_lines = sum(1 for ln in page_lines if len(ln) < 40 and _FORUM_LINE.match(ln))
-    short = [ln for ln in page_lines if len(ln) < 80]
-    markers = sum(1 for rx in _FORUM_MARKERS if any(rx.search(ln) for ln in short))
+    short = "\n".join(ln for ln in page_lines if len(ln) < 80)
+    markers = sum(1 for rx in _FORUM_MARKERS if rx.search(short))
     if "discuz" in gen or "phpwind" in gen:
         markers += 1  # Discuz also runs news portals: a hint, not proof
     if (url and _FORUM_URL.search(url)) or forum_lines >= 4 or markers >= 2:

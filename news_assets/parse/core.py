@@ -392,7 +392,7 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     art.body = "\n".join(body_lines)
 
     # ---- header zone: text between the title and the first body paragraph
-    page_lines = [ln.text for ln in read_lines(body, skip_junk=False)] if body is not None else []
+    page_lines = sc.page_lines
     if not title_ok:
         # the <title> minus its site suffix, if the page shows it as a line; else the line above the byline
         shown = bool(title) and any(ln == title or (ln.startswith(title) and len(ln) < len(title) + 8)

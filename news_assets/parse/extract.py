@@ -68,6 +68,7 @@ class Scan:
     orders: dict = field(default_factory=dict)
     ends: dict = field(default_factory=dict)
     leads: list = field(default_factory=list)
+    page_lines: list = field(default_factory=list)  # the whole page as lines, as read_lines(body, False)
 
 
 _DATE_ONLY = re.compile(
@@ -76,7 +77,8 @@ _DATE_ONLY = re.compile(
 
 
 def scan(body) -> Scan:
-    """One recursive pass: credit containers, record date-only text nodes and document order."""
+    """One pass: credit containers, record date-only text nodes and document order, and read the page
+    as lines (one per block / <br>) so the header zone needs no second walk."""
     blocks: dict[int, list] = {}  # mem_id -> [node, text_len, link_len, punct, order, parent_chain]
     container_score: dict[int, float] = {}
     container_nodes: dict[int, object] = {}
@@ -86,6 +88,14 @@ def scan(body) -> Scan:
     counter = [0]
     orders: dict[int, int] = {}
     ends: dict[int, int] = {}
+    page_lines: list[str] = []
+    buf: list[str] = []
+
+    def flush():
+        t = norm_ws("".join(buf))
+        if t:
+            page_lines.append(t)
+        buf.clear()
 
     root_key = body.mem_id
     blocks[root_key] = [body, 0, 0, 0, 0, (root_key,), 0]
@@ -101,12 +111,15 @@ def scan(body) -> Scan:
             stack.pop()
             if end_key is not None:
                 ends[end_key] = counter[0]
+                if buf:
+                    flush()
             continue
         tag = ch.tag
         if tag == "-text":
             s = ch.text_content
             if not s:
                 continue
+            buf.append(s)
             st = s.strip()
             if not st:
                 continue
@@ -127,6 +140,8 @@ def scan(body) -> Scan:
             continue
         counter[0] += 1
         if tag in BLOCK_TAGS:
+            if buf:
+                flush()
             key = ch.mem_id
             orders[key] = counter[0]
             new_chain = chain
@@ -188,7 +203,9 @@ def scan(body) -> Scan:
         scored.append(Cand(s, node, container_order[key], ends.get(key, 10**9)))
     scored.sort(key=lambda c: -c.score)
     leads.sort()
-    return Scan(scored, date_nodes, total_text, total_link, orders, ends, leads)
+    if buf:
+        flush()
+    return Scan(scored, date_nodes, total_text, total_link, orders, ends, leads, page_lines)
 
 
 @dataclass

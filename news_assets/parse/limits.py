@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 512
@@ -62,17 +62,20 @@ _NESTING_TOKEN = re.compile(
 )
 
 
+_STEP = {b"</": -1}
+
+
 def may_be_deeper(data: bytes, max_depth: int) -> bool:
     """Cheap test on the raw bytes: False when nesting certainly stays within ``max_depth``.
 
-    One C-level findall of tag starts; depth never exceeds opens minus closes so far (clamped at zero),
-    so only pages that might be deep pay for the exact rewrite. A closing tag that closes nothing makes
-    this an underestimate; such pages are still bounded by ``max_bytes``."""
+    Depth never exceeds the rise of (opening tags - closing tags) over the page, so only pages that might
+    be deep pay for the exact rewrite. Closing tags that close nothing can hide depth from this test;
+    such pages are still bounded by ``max_bytes``."""
     if data.count(b"<") <= max_depth:
         return False
-    opens = list(accumulate(-1 if t == b"</" else 1 for t in _NESTING_TOKEN.findall(data)))
-    lows = accumulate(opens, min, initial=0)
-    return max(o - lo for o, lo in zip(opens, lows, strict=False)) > max_depth
+    # +1 per opening tag, -1 per closing one, all at C speed; max - min of the running sum bounds depth
+    steps = list(accumulate(map(_STEP.get, _NESTING_TOKEN.findall(data), repeat(1))))
+    return bool(steps) and max(steps) - min(0, min(steps)) > max_depth
 
 
 def flatten_deep(html: str, max_depth: int) -> tuple[str, int]:
