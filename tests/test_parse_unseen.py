@@ -123,3 +123,15 @@ def test_glued_names_split_by_surname():
     assert split_glued("罗科苏盈") == ["罗科", "苏盈"]
     assert split_glued("欧阳晓岚") == ["欧阳晓岚"]  # a compound surname: one person
     assert split_glued("格桑边觉") == ["格桑边觉"]
+
+
+def test_author_label_alone_in_its_cell():
+    html = """<html><head><meta charset="utf-8"><title>乡村公路通到家门口_示例县政府网</title></head><body>
+    <table><tr><td><h1>乡村公路通到家门口</h1></td></tr>
+    <tr><td>发布时间：2012-05-08</td><td>作者：</td><td>王 林</td><td>来源：示例县交通局</td></tr>
+    <tr><td class="content"><p>今年以来，全县新修通村公路一百二十公里，四十个行政村实现了硬化路通到村民家门口。</p>
+    <p>县交通局介绍，项目采取以奖代补方式，村民投工投劳，工程质量由第三方全程监理。</p>
+    <p>村民们说，过去下雨天出门一脚泥，现在农产品可以直接装车运到城里。</p></td></tr></table>
+    </body></html>"""
+    art = parse_html(html.encode())
+    assert art.authors == ["王林"] and art.source_name == "示例县交通局"

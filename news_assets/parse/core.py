@@ -480,7 +480,8 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
             art.dateline = Dateline(agency=dl[0], place=dl[1], date=dl[2])
             break
     site_names = SiteNames.of(art.site, meta.get("og:site_name"), _title_parts(title_tag)[1:])
-    ctx = _AuthorContext(zone_text, head_body, body_lines, dropped_tail, after, dl_line, tree, ld_authors, meta)
+    ctx = _AuthorContext(zone_text, head_body, body_lines, dropped_tail, after, dl_line, tree, ld_authors, meta,
+                         page_lines)
     art.authors = _authors(ctx, lambda n: is_person(n, site_names) and n != (art.source_name or ""))
 
     # ---- related, language, article-ness
@@ -514,6 +515,7 @@ class _AuthorContext:
     tree: object
     ld_authors: list[str]
     meta: dict[str, str]
+    page_lines: list[str]
 
 
 _END_BYLINE = re.compile(
@@ -547,6 +549,22 @@ def _by_dateline(c: _AuthorContext, ok) -> list[str]:
     return names
 
 
+_BARE_LABEL = re.compile(r"^(?:作者|作\s*者|记者|記者|撰文|文)\s*[:：]$")
+_SPACED_NAME = re.compile(r"^([\u4e00-\u9fff])[\s\u3000]+([\u4e00-\u9fff])$")
+
+
+def _by_label_line(c: _AuthorContext, ok) -> list[str]:
+    """'作者:' alone in its cell, the name in the next one (table layouts; '赵  培' spaced out to align)."""
+    for i, ln in enumerate(c.page_lines[:-1]):
+        if len(ln) <= 6 and _BARE_LABEL.match(ln):
+            nxt = _SPACED_NAME.sub(r"\1\2", c.page_lines[i + 1])
+            if len(nxt) <= 20:
+                names = F.split_names(nxt)
+                if names and sum(map(len, names)) + len(names) - 1 >= len(nxt) - 1:  # nothing but names
+                    return names
+    return []
+
+
 def _by_meta(c: _AuthorContext, ok) -> list[str]:
     """meta/JSON-LD "author" is often the editor or the portal: trust it only when the page shows the
     name, and not as 编辑."""
@@ -568,6 +586,7 @@ _AUTHOR_STEPS = (
     _by_dateline,
     _by_end_bracket,
     _by_tail_lines,
+    _by_label_line,
     lambda c, ok: _author_element(c.tree),
     _by_meta,
 )
