@@ -55,14 +55,13 @@ _SELF_CLOSING_SIBLINGS = frozenset("p li dt dd option tr td th".split())
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
 
 
-# "</" or "<" + a letter that does not start a void element name: one token per tag that can nest
-_NESTING_TOKEN = re.compile(
-    rb"<(?:/|(?!(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr|keygen)[\s/>])[A-Za-z])",
-    re.I,
-)
-
-
-_STEP = {b"</": -1}
+# a tag start: "/" for a closing tag, else the element's name
+_TAG_START = re.compile(rb"<(/|[A-Za-z][A-Za-z0-9]*)")
+# +1 per opening tag (the default), -1 per closing one, 0 for elements that never hold children
+_STEP = {b"/": -1}
+for _v in ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+           "wbr", "keygen"):
+    _STEP[_v.encode()] = _STEP[_v.upper().encode()] = 0
 
 
 def may_be_deeper(data: bytes, max_depth: int) -> bool:
@@ -74,7 +73,7 @@ def may_be_deeper(data: bytes, max_depth: int) -> bool:
     if data.count(b"<") <= max_depth:
         return False
     # +1 per opening tag, -1 per closing one, all at C speed; max - min of the running sum bounds depth
-    steps = list(accumulate(map(_STEP.get, _NESTING_TOKEN.findall(data), repeat(1))))
+    steps = list(accumulate(map(_STEP.get, _TAG_START.findall(data), repeat(1))))
     return bool(steps) and max(steps) - min(0, min(steps)) > max_depth
 
 
