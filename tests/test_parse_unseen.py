@@ -135,3 +135,15 @@ def test_author_label_alone_in_its_cell():
     </body></html>"""
     art = parse_html(html.encode())
     assert art.authors == ["王林"] and art.source_name == "示例县交通局"
+
+
+def test_unlabelled_source_element_beside_the_time():
+    html = """<html><head><meta charset="utf-8"><title>新能源公交线路开通_示例门户</title></head><body>
+    <h1>新能源公交线路开通</h1>
+    <div class="info"><span class="date">2016年09月12日 08:05</span> <span class="source"><a href="/">示例观察</a></span></div>
+    <div class="article"><p>全市首条全程使用新能源车辆的公交线路今天开通，线路全长二十一公里，沿途设站三十二个。</p>
+    <p>公交集团表示，年内还将更新新能源公交车三百辆，主城区公交基本实现电动化。</p></div>
+    <div class="source-list"><a href="/a">示例观察首页</a> <a href="/b">关于我们</a></div>
+    </body></html>"""
+    art = parse_html(html.encode())
+    assert art.source_name == "示例观察" and art.authors == []

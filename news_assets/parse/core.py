@@ -318,6 +318,31 @@ def _author_element(tree) -> list[str]:
     return []
 
 
+_SOURCE_NODES = ("[class*=source],[id*=source],[class*=media_name],[data-sudaclick=media_name],"
+                 "[itemprop=publisher],[id*=media]")
+_SOURCE_LABEL = re.compile(r"^(?:来源|來源|稿源|出处|出處)?\s*[:：]?\s*")
+
+
+def _source_element(tree) -> str | None:
+    """An outlet named by an element of the meta row without a 来源 label (<span class="source"><a>新京报
+    </a></span> beside the time): short, no date in it, and a date or time in its row."""
+    for node in tree.css(_SOURCE_NODES)[:20]:
+        attrs = f"{node.attributes.get('id') or ''} {node.attributes.get('class') or ''}"
+        if _NOT_AUTHOR_NODE.search(attrs) or re.search(r"resource|sourcecode", attrs, re.I):
+            continue
+        text = _SOURCE_LABEL.sub("", norm_ws(node.text()))
+        if not 2 <= len(text) <= 20 or re.search(r"\d{1,2}[:：]\d\d|(?:19|20)\d\d|[\s、;；，,。|/]", text):
+            continue
+        row = node.parent
+        for _ in range(2):
+            if row is None:
+                break
+            if len(row.text(strip=True)) <= 300 and F.DATETIME_RE.search(row.text()):
+                return F.clean_source(text)
+            row = row.parent
+    return None
+
+
 def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | None = None,
                limits: ParseLimits | None = None) -> Article:
     """Parse one HTML page. Raises ParseError only for hopeless input (empty, not HTML, undecodable,
@@ -456,6 +481,8 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
         src = (F.find_account_line(header_lines + zone) or F.find_outlet_after_time(zone_text)
                or F.find_account_after_time(zone_text))
         src = src or F.find_account_line(before[-6:])
+    if src is None:
+        src = _source_element(tree)
     for key in ("source", "mediaid", "media", "author_name"):
         if src is None and meta.get(key):
             src = F.clean_source(re.sub(r"^(?:来源|來源)\s*[:：]\s*", "", meta[key]))
