@@ -147,3 +147,36 @@ def test_unlabelled_source_element_beside_the_time():
     </body></html>"""
     art = parse_html(html.encode())
     assert art.source_name == "示例观察" and art.authors == []
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("作者：张晓峰来源：示例日报", ["张晓峰"]),  # the next label glued to the name
+        ("记者李明2019-03-02 10:00", ["李明"]),
+    ],
+)
+def test_names_end_where_the_next_field_starts(text, want):
+    assert F.authors_from_text(text) == want
+
+
+def test_blog_post_author_is_the_blog_owner():
+    html = """<html><head><meta charset="utf-8"><title>周末去湿地公园看候鸟_林间小路的博客_示例博客</title></head><body>
+    <div class="blog-head"><a href="/">示例博客首页</a> <span>林间小路的博客</span></div>
+    <h2 class="title">周末去湿地公园看候鸟</h2><span class="time">(2012-11-25 19:40:12)</span>
+    <div class="articalContent"><p>周末一早赶到湿地公园，水面上已经落满了从北方飞来的候鸟，白鹭、野鸭和天鹅成群结队。</p>
+    <p>公园的工作人员说，今年来越冬的候鸟比去年多了三成，观鸟台上挤满了拿着长焦镜头的爱好者。</p></div>
+    <div class="comment"><p>楼上拍得真好，下周我也去看看！</p></div></body></html>"""
+    art = parse_html(html.encode())
+    assert art.authors == ["林间小路"]
+
+
+@pytest.mark.parametrize("closing", ["（作者：孙立平）", "（作者：孙立平，系示例大学教授）", "(文/图 孙立平)"])
+def test_author_note_closing_the_article(closing):
+    html = f"""<html><head><meta charset="utf-8"><title>让老街留住烟火气_示例评论网</title></head><body>
+    <h1>让老街留住烟火气</h1><div class="info">2021-06-01 08:00 来源：示例评论网</div>
+    <div class="content"><p>老街改造不能只追求整齐划一，更要留住居民熟悉的生活气息和街坊邻里的人情味。</p>
+    <p>修缮老房子、改善基础设施之外，也要给小店铺、早点摊留出空间，让老街继续热闹下去。{closing}</p></div>
+    </body></html>"""
+    art = parse_html(html.encode())
+    assert art.authors == ["孙立平"]

@@ -508,7 +508,7 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
             break
     site_names = SiteNames.of(art.site, meta.get("og:site_name"), _title_parts(title_tag)[1:])
     ctx = _AuthorContext(zone_text, head_body, body_lines, dropped_tail, after, dl_line, tree, ld_authors, meta,
-                         page_lines)
+                         page_lines, title_tag)
     art.authors = _authors(ctx, lambda n: is_person(n, site_names) and n != (art.source_name or ""))
 
     # ---- related, language, article-ness
@@ -543,6 +543,7 @@ class _AuthorContext:
     ld_authors: list[str]
     meta: dict[str, str]
     page_lines: list[str]
+    title_tag: str
 
 
 _END_BYLINE = re.compile(
@@ -605,6 +606,19 @@ def _by_meta(c: _AuthorContext, ok) -> list[str]:
     return []
 
 
+_BLOG_OWNER = re.compile(r"^(.{2,12}?)(?:的|之)(?:博客|部落格|部落|专栏|專欄|个人空间|個人空間|博文)$")
+
+
+def _by_blog_owner(c: _AuthorContext, ok) -> list[str]:
+    """A blog post's author is the blog's owner: 'X的博客' in the <title> or as a short line of the page."""
+    og = c.meta.get("og:site_name") or ""
+    for part in [*_title_parts(c.title_tag)[1:], og, *(ln for ln in c.page_lines[:40] if len(ln) <= 16)]:
+        m = _BLOG_OWNER.match(part.strip())
+        if m and is_person(m.group(1)):  # the owner's name is part of the site's name here: no site check
+            return [m.group(1)]
+    return []
+
+
 # Where authors are looked for, in order; the first step that yields a name that passes wins.
 _AUTHOR_STEPS = (
     lambda c, ok: F.authors_from_text(c.zone, ok),
@@ -616,12 +630,15 @@ _AUTHOR_STEPS = (
     _by_label_line,
     lambda c, ok: _author_element(c.tree),
     _by_meta,
+    _by_blog_owner,
 )
 
 
 def _authors(c: _AuthorContext, ok) -> list[str]:
     for step in _AUTHOR_STEPS:
-        names = [n for n in step(c, ok) if ok(n)]
+        names = step(c, ok)
+        if step is not _by_blog_owner:
+            names = [n for n in names if ok(n)]
         if names:
             return list(dict.fromkeys(names))
     return []
