@@ -180,3 +180,8 @@ def test_author_note_closing_the_article(closing):
     </body></html>"""
     art = parse_html(html.encode())
     assert art.authors == ["孙立平"]
+
+
+def test_a_columnist_named_in_the_title_is_not_the_site():
+    site = SiteNames.of("www.example.com", None, ["张三专栏", "示例评论网"])
+    assert is_person("张三", site) and not is_person("示例评论网", site)

@@ -24,6 +24,9 @@ _PHRASE_CHARS = frozenset("的了是这那们么着过吗呢吧或被把些每�
 _TRAILING_PLACE = re.compile(r"\s*[（(]\s*([\u4e00-\u9fff]{2,8})\s*[)）]\s*$")
 
 
+_SITE_TAILS = frozenset(vocab.channels()) | {"网", "網", "报", "報", "新闻网", "频道", "客户端", "在线", "官网", "号"}
+
+
 @dataclass
 class SiteNames:
     """The names a site goes by on its own pages."""
@@ -41,7 +44,10 @@ class SiteNames:
         return cls({vocab.to_simplified(n) for n in names if len(n) >= 2})
 
     def holds(self, name: str) -> bool:
-        return any(name == n or (len(name) >= 2 and name in n) for n in self.names)
+        """The site's name itself, or its stem before a channel or outlet word (网易 of 网易新闻); a
+        columnist's 张三 of "张三专栏" is not the site."""
+        n = vocab.to_simplified(name)
+        return any(n == s or (s.startswith(n) and s[len(n):] in _SITE_TAILS) for s in self.names)
 
 
 def is_portal(name: str) -> bool:
