@@ -205,11 +205,9 @@ ORIGIN_RE = re.compile(
     r"(?:本文转自|本文轉自|转载自|轉載自|转自|轉自|本文来自|稿件转自)\s*[:：]?\s*"
     r"(?P<v>[^\s|丨｜/<>，,。]{1,30}?)(?=\s|$|[|丨｜/，,。]|" + _STOP_LABELS + r")"
 )
-_SOURCE_BAD = re.compile(
-    r"^(?:作者|记者|编辑|本站|本网|网络|網路|互联网|未知|不详|佚名|admin|unknown|转载|轉載|转载文章|原创|原創|综合|綜合|"
-    r"网友投稿|投稿|整理|网络整理|网络转载|其他|其它|媒体|网友|用户|none|null)$|^[\d\-:\s]+$|^[【\[(（]$",
-    re.I,
-)
+# not an outlet by its shape (a bare number or time, a lone bracket); placeholder words are data
+# (news_assets/data/parse/source_placeholders.txt, checked in names.clean_outlet)
+_SOURCE_BAD = re.compile(r"^[\d\-:\s]+$|^[【\[(（]$")
 
 
 def clean_source(v: str | None) -> str | None:
@@ -335,7 +333,7 @@ _ROLE_WORDS = re.compile(
     r"记者|記者|通讯员|通訊員|实习生|實習生|特约|特約|评论员|評論員|编辑|編輯|责编|摄影|攝影|首席|本报|本報|"
     r"新华社|中新社|新華社|见习|見習|主持人|撰稿|观察员|研究员|教授|总监|主任|频道|来源|報導|报道|报|网"
 )
-_NOT_NAME = re.compile(r"^(?:本报|本報|综合|綜合|报道|報導|整理|整合|编译|編譯|摄|攝|图|圖|文|视频|视觉中国|新华社|记者|通讯员|实习生|中新网|央视网|人民网|客户端)$")
+_NOT_NAME = re.compile(r"^(?:本报|本報|责任|責任|综合|綜合|报道|報導|整理|整合|编译|編譯|摄|攝|图|圖|文|视频|视觉中国|新华社|记者|通讯员|实习生|中新网|央视网|人民网|客户端)$")
 
 # "记者 李晓婷、周思宇" / "作者：X" / "文丨X" / "文/X"
 AUTHOR_LABEL_RE = re.compile(
