@@ -185,3 +185,11 @@ def test_author_note_closing_the_article(closing):
 def test_a_columnist_named_in_the_title_is_not_the_site():
     site = SiteNames.of("www.example.com", None, ["张三专栏", "示例评论网"])
     assert is_person("张三", site) and not is_person("示例评论网", site)
+
+
+def test_blog_owner_beside_the_blog_name_in_the_title():
+    html = """<html><head><meta charset="utf-8"><title>江南小雨 | blog.example.com</title></head><body>
+    <div class="post"><h3>雨后的石板路</h3><div class="meta">发表于 2006-04-02 21:15:00</div>
+    <p>雨停了，巷子里的石板路被洗得发亮，屋檐还在滴水，卖花的老人推着车慢慢走过。</p>
+    <p>我撑着伞站在桥上看了很久，想起小时候外婆牵着我走过同一条路的样子。</p></div></body></html>"""
+    assert parse_html(html.encode()).authors == ["江南小雨"]

@@ -609,8 +609,17 @@ def _by_meta(c: _AuthorContext, ok) -> list[str]:
 _BLOG_OWNER = re.compile(r"^(.{2,12}?)(?:的|之)(?:博客|部落格|部落|专栏|專欄|个人空间|個人空間|博文)$")
 
 
+_BLOGGISH = re.compile(r"blog|博客|部落格", re.I)
+
+
 def _by_blog_owner(c: _AuthorContext, ok) -> list[str]:
-    """A blog post's author is the blog's owner: 'X的博客' in the <title> or as a short line of the page."""
+    """A blog post's author is the blog's owner: 'X的博客' in the <title> or as a short line of the page,
+    or the one name beside the blog's own name in the <title> ('海风 | blog.example.com')."""
+    parts = _title_parts(c.title_tag)
+    if len(parts) > 1 and any(_BLOGGISH.search(p) for p in parts):
+        names = [p for p in parts if len(p) <= 6 and not _BLOGGISH.search(p) and is_person(p)]
+        if len(names) == 1:
+            return names
     og = c.meta.get("og:site_name") or ""
     for part in [*_title_parts(c.title_tag)[1:], og, *(ln for ln in c.page_lines[:40] if len(ln) <= 16)]:
         m = _BLOG_OWNER.match(part.strip())
