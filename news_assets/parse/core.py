@@ -249,27 +249,28 @@ def _clean_body(lines: list[Line], title: str | None) -> tuple[list[str], list[s
             header.append(t)
             continue
         n = len(t)
+        ts = F.to_simplified(t)  # line patterns are written once, in simplified characters
         if ln.link and ln.link > 0.5 * n and n < 200:
             if not seen_long:
                 header.append(t)
             continue
-        if _STOP_LINE.match(t) and (seen_long or len(out) >= 2):
+        if _STOP_LINE.match(ts) and (seen_long or len(out) >= 2):
             break
-        if _EDITOR_LINE.match(t) and n < 80:
+        if _EDITOR_LINE.match(ts) and n < 80:
             tail.append(t)
             continue
-        if n < 60 and _AUTHOR_LINE.match(t):
+        if n < 60 and _AUTHOR_LINE.match(ts):
             (tail if seen_long else header).append(t)
             continue
         if "以上内容为资讯信息快照" in t or "快照生成时间" in t:
             break
-        if not seen_long and n < 120 and _BYLINE_HINT.search(t) and not re.search(r"[电電]\s*[（(]|电\s|。", t):
+        if not seen_long and n < 120 and _BYLINE_HINT.search(ts) and not re.search(r"电\s*[（(]|电\s|。", ts):
             # everything above the byline is header too (account names, "播报文章" buttons)
             header.extend(out)
             out.clear()
             header.append(t)
             continue
-        if n < 60 and _JUNK_LINE.match(t):
+        if n < 60 and _JUNK_LINE.match(ts):
             (tail if seen_long else header).append(t)
             continue
         t = _EDITOR_TAIL.sub("", t).strip()
