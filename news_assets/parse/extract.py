@@ -87,7 +87,6 @@ def scan(body) -> Scan:
     container_order: dict[int, int] = {}
     container_text: dict[int, int] = {}
     date_nodes: list[DateNode] = []
-    counter = [0]
     orders: dict[int, int] = {}
     ends: dict[int, int] = {}
     page_lines: list[str] = []
@@ -104,57 +103,61 @@ def scan(body) -> Scan:
     container_nodes[root_key] = body
     container_order[root_key] = 0
     # explicit stack (deeply nested pages must not hit Python's recursion limit)
-    # frame: [children iterator, block_key, chain (container ancestors, nearest first), in_link, end_key]
+    # frame: (children iterator, block_key, chain (container ancestors, nearest first), in_link, end_key);
+    # a frame's iterator is resumed after each child frame finishes (the for loop over it is re-entered)
+    count = 0
+    punct_findall, boiler_search, date_match = _PUNCT_RE.findall, _BOILER.search, _DATE_ONLY.match
     stack = [(body.iter(include_text=True), root_key, (root_key,), False, None)]
+    push = stack.append
     while stack:
         it, block_key, chain, in_link, end_key = stack[-1]
-        ch = next(it, None)
-        if ch is None:
-            stack.pop()
-            if end_key is not None:
-                ends[end_key] = counter[0]
+        for ch in it:
+            tag = ch.tag
+            if tag == "-text":
+                s = ch.text_content
+                if not s:
+                    continue
+                buf.append(s)
+                st = s.strip()
+                if not st:
+                    continue
+                n = len(st)
+                b = blocks[block_key]
+                b[1] += n
+                if in_link:
+                    b[2] += n
+                if n > 8 and boiler_search(st):
+                    b[2] += n
+                b[3] += len(punct_findall(st))
+                b[6] += st.count("：")  # label colons: a byline row (来源：… 作者：…) is not a lead
+                if n <= 40 and st[0] in "0123456789(（[【 " and date_match(st):
+                    count += 1
+                    date_nodes.append(DateNode(st, count, ch))
+                continue
+            if tag in SKIP_TAGS:
+                continue
+            count += 1
+            if tag in BLOCK_TAGS:
                 if buf:
                     flush()
-            continue
-        tag = ch.tag
-        if tag == "-text":
-            s = ch.text_content
-            if not s:
-                continue
-            buf.append(s)
-            st = s.strip()
-            if not st:
-                continue
-            n = len(st)
-            b = blocks[block_key]
-            b[1] += n
-            if in_link:
-                b[2] += n
-            if n > 8 and _BOILER.search(st):
-                b[2] += n
-            b[3] += len(_PUNCT_RE.findall(st))
-            b[6] += st.count("：")  # label colons: a byline row (来源：… 作者：…) is not a lead paragraph
-            if n <= 40 and st[0] in "0123456789(（[【 " and _DATE_ONLY.match(st):
-                counter[0] += 1
-                date_nodes.append(DateNode(st, counter[0], ch))
-            continue
-        if tag in SKIP_TAGS:
-            continue
-        counter[0] += 1
-        if tag in BLOCK_TAGS:
-            if buf:
-                flush()
-            key = ch.mem_id
-            orders[key] = counter[0]
-            new_chain = chain
-            if tag in CONTAINER_TAGS:
-                container_nodes[key] = ch
-                container_order[key] = counter[0]
-                new_chain = (key,) + chain[:3]
-            blocks[key] = [ch, 0, 0, 0, counter[0], new_chain, 0]
-            stack.append((ch.iter(include_text=True), key, new_chain, in_link, key))
+                key = ch.mem_id
+                orders[key] = count
+                new_chain = chain
+                if tag in CONTAINER_TAGS:
+                    container_nodes[key] = ch
+                    container_order[key] = count
+                    new_chain = (key,) + chain[:3]
+                blocks[key] = [ch, 0, 0, 0, count, new_chain, 0]
+                push((ch.iter(include_text=True), key, new_chain, in_link, key))
+            else:
+                push((ch.iter(include_text=True), block_key, chain, in_link or tag == "a", None))
+            break
         else:
-            stack.append((ch.iter(include_text=True), block_key, chain, in_link or tag == "a", None))
+            stack.pop()
+            if end_key is not None:
+                ends[end_key] = count
+                if buf:
+                    flush()
 
     total_text = 0
     total_link = 0
@@ -283,47 +286,48 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
             buf.clear()
         link[0] = 0
 
-    # explicit stack; frame: [children iterator, in_link, is_block, is_heading]
+    # explicit stack; frame: (children iterator, in_link, is_block, is_heading), resumed like scan's
     stack = [(container.iter(include_text=True), False, False, False)]
+    push = stack.append
     while stack:
         it, in_link, is_block, is_h = stack[-1]
-        ch = next(it, None)
-        if ch is None:
+        for ch in it:
+            tag = ch.tag
+            if tag == "-text":
+                s = ch.text_content
+                if s:
+                    buf.append(s)
+                    if in_link:
+                        link[0] += len(s.strip())
+                continue
+            if tag in SKIP_TAGS:
+                continue
+            if tag == "br" or tag == "hr":
+                flush()
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+                if skip_junk:
+                    attrs = ch.attributes
+                    cls = attrs.get("class") or ""
+                    ident = attrs.get("id") or ""
+                    style = attrs.get("style")
+                    if style and "display:none" in style.replace(" ", "").lower():
+                        continue
+                    if (cls or ident) and _JUNK_ATTR.search(f"{cls} {ident}") and not _GOOD_ATTR.search(f"{cls} {ident}"):
+                        continue
+                h = tag in HEADING_TAGS
+                if h:
+                    heading[0] = True
+                push((ch.iter(include_text=True), in_link, True, h))
+            else:
+                push((ch.iter(include_text=True), in_link or tag == "a", False, False))
+            break
+        else:
             stack.pop()
             if is_block:
                 flush()
                 if is_h:
                     heading[0] = False
-            continue
-        tag = ch.tag
-        if tag == "-text":
-            s = ch.text_content
-            if s:
-                buf.append(s)
-                if in_link:
-                    link[0] += len(s.strip())
-            continue
-        if tag in SKIP_TAGS:
-            continue
-        if tag == "br" or tag == "hr":
-            flush()
-            continue
-        if tag in BLOCK_TAGS:
-            flush()
-            if skip_junk:
-                attrs = ch.attributes
-                cls = attrs.get("class") or ""
-                ident = attrs.get("id") or ""
-                style = attrs.get("style")
-                if style and "display:none" in style.replace(" ", "").lower():
-                    continue
-                if (cls or ident) and _JUNK_ATTR.search(f"{cls} {ident}") and not _GOOD_ATTR.search(f"{cls} {ident}"):
-                    continue
-            h = tag in HEADING_TAGS
-            if h:
-                heading[0] = True
-            stack.append((ch.iter(include_text=True), in_link, True, h))
-        else:
-            stack.append((ch.iter(include_text=True), in_link or tag == "a", False, False))
     flush()
     return lines
