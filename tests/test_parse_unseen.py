@@ -106,6 +106,8 @@ def test_find_source(text, want):
         ("作者：陈立 赵岩", ["陈立", "赵岩"]),
         ("记者 周海波 通讯员 吴雪婷", ["周海波", "吴雪婷"]),
         ("执笔/叨叨姐、胡一刀&李小飞刀", ["叨叨姐", "胡一刀", "李小飞刀"]),
+        ("本报记者王小明北京报道", ["王小明"]),  # the place glued to the name is not part of it
+        ("记者李华上海报道", ["李华"]),
     ],
 )
 def test_byline_shapes(text, want):

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from .names import clean_outlet, has_surname, split_glued
-from .vocab import to_simplified
+from .vocab import place_names, to_simplified
 
 CST = timezone(timedelta(hours=8))
 
@@ -360,6 +360,16 @@ def bracket_author(zone: str) -> list[str]:
 _ROLE_LABEL = re.compile(r"^(?:本报|本報)?(?:特约|特約|见习|見習|实习|實習|首席)?(?:记者|記者|通讯员|通訊員|实习生|實習生)$")
 
 
+def _strip_place(tok: str) -> str:
+    """'王小明北京' (记者王小明北京报道) -> '王小明': a division or country name glued after a name."""
+    if len(tok) >= 4:
+        for k in (2, 3):
+            rest = to_simplified(tok[k:])
+            if len(rest) >= 2 and rest in place_names():
+                return tok[:k]
+    return tok
+
+
 def split_names(v: str) -> list[str]:
     out: list[str] = []
     v = re.sub(r"(?<=\S)\s+[\u4e00-\u9fff]{2,6}(?:报道|報導|发自|發自)$", "", v.strip())  # "彭冲 山东冠县报道"
@@ -374,6 +384,7 @@ def split_names(v: str) -> list[str]:
             continue
         tok = re.sub(r"^(?:本报|本報)?(?:新华社|新華社|中新社|中新网)?(?:特约|見習|见习|实习|首席)?(?:记者|記者|通讯员|作者)", "", tok)
         tok = re.sub(r"(?:摄影|攝影|报道|報導|摄|攝)$", "", tok)
+        tok = _strip_place(tok)
         if not tok or _ROLE_LABEL.match(tok):
             continue  # "记者 周海波 通讯员 吴雪婷": a bare role label; the next role's names follow
         if not (2 <= len(tok) <= 4) or _NOT_NAME.match(tok) or _ROLE_WORDS.search(tok):
