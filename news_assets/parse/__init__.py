@@ -15,6 +15,12 @@ How a page is read (``parse_html``):
    before the headline, the footer lines after the body, meta tags / JSON-LD / ``<time>``, the URL:
    publish time (publish labels first, +08:00 unless the page says otherwise), 来源 / 本文转自, media
    accounts, 记者/作者 names (never 编辑), 新华社X月X日电 datelines, 类别 and breadcrumbs.
+   Labels are matched on the simplified form of the text (bundled t2s table, one character to one, so
+   values are cut from the original). Authors are looked for by an ordered list of steps
+   (``core._AUTHOR_STEPS``) and each name must look like a person (``names.is_person``: script and
+   length, not a UI word or reporting verb, not an outlet, portal or the site's own name); sources drop a
+   bracketed place and placeholders (``names.clean_outlet``). Vocabularies are data files in
+   ``news_assets/data/parse/`` (``vocab.py`` loads them).
 5. Related lists: three or more sibling items after the body start, each with a date and a link.
 6. ``classify``: non-articles (no body, forum, encyclopedia, blog, poetry, novel, book, listing) get
    ``is_article=False`` and a ``reject_reason``.
