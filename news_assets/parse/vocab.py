@@ -7,6 +7,7 @@ the place names (divisions.tsv, countries.tsv) that a bracket after an outlet ma
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -32,7 +33,15 @@ def t2s_table() -> dict[int, int]:
     return table
 
 
+@cache
+def _traditional_chars():
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(map(chr, t2s_table()))) + "]")
+
+
 def to_simplified(text: str) -> str:
+    # most pages are simplified: one C-level search usually saves the per-character translate
+    if not _traditional_chars().search(text):
+        return text
     return text.translate(t2s_table())
 
 
