@@ -195,3 +195,7 @@ def test_blog_owner_beside_the_blog_name_in_the_title():
     <p>雨停了，巷子里的石板路被洗得发亮，屋檐还在滴水，卖花的老人推着车慢慢走过。</p>
     <p>我撑着伞站在桥上看了很久，想起小时候外婆牵着我走过同一条路的样子。</p></div></body></html>"""
     assert parse_html(html.encode()).authors == ["江南小雨"]
+
+
+def test_minority_names_are_not_split():
+    assert split_glued("阿旺平措") == ["阿旺平措"]
