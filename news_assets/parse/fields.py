@@ -339,7 +339,7 @@ _NOT_NAME = re.compile(r"^(?:本报|本報|责任|責任|综合|綜合|报道|�
 AUTHOR_LABEL_RE = re.compile(
     r"(?:(?<![编編])记者|(?<![编編])記者|作者|撰文|文字|采写|执笔人|執筆人|执笔|執筆|文\s*[丨|/｜]|文：|文:)\s*[:：丨|/｜]?\s*"
     r"(?:[\u4e00-\u9fff]{0,10}?(?:特约评论员|评论员|評論員|特约撰稿人|撰稿人|专栏作家|專欄作家|研究员|观察员)\s*)?"
-    r"(?P<v>(?:[\u4e00-\u9fff·•]{2,5}?(?:[ \t\u3000\xa0、，,和及与&＆]+|$|(?=[)）\]】\s。;；|丨/／]|发自|發自|报道|報導|摄|攝|采写|整理|来源|时间|发布|日期|编辑|责编|\d))){1,8})"
+    r"(?P<v>(?:[\u4e00-\u9fff·•]{2,5}?(?:[ \t\u3000\xa0、，,和及与&＆/／]+|$|(?=[)）\]】\s。;；|丨/／]|发自|發自|报道|報導|摄|攝|采写|整理|来源|时间|发布|日期|编辑|责编|\d))){1,8})"
 )
 PAREN_AUTHORS_RE = re.compile(r"[（(]\s*(?:(?:本报|本報)?(?:记者|記者)\s*)?(?P<v>[\u4e00-\u9fff·•、，,\s]{2,40}?)\s*[)）]")
 
@@ -373,12 +373,13 @@ def _strip_place(tok: str) -> str:
 def split_names(v: str) -> list[str]:
     out: list[str] = []
     v = re.sub(r"(?<=\S)\s+[\u4e00-\u9fff]{2,6}(?:报道|報導|发自|發自)$", "", v.strip())  # "彭冲 山东冠县报道"
-    v = re.split(r"发自|發自|报道|報導|采写|整理|编译|編譯|综述|供图|/", v.strip())[0]
+    # "马俊峰/文 受访者供图": a slash before a role word ends the names; "张明/李华" is two names
+    v = re.split(r"发自|發自|报道|報導|采写|整理|编译|編譯|综述|供图|[/／]\s*(?:文|图|圖|摄|攝|视频|視頻)", v.strip())[0]
     v = re.sub(r"(摄影|攝影|摄|攝|/?图)$", "", v.strip())
     # "胡一刀&李小飞刀" are two people; "放飞&心情" is one nickname: split at & only between surnamed names
     v = re.sub(r"([\u4e00-\u9fff]{2,4})\s*[&＆]\s*(?=([\u4e00-\u9fff]{2,4}))",
                lambda m: m.group(1) + ("、" if has_surname(m.group(1)) and has_surname(m.group(2)) else "&"), v)
-    for tok in re.split(r"[\s、，,和及与/]+", v):
+    for tok in re.split(r"[\s、，,和及与/／]+", v):
         tok = tok.strip("·• ")
         if not tok:
             continue
