@@ -75,6 +75,8 @@ def test_site_names_from_host_and_title():
         ("经济观察报（北京）", "经济观察报"),
         ("人民日报（海外版）", "人民日报（海外版）"),  # an edition, not a place: kept
         ("中国经济网", "中国经济网"),
+        ("中国经济网综合", "中国经济网"),
+        ("综合", None),
         ("转载", None),
         ("互联网", None),
     ],

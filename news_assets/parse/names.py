@@ -21,6 +21,7 @@ _ORG_END = re.compile(
 )
 # characters that occur in phrases and almost never in given names
 _PHRASE_CHARS = frozenset("的了是这那们么着过吗呢吧或被把些每该")
+_COMPILED_BY = re.compile(r"(?:综合|綜合|整理|综合整理|综合报道|綜合報導|编译|編譯)$")
 _TRAILING_PLACE = re.compile(r"\s*[（(]\s*([\u4e00-\u9fff]{2,8})\s*[)）]\s*$")
 
 
@@ -94,6 +95,9 @@ def clean_outlet(value: str) -> str | None:
     m = _TRAILING_PLACE.search(v)
     if m and m.start() > 0 and vocab.to_simplified(m.group(1)) in vocab.place_names():
         v = v[: m.start()].strip()
+    m = _COMPILED_BY.search(v)
+    if m and m.start() >= 2:  # "中国经济网综合": the outlet, compiled by the site
+        v = v[: m.start()]
     if not v or vocab.to_simplified(v).lower() in vocab.source_placeholders():
         return None
     return v
