@@ -37,6 +37,10 @@ _KIND_WORDS = [
 ]
 
 
+MIN_BODY = 50  # Chinese characters a body needs to make a page an article
+SHORT_WITH_STAMP = 20  # ... when the page also shows a headline and a publish time
+
+
 def _site_kind(title_tag: str, url: str | None) -> str | None:
     parts = [p.strip() for p in re.split(r"\s*(?:_|\||｜|-|–|—|»|›)\s*", title_tag.strip())]
     # only the site-name part: the last segment, and the one before it in three-part titles
@@ -58,7 +62,8 @@ def _site_kind(title_tag: str, url: str | None) -> str | None:
 def classify(art, *, url, title_tag, meta, scan, page_lines, stamp) -> tuple[bool, str | None]:
     body = art.body or ""
     n = cjk_count(body)
-    if n < 50:
+    # a photo or video brief is a caption of a sentence or two: short text is enough with a dated headline
+    if n < (SHORT_WITH_STAMP if stamp is not None and art.title else MIN_BODY):
         return False, "no_body"
     title = title_tag or ""
     if url and _ENCYC_URL.search(url) or re.search(r"百科|维基|維基|wiki", title, re.I):
