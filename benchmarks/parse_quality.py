@@ -6,8 +6,12 @@ Fields and how they are scored:
   title     exact match after collapsing whitespace
   time      publish_time exact at the precision the ground truth shows (date, minute or second)
   authors   exact list match (order-insensitive)
+  auth P/R  name precision (names output that are credited) and recall (credited names output), over all
+            pages with author labels: an invented author costs precision, a missed one recall
   source    source_name exact (only where a 来源 label is known: the gold dev.jsonl)
+  src P/R   precision over pages where a source was output, recall over pages whose label names one
   body F1   character-level F1 (multiset of non-whitespace characters) against the human text
+  F1<300    the same over pages whose true body has fewer than 300 characters (briefs, video, photo news)
   flagged   non-article pages (magic-html "non-news: *", cwced "forum", baike) with is_article == False
   is_article  news pages kept as articles (cwced blog/other/gov and the PIXNET blog are not scored)
   crashes   any exception other than ParseError
@@ -253,6 +257,15 @@ def load_cases(corpus: Path, gold: Path | None) -> list[Case]:
     return cases
 
 
+def _pr(counts: list[int]) -> str:
+    tp, pred, want = counts
+    if not pred and not want:
+        return "-"
+    p = f"{tp / pred:.0%}" if pred else "-"
+    r = f"{tp / want:.0%}" if want else "-"
+    return f"{p}/{r}"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
@@ -270,6 +283,10 @@ def main(argv=None) -> int:
     # per set: field -> [hits, n]; body -> list of F1
     stats: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     f1s: dict[str, list[float]] = defaultdict(list)
+    short_f1s: dict[str, list[float]] = defaultdict(list)
+    # precision/recall counts: [true positives, predicted, wanted]
+    auth_pr: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    src_pr: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     crashes: dict[str, int] = defaultdict(int)
     pages: dict[str, int] = defaultdict(int)
     t0 = time.perf_counter()
@@ -317,20 +334,32 @@ def main(argv=None) -> int:
             rec("time", time_ok(art.publish_time, c.time), art.publish_time and art.publish_time.isoformat(), c.time)
         if c.authors is not None:
             rec("authors", sorted(art.authors) == sorted(c.authors), art.authors, c.authors)
+            tp = len(set(art.authors) & set(c.authors))
+            for g in groups:
+                for i, v in enumerate((tp, len(set(art.authors)), len(set(c.authors)))):
+                    auth_pr[g][i] += v
         if c.source is not None:
             rec("source", (art.source_name or "") == c.source, art.source_name, c.source or None)
+            ok = bool(art.source_name) and art.source_name == c.source
+            for g in groups:
+                for i, v in enumerate((ok, bool(art.source_name), bool(c.source))):
+                    src_pr[g][i] += int(v)
         if c.body:
             f = char_f1(art.body, c.body)
+            short = len(_WS.sub("", c.body)) < 300
             for g in groups:
                 f1s[g].append(f)
+                if short:
+                    short_f1s[g].append(f)
             if args.verbose and f < 0.9 and (args.show_held_out or not held_out(c)):
                 print(f"[{c.set}:{c.id}] body F1 {f:.3f} (got {len(art.body)} chars, want {len(c.body)})")
     elapsed = time.perf_counter() - t0
 
-    cols = ["pages", "title", "time", "authors", "source", "body F1", "flagged", "is_article", "crashes"]
+    cols = ["pages", "title", "time", "authors", "auth P/R", "source", "src P/R", "body F1", "F1<300", "flagged",
+            "is_article", "crashes"]
     order = ["gold", "magic-html", "cwced", "readability", "newspaper4k", "trafilatura", "htmldate", "fundus",
              "held-out", "ALL"]
-    print(f"{'set':<12}" + "".join(f"{c:>16}" for c in cols))
+    print(f"{'set':<12}" + "".join(f"{c:>16}" if "/" not in c else f"{c:>10}" for c in cols))
     for g in order:
         if g not in pages:
             continue
@@ -338,13 +367,15 @@ def main(argv=None) -> int:
         for fld in ["title", "time", "authors", "source"]:
             h, n = stats[g][fld]
             row.append(f"{h / n:6.1%} ({h}/{n})" if n else "-")
-        f = f1s.get(g)
-        row.append(f"{sum(f) / len(f):.3f} (n={len(f)})" if f else "-")
+            if fld in ("authors", "source"):
+                row.append(_pr(auth_pr[g] if fld == "authors" else src_pr[g]))
+        for fs in (f1s.get(g), short_f1s.get(g)):
+            row.append(f"{sum(fs) / len(fs):.3f} (n={len(fs)})" if fs else "-")
         for fld in ["flagged", "is_article"]:
             h, n = stats[g][fld]
             row.append(f"{h / n:6.1%} ({h}/{n})" if n else "-")
         row.append(str(crashes.get(g, 0)))
-        print(f"{g:<12}" + "".join(f"{x:>16}" for x in row))
+        print(f"{g:<12}" + "".join(f"{x:>16}" if i not in (4, 6) else f"{x:>10}" for i, x in enumerate(row)))
     print(f"\n{len(cases)} pages in {elapsed:.2f}s; held-out: sites {', '.join(HOLD_OUT)}; "
           f"sets {', '.join(HOLD_OUT_SETS)}; htmldate test_set/")
     return 1 if crashes.get("ALL") else 0

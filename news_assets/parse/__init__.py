@@ -15,9 +15,18 @@ How a page is read (``parse_html``):
    before the headline, the footer lines after the body, meta tags / JSON-LD / ``<time>``, the URL:
    publish time (publish labels first, +08:00 unless the page says otherwise), 来源 / 本文转自, media
    accounts, 记者/作者 names (never 编辑), 新华社X月X日电 datelines, 类别 and breadcrumbs.
+   Labels are matched on the simplified form of the text (bundled t2s table, one character to one, so
+   values are cut from the original). Authors are looked for by an ordered list of steps
+   (``core._AUTHOR_STEPS``) and each name must look like a person (``names.is_person``: script and
+   length, not a UI word or reporting verb, not an outlet, portal or the site's own name); sources drop a
+   bracketed place and placeholders (``names.clean_outlet``). Vocabularies are data files in
+   ``news_assets/data/parse/`` (``vocab.py`` loads them).
 5. Related lists: three or more sibling items after the body start, each with a date and a link.
 6. ``classify``: non-articles (no body, forum, encyclopedia, blog, poetry, novel, book, listing) get
    ``is_article=False`` and a ``reject_reason``.
+
+Limits (``limits.py``, each a setting with a documented default): pages over ``max_bytes`` are refused
+with ``ParseError("too_large")``; markup deeper than ``max_depth`` is flattened before the tree is built.
 
 Site profiles (``profiles.py``) are data plus a couple of functions, used only where the generic rules
 cannot see the field (WeChat keeps its time and account name in scripts).
@@ -28,6 +37,7 @@ from __future__ import annotations
 from .charset import decode_html
 from .core import PARSER_NAME, PARSER_VERSION, parse_html
 from .errors import ParseError
+from .limits import ParseLimits
 from .model import Article, Dateline, Related
 
 __all__ = [
@@ -36,6 +46,7 @@ __all__ = [
     "Article",
     "Dateline",
     "ParseError",
+    "ParseLimits",
     "Related",
     "decode_html",
     "parse_html",

@@ -13,7 +13,7 @@ _FORUM_LINE = re.compile(r"^(?:楼主|樓主|沙发|沙發|板凳|地板|\d+\s*[
 
 
 _FORUM_MARKERS = [
-    re.compile(p)
+    re.compile(p, re.M)  # searched over the page's short lines joined by newlines
     for p in (
         r"版主",
         r"论坛首页|論壇首頁|论坛帮助|论坛会员|社区首页|社區首頁|进入社区",
@@ -37,6 +37,10 @@ _KIND_WORDS = [
 ]
 
 
+MIN_BODY = 50  # Chinese characters a body needs to make a page an article
+SHORT_WITH_STAMP = 20  # ... when the page also shows a headline and a publish time
+
+
 def _site_kind(title_tag: str, url: str | None) -> str | None:
     parts = [p.strip() for p in re.split(r"\s*(?:_|\||｜|-|–|—|»|›)\s*", title_tag.strip())]
     # only the site-name part: the last segment, and the one before it in three-part titles
@@ -58,15 +62,16 @@ def _site_kind(title_tag: str, url: str | None) -> str | None:
 def classify(art, *, url, title_tag, meta, scan, page_lines, stamp) -> tuple[bool, str | None]:
     body = art.body or ""
     n = cjk_count(body)
-    if n < 50:
+    # a photo or video brief is a caption of a sentence or two: short text is enough with a dated headline
+    if n < (SHORT_WITH_STAMP if stamp is not None and art.title else MIN_BODY):
         return False, "no_body"
     title = title_tag or ""
     if url and _ENCYC_URL.search(url) or re.search(r"百科|维基|維基|wiki", title, re.I):
         return False, "encyclopedia"
     gen = (meta.get("generator") or "").lower()
     forum_lines = sum(1 for ln in page_lines if len(ln) < 40 and _FORUM_LINE.match(ln))
-    short = [ln for ln in page_lines if len(ln) < 80]
-    markers = sum(1 for rx in _FORUM_MARKERS if any(rx.search(ln) for ln in short))
+    short = "\n".join(ln for ln in page_lines if len(ln) < 80)
+    markers = sum(1 for rx in _FORUM_MARKERS if rx.search(short))
     if "discuz" in gen or "phpwind" in gen:
         markers += 1  # Discuz also runs news portals: a hint, not proof
     if (url and _FORUM_URL.search(url)) or forum_lines >= 4 or markers >= 2:

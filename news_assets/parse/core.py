@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -13,14 +14,15 @@ from .charset import decode_html
 from .classify import classify
 from .errors import ParseError
 from .extract import Line, choose, cjk_count, norm_ws, read_lines, scan
+from .limits import ParseLimits, flatten_deep, may_be_deeper
 from .model import Article, Dateline
+from .names import SiteNames, is_person
 from .profiles import profile_for
 from .related import find_related
 from .script import detect_language
 
 PARSER_NAME = "generic"
-PARSER_VERSION = "0.2.2"
-MAX_BYTES = 16 * 1024 * 1024
+PARSER_VERSION = "0.3.0"
 
 _TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|meta|title|table|span|a|br|script)\b", re.I)
 _META_TIME_KEYS = (
@@ -66,7 +68,7 @@ _STOP_LINE = re.compile(
 _JUNK_LINE = re.compile(
     r"^(?:打印|关闭|关闭窗口|收藏|举报|字号|字体|分享|评论|点赞|赞|返回|查看原文|阅读原文|阅读全文|展开全文|"
     r"\d+\s*(?:条评论|人参与|阅读)|【字号\s*大\s*中\s*小】|字号\s*[:：]?\s*大\s*中\s*小|"
-    r"[【\[]?(?:打印|关闭|收藏)[】\]]?|来源[:：].{0,30}|\s*|[>›»]+.*|原标题[:：].{0,80}|"
+    r"[【\[]?(?:打印|关闭|收藏)[】\]]?|(?:本文|文章|稿件|信息|新闻|内容)?(?:来源|來源)[:：].{0,30}|\s*|[>›»]+.*|原标题[:：].{0,80}|"
     r"(?:本文)?(?:转自|转载自|本文转自)[:：].{0,30}|第\s*\d+\s*页.{0,30}|.{0,20}(?:上一页|下一页|上一篇|下一篇).{0,30}|(?:关键字|关键词|關鍵字|標籤|标签|Tags?)\s*[:：].{0,50}|.{0,20}(?:声明|提示)[:：].{0,6})$"
 )
 _AUTHOR_LINE = re.compile(r"^[\[【(（]?\s*(?:作者|作\s+者|文\s*[/丨|｜]|撰文|记者)\s*[:：/丨|｜]?\s*[\u4e00-\u9fff·]{2,4}(?:[\s、，,][\u4e00-\u9fff·]{2,4})*(?:\s+(?:责任编辑|编辑|责编)\s*[:：].*)?\s*[\]】)）]?$")
@@ -247,27 +249,28 @@ def _clean_body(lines: list[Line], title: str | None) -> tuple[list[str], list[s
             header.append(t)
             continue
         n = len(t)
+        ts = F.to_simplified(t)  # line patterns are written once, in simplified characters
         if ln.link and ln.link > 0.5 * n and n < 200:
             if not seen_long:
                 header.append(t)
             continue
-        if _STOP_LINE.match(t) and (seen_long or len(out) >= 2):
+        if _STOP_LINE.match(ts) and (seen_long or len(out) >= 2):
             break
-        if _EDITOR_LINE.match(t) and n < 80:
+        if _EDITOR_LINE.match(ts) and n < 80:
             tail.append(t)
             continue
-        if n < 60 and _AUTHOR_LINE.match(t):
+        if n < 60 and _AUTHOR_LINE.match(ts):
             (tail if seen_long else header).append(t)
             continue
         if "以上内容为资讯信息快照" in t or "快照生成时间" in t:
             break
-        if not seen_long and n < 120 and _BYLINE_HINT.search(t) and not re.search(r"[电電]\s*[（(]|电\s|。", t):
+        if not seen_long and n < 120 and _BYLINE_HINT.search(ts) and not re.search(r"电\s*[（(]|电\s|。", ts):
             # everything above the byline is header too (account names, "播报文章" buttons)
             header.extend(out)
             out.clear()
             header.append(t)
             continue
-        if n < 60 and _JUNK_LINE.match(t):
+        if n < 60 and _JUNK_LINE.match(ts):
             (tail if seen_long else header).append(t)
             continue
         t = _EDITOR_TAIL.sub("", t).strip()
@@ -316,20 +319,50 @@ def _author_element(tree) -> list[str]:
     return []
 
 
+_SOURCE_NODES = ("[class*=source],[id*=source],[class*=media_name],[data-sudaclick=media_name],"
+                 "[itemprop=publisher],[id*=media]")
+_SOURCE_LABEL = re.compile(r"^(?:来源|來源|稿源|出处|出處)?\s*[:：]?\s*")
+
+
+def _source_element(tree) -> str | None:
+    """An outlet named by an element of the meta row without a 来源 label (<span class="source"><a>新京报
+    </a></span> beside the time): short, no date in it, and a date or time in its row."""
+    for node in tree.css(_SOURCE_NODES)[:20]:
+        attrs = f"{node.attributes.get('id') or ''} {node.attributes.get('class') or ''}"
+        if _NOT_AUTHOR_NODE.search(attrs) or re.search(r"resource|sourcecode", attrs, re.I):
+            continue
+        text = _SOURCE_LABEL.sub("", norm_ws(node.text()))
+        if not 2 <= len(text) <= 20 or re.search(r"\d{1,2}[:：]\d\d|(?:19|20)\d\d|[\s、;；，,。|/]", text):
+            continue
+        row = node.parent
+        for _ in range(2):
+            if row is None:
+                break
+            if len(row.text(strip=True)) <= 300 and F.DATETIME_RE.search(row.text()):
+                return F.clean_source(text)
+            row = row.parent
+    return None
+
+
 def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | None = None,
-               charset: str | None = None) -> Article:
-    """Parse one HTML page. Raises ParseError only for hopeless input (empty, not HTML, undecodable).
+               charset: str | None = None, limits: ParseLimits | None = None) -> Article:
+    """Parse one HTML page. Raises ParseError only for hopeless input (empty, not HTML, undecodable,
+    larger than ``limits.max_bytes``); markup nested deeper than ``limits.max_depth`` is flattened.
 
     charset: the charset parse.charset already chose for these bytes (the manifest's), used as is.
 
     Any other failure inside the extractor is a bug; it must not sink a partition, so the page comes back
     as a non-article with reject_reason "internal_error:<ExceptionType>" (benchmarks count these as crashes).
     """
-    if len(data) > MAX_BYTES:  # bound time and memory; article text never lives past the first megabytes
-        data = data[:MAX_BYTES]
+    limits = limits or ParseLimits.from_env()
+    if len(data) > limits.max_bytes:
+        raise ParseError("too_large", f"page is {len(data):,} bytes, over the parse limit of {limits.max_bytes:,} "
+                                      f"(raise ParseLimits.max_bytes / NEWS_PARSE_MAX_BYTES to parse it)")
     text, charset = decode_html(data, declared_charset, charset=charset)
     if not _TAG_RE.search(text[:20000]):
         raise ParseError("not_html", "no HTML markup found")
+    if may_be_deeper(data, limits.max_depth):
+        text, _removed = flatten_deep(text, limits.max_depth)
     try:
         return _parse(text, charset, url)
     except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
@@ -366,6 +399,7 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     if body is None:
         art.reject_reason = "no_body"
         return art
+    _drop_hidden(tree)
     sc = scan(body)
     profile = profile_for(art.site)
 
@@ -386,7 +420,7 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     art.body = "\n".join(body_lines)
 
     # ---- header zone: text between the title and the first body paragraph
-    page_lines = [ln.text for ln in read_lines(body, skip_junk=False)] if body is not None else []
+    page_lines = sc.page_lines
     if not title_ok:
         # the <title> minus its site suffix, if the page shows it as a line; else the line above the byline
         shown = bool(title) and any(ln == title or (ln.startswith(title) and len(ln) < len(title) + 8)
@@ -450,9 +484,13 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
         src = (F.find_account_line(header_lines + zone) or F.find_outlet_after_time(zone_text)
                or F.find_account_after_time(zone_text))
         src = src or F.find_account_line(before[-6:])
+    if src is None:
+        src = _source_element(tree)
     for key in ("source", "mediaid", "media", "author_name"):
         if src is None and meta.get(key):
             src = F.clean_source(re.sub(r"^(?:来源|來源)\s*[:：]\s*", "", meta[key]))
+    if src is None:
+        src = F.find_outlet_credit(header_lines + zone + body_lines[:2])
     origin = F.find_origin(zone_text) or F.find_origin(head_body)
     if src is None and origin:
         src, origin = origin, None
@@ -463,48 +501,18 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     art.source_name = src
     art.origin_name = origin
 
-    # ---- authors
-    authors = F.authors_from_text(zone_text) or F.authors_from_text(head_body) or F.bracket_author(zone_text)
-    dl = None
-    dl_line = ""
+    # ---- dateline, authors
+    dl, dl_line = None, ""
     for ln in body_lines[:5]:
         dl = F.find_dateline(ln, art.publish_time)
         if dl:
             dl_line = ln
+            art.dateline = Dateline(agency=dl[0], place=dl[1], date=dl[2])
             break
-    if dl:
-        art.dateline = Dateline(agency=dl[0], place=dl[1], date=dl[2])
-        if not authors:
-            authors = F.dateline_reporter(dl_line)
-        if not authors:
-            m = F.PAREN_AUTHORS_RE.search(dl_line[:80])
-            if m:
-                authors = F.split_names(m.group("v"))
-    if not authors and body_lines:
-        last = body_lines[-1]
-        m = re.search(r"[（(]\s*(?:记者|記者|作者)?\s*([\u4e00-\u9fff·、，, ]{2,30})\s*[)）]\s*$", last)
-        if m:
-            authors = F.split_names(m.group(1))
-    if not authors:
-        for ln in body_lines[-3:] + dropped_tail + after:
-            if len(ln) <= 40:
-                authors = F.authors_from_text(ln)
-                if authors:
-                    break
-    if not authors:
-        authors = _author_element(tree)
-    if not authors:
-        # meta/JSON-LD "author" is often the editor: trust it only when the page shows the name, not as 编辑
-        shown = "\n".join([zone_text, head_body, "\n".join(body_lines[-3:]), after_text, "\n".join(dropped_tail)])
-        cands = list(ld_authors) + [meta.get("author") or "", meta.get("article:author") or ""]
-        for a in cands:
-            a = a.strip()
-            if not (2 <= len(a) <= 4 and cjk_count(a) == len(a)) or _OUTLET.search(a):
-                continue
-            if a in shown and not re.search(r"(?:编辑|編輯|责编|責編|审核|校对)\s*[:：]?\s*" + re.escape(a), shown):
-                authors = [a]
-                break
-    art.authors = authors
+    site_names = SiteNames.of(art.site, meta.get("og:site_name"), _title_parts(title_tag)[1:])
+    ctx = _AuthorContext(zone_text, head_body, body_lines, dropped_tail, after, dl_line, tree, ld_authors, meta,
+                         page_lines, title_tag)
+    art.authors = _authors(ctx, lambda n: is_person(n, site_names) and n != (art.source_name or ""))
 
     # ---- related, language, article-ness
     art.related = find_related(sc.date_nodes, body_order, base_url)
@@ -512,6 +520,140 @@ def _parse(text: str, charset: str, url: str | None) -> Article:
     art.is_article, art.reject_reason = classify(art, url=base_url, title_tag=title_tag, meta=meta, scan=sc,
                                                  page_lines=page_lines, stamp=st)
     return art
+
+
+# display:none only: WeChat ships its article as visibility:hidden and reveals it by script
+_HIDDEN = re.compile(r"display\s*:\s*none", re.I)
+
+
+def _drop_hidden(tree) -> None:
+    """Elements styled invisible are not read (SEO blobs, keyword stuffing): they would outweigh a short
+    article and credit the page body with text no reader sees."""
+    for n in tree.css('[style*="none"]'):
+        if _HIDDEN.search(n.attributes.get("style") or ""):
+            n.decompose()
+
+
+@dataclass
+class _AuthorContext:
+    zone: str
+    head_body: str
+    body_lines: list[str]
+    dropped_tail: list[str]
+    after: list[str]
+    dateline_line: str
+    tree: object
+    ld_authors: list[str]
+    meta: dict[str, str]
+    page_lines: list[str]
+    title_tag: str
+
+
+_END_BYLINE = re.compile(
+    r"[（(]\s*(?:(?:本报)?记者|記者|作者|文\s*/\s*图|图\s*/\s*文|文图|图文|文|撰文|撰稿|执笔)?\s*[:：/丨|｜]?\s*"
+    r"([\u4e00-\u9fff·、，, ]{2,30})\s*[)）]\s*$"
+)
+
+
+def _by_tail_lines(c: _AuthorContext, ok) -> list[str]:
+    for ln in c.body_lines[-3:] + c.dropped_tail + c.after:
+        if len(ln) <= 40:
+            names = F.authors_from_text(ln, ok)
+            if names:
+                return names
+    return []
+
+
+def _by_end_bracket(c: _AuthorContext, ok) -> list[str]:
+    """'……（记者 张明）', '（作者：X）', '(文/图 X Y)' closing the last paragraph."""
+    m = _END_BYLINE.search(F.to_simplified(c.body_lines[-1])) if c.body_lines else None
+    return F.split_names(c.body_lines[-1][m.start(1) : m.end(1)]) if m else []
+
+
+def _by_dateline(c: _AuthorContext, ok) -> list[str]:
+    if not c.dateline_line:
+        return []
+    names = F.dateline_reporter(c.dateline_line)
+    if not names:
+        m = F.PAREN_AUTHORS_RE.search(c.dateline_line[:80])
+        names = F.split_names(m.group("v")) if m else []
+    return names
+
+
+_BARE_LABEL = re.compile(r"^(?:作者|作\s*者|记者|記者|撰文|文)\s*[:：]$")
+_SPACED_NAME = re.compile(r"^([\u4e00-\u9fff])[\s\u3000]+([\u4e00-\u9fff])$")
+
+
+def _by_label_line(c: _AuthorContext, ok) -> list[str]:
+    """'作者:' alone in its cell, the name in the next one (table layouts; '赵  培' spaced out to align)."""
+    for i, ln in enumerate(c.page_lines[:-1]):
+        if len(ln) <= 6 and _BARE_LABEL.match(ln):
+            nxt = _SPACED_NAME.sub(r"\1\2", c.page_lines[i + 1])
+            if len(nxt) <= 20:
+                names = F.split_names(nxt)
+                if names and sum(map(len, names)) + len(names) - 1 >= len(nxt) - 1:  # nothing but names
+                    return names
+    return []
+
+
+def _by_meta(c: _AuthorContext, ok) -> list[str]:
+    """meta/JSON-LD "author" is often the editor or the portal: trust it only when the page shows the
+    name, and not as 编辑."""
+    shown = "\n".join([c.zone, c.head_body, *c.body_lines[-3:], *c.after, *c.dropped_tail])
+    for a in list(c.ld_authors) + [c.meta.get("author") or "", c.meta.get("article:author") or ""]:
+        a = a.strip()
+        if not (2 <= len(a) <= 4 and cjk_count(a) == len(a)) or _OUTLET.search(a):
+            continue
+        if a in shown and not re.search(r"(?:编辑|編輯|责编|責編|审核|校对)\s*[:：]?\s*" + re.escape(a), shown):
+            return [a]
+    return []
+
+
+_BLOG_OWNER = re.compile(r"^(.{2,12}?)(?:的|之)(?:博客|部落格|部落|专栏|專欄|个人空间|個人空間|博文)$")
+
+
+_BLOGGISH = re.compile(r"blog|博客|部落格", re.I)
+
+
+def _by_blog_owner(c: _AuthorContext, ok) -> list[str]:
+    """A blog post's author is the blog's owner: 'X的博客' in the <title> or as a short line of the page,
+    or the one name beside the blog's own name in the <title> ('海风 | blog.example.com')."""
+    parts = _title_parts(c.title_tag)
+    if len(parts) > 1 and any(_BLOGGISH.search(p) for p in parts):
+        names = [p for p in parts if len(p) <= 6 and not _BLOGGISH.search(p) and is_person(p)]
+        if len(names) == 1:
+            return names
+    og = c.meta.get("og:site_name") or ""
+    for part in [*_title_parts(c.title_tag)[1:], og, *(ln for ln in c.page_lines[:40] if len(ln) <= 16)]:
+        m = _BLOG_OWNER.match(part.strip())
+        if m and is_person(m.group(1)):  # the owner's name is part of the site's name here: no site check
+            return [m.group(1)]
+    return []
+
+
+# Where authors are looked for, in order; the first step that yields a name that passes wins.
+_AUTHOR_STEPS = (
+    lambda c, ok: F.authors_from_text(c.zone, ok),
+    lambda c, ok: F.authors_from_text(c.head_body, ok),
+    lambda c, ok: F.bracket_author(c.zone),
+    _by_dateline,
+    _by_end_bracket,
+    _by_tail_lines,
+    _by_label_line,
+    lambda c, ok: _author_element(c.tree),
+    _by_meta,
+    _by_blog_owner,
+)
+
+
+def _authors(c: _AuthorContext, ok) -> list[str]:
+    for step in _AUTHOR_STEPS:
+        names = step(c, ok)
+        if step is not _by_blog_owner:
+            names = [n for n in names if ok(n)]
+        if names:
+            return list(dict.fromkeys(names))
+    return []
 
 
 def _after_zone(page_lines: list[str], body_lines: list[str], n: int = 8) -> list[str]:

@@ -45,7 +45,9 @@ _GOOD_ATTR = re.compile(r"article|content|main|text|body|detail|post|entry|story
 
 
 def norm_ws(s: str) -> str:
-    return _WS_RE.sub(" ", s).strip()
+    if "\u200b" in s or "\ufeff" in s:  # not whitespace to str.split
+        return _WS_RE.sub(" ", s).strip()
+    return " ".join(s.split())  # C-speed; splits on \u3000 and \xa0 too
 
 
 def cjk_count(s: str) -> int:
@@ -68,6 +70,7 @@ class Scan:
     orders: dict = field(default_factory=dict)
     ends: dict = field(default_factory=dict)
     leads: list = field(default_factory=list)
+    page_lines: list = field(default_factory=list)  # the whole page as lines, as read_lines(body, False)
 
 
 _DATE_ONLY = re.compile(
@@ -76,67 +79,85 @@ _DATE_ONLY = re.compile(
 
 
 def scan(body) -> Scan:
-    """One recursive pass: credit containers, record date-only text nodes and document order."""
+    """One pass: credit containers, record date-only text nodes and document order, and read the page
+    as lines (one per block / <br>) so the header zone needs no second walk."""
     blocks: dict[int, list] = {}  # mem_id -> [node, text_len, link_len, punct, order, parent_chain]
     container_score: dict[int, float] = {}
     container_nodes: dict[int, object] = {}
     container_order: dict[int, int] = {}
     container_text: dict[int, int] = {}
     date_nodes: list[DateNode] = []
-    counter = [0]
     orders: dict[int, int] = {}
     ends: dict[int, int] = {}
+    page_lines: list[str] = []
+    buf: list[str] = []
+
+    def flush():
+        t = norm_ws("".join(buf))
+        if t:
+            page_lines.append(t)
+        buf.clear()
 
     root_key = body.mem_id
-    blocks[root_key] = [body, 0, 0, 0, 0, (root_key,)]
+    blocks[root_key] = [body, 0, 0, 0, 0, (root_key,), 0]
     container_nodes[root_key] = body
     container_order[root_key] = 0
     # explicit stack (deeply nested pages must not hit Python's recursion limit)
-    # frame: [children iterator, block_key, chain (container ancestors, nearest first), in_link, end_key]
+    # frame: (children iterator, block_key, chain (container ancestors, nearest first), in_link, end_key);
+    # a frame's iterator is resumed after each child frame finishes (the for loop over it is re-entered)
+    count = 0
+    punct_findall, boiler_search, date_match = _PUNCT_RE.findall, _BOILER.search, _DATE_ONLY.match
     stack = [(body.iter(include_text=True), root_key, (root_key,), False, None)]
+    push = stack.append
     while stack:
         it, block_key, chain, in_link, end_key = stack[-1]
-        ch = next(it, None)
-        if ch is None:
+        for ch in it:
+            tag = ch.tag
+            if tag == "-text":
+                s = ch.text_content
+                if not s:
+                    continue
+                buf.append(s)
+                st = s.strip()
+                if not st:
+                    continue
+                n = len(st)
+                b = blocks[block_key]
+                b[1] += n
+                if in_link:
+                    b[2] += n
+                if n > 8 and boiler_search(st):
+                    b[2] += n
+                b[3] += len(punct_findall(st))
+                b[6] += st.count("：")  # label colons: a byline row (来源：… 作者：…) is not a lead
+                if n <= 40 and st[0] in "0123456789(（[【 " and date_match(st):
+                    count += 1
+                    date_nodes.append(DateNode(st, count, ch))
+                continue
+            if tag in SKIP_TAGS:
+                continue
+            count += 1
+            if tag in BLOCK_TAGS:
+                if buf:
+                    flush()
+                key = ch.mem_id
+                orders[key] = count
+                new_chain = chain
+                if tag in CONTAINER_TAGS:
+                    container_nodes[key] = ch
+                    container_order[key] = count
+                    new_chain = (key,) + chain[:3]
+                blocks[key] = [ch, 0, 0, 0, count, new_chain, 0]
+                push((ch.iter(include_text=True), key, new_chain, in_link, key))
+            else:
+                push((ch.iter(include_text=True), block_key, chain, in_link or tag == "a", None))
+            break
+        else:
             stack.pop()
             if end_key is not None:
-                ends[end_key] = counter[0]
-            continue
-        tag = ch.tag
-        if tag == "-text":
-            s = ch.text_content
-            if not s:
-                continue
-            st = s.strip()
-            if not st:
-                continue
-            n = len(st)
-            b = blocks[block_key]
-            b[1] += n
-            if in_link:
-                b[2] += n
-            if n > 8 and _BOILER.search(st):
-                b[2] += n
-            b[3] += len(_PUNCT_RE.findall(st))
-            if n <= 40 and st[0] in "0123456789(（[【 " and _DATE_ONLY.match(st):
-                counter[0] += 1
-                date_nodes.append(DateNode(st, counter[0], ch))
-            continue
-        if tag in SKIP_TAGS:
-            continue
-        counter[0] += 1
-        if tag in BLOCK_TAGS:
-            key = ch.mem_id
-            orders[key] = counter[0]
-            new_chain = chain
-            if tag in CONTAINER_TAGS:
-                container_nodes[key] = ch
-                container_order[key] = counter[0]
-                new_chain = (key,) + chain[:3]
-            blocks[key] = [ch, 0, 0, 0, counter[0], new_chain]
-            stack.append((ch.iter(include_text=True), key, new_chain, in_link, key))
-        else:
-            stack.append((ch.iter(include_text=True), block_key, chain, in_link or tag == "a", None))
+                ends[end_key] = count
+                if buf:
+                    flush()
 
     total_text = 0
     total_link = 0
@@ -144,7 +165,7 @@ def scan(body) -> Scan:
     nblocks: dict[int, int] = {}
     nlinkblocks: dict[int, int] = {}
     leads: list[int] = []
-    for _key, (_node, tlen, llen, punct, _order, chain) in blocks.items():
+    for _key, (_node, tlen, llen, punct, _order, chain, colons) in blocks.items():
         total_text += tlen
         total_link += llen
         if tlen == 0:
@@ -159,7 +180,7 @@ def scan(body) -> Scan:
         own = tlen - llen
         if own < 8 or llen > 0.5 * tlen:
             continue
-        if own >= 30 and punct >= 2:
+        if own >= 30 and punct - colons >= 2:
             leads.append(_order)
         w = own * (1.0 if punct else 0.3) * (1.0 + min(punct, 10) / 10.0)
         if own < 25 and punct == 0:
@@ -187,7 +208,9 @@ def scan(body) -> Scan:
         scored.append(Cand(s, node, container_order[key], ends.get(key, 10**9)))
     scored.sort(key=lambda c: -c.score)
     leads.sort()
-    return Scan(scored, date_nodes, total_text, total_link, orders, ends, leads)
+    if buf:
+        flush()
+    return Scan(scored, date_nodes, total_text, total_link, orders, ends, leads, page_lines)
 
 
 @dataclass
@@ -198,20 +221,25 @@ class Cand:
     end: int
 
 
+LEAD_NEAR_TITLE = 40  # document-order steps (elements) from the headline to a lead that starts the article
+
+
 def choose(cands: list[Cand], title_order: int | None, leads: list[int] | None = None):
     """Best candidate, preferring containers that hold the title or follow it closely, and that hold
     the first real paragraph after the title (the lead)."""
-    best = None
-    best_s = -1.0
     lead = None
     if title_order is not None and leads:
         i = bisect.bisect_right(leads, title_order)
         if i < len(leads):
             lead = leads[i]
+    # a lead right under the headline and byline is where the article starts, however short it is: a
+    # bigger block elsewhere (comments, a recommendation feed) must not win over it
+    near = lead is not None and title_order is not None and lead - title_order <= LEAD_NEAR_TITLE
+    scored = []
     for c in cands:
         s = c.score
         if lead is not None and not (c.start <= lead <= c.end):
-            s *= 0.5
+            s *= 0.15 if near else 0.5
         if title_order is not None:
             if c.start <= title_order <= c.end:
                 pass
@@ -221,8 +249,15 @@ def choose(cands: list[Cand], title_order: int | None, leads: list[int] | None =
                 d = c.start - title_order
                 if d > 120:
                     s *= max(0.3, 120 / d)
-        if s > best_s:
-            best, best_s = c, s
+        scored.append((s, c))
+    if not scored:
+        return None
+    best_s, best = max(scored, key=lambda x: x[0])
+    if near and best.start <= lead <= best.end:
+        # of the blocks holding the lead, the innermost that scores at least half the best: the page
+        # body holds the lead too, but also every comment and feed item around a short article
+        holding = [(c.end - c.start, c) for s, c in scored if c.start <= lead <= c.end and s >= 0.5 * best_s]
+        best = min(holding, key=lambda x: x[0])[1]
     return best
 
 
@@ -251,47 +286,48 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
             buf.clear()
         link[0] = 0
 
-    # explicit stack; frame: [children iterator, in_link, is_block, is_heading]
+    # explicit stack; frame: (children iterator, in_link, is_block, is_heading), resumed like scan's
     stack = [(container.iter(include_text=True), False, False, False)]
+    push = stack.append
     while stack:
         it, in_link, is_block, is_h = stack[-1]
-        ch = next(it, None)
-        if ch is None:
+        for ch in it:
+            tag = ch.tag
+            if tag == "-text":
+                s = ch.text_content
+                if s:
+                    buf.append(s)
+                    if in_link:
+                        link[0] += len(s.strip())
+                continue
+            if tag in SKIP_TAGS:
+                continue
+            if tag == "br" or tag == "hr":
+                flush()
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+                if skip_junk:
+                    attrs = ch.attributes
+                    cls = attrs.get("class") or ""
+                    ident = attrs.get("id") or ""
+                    style = attrs.get("style")
+                    if style and "display:none" in style.replace(" ", "").lower():
+                        continue
+                    if (cls or ident) and _JUNK_ATTR.search(f"{cls} {ident}") and not _GOOD_ATTR.search(f"{cls} {ident}"):
+                        continue
+                h = tag in HEADING_TAGS
+                if h:
+                    heading[0] = True
+                push((ch.iter(include_text=True), in_link, True, h))
+            else:
+                push((ch.iter(include_text=True), in_link or tag == "a", False, False))
+            break
+        else:
             stack.pop()
             if is_block:
                 flush()
                 if is_h:
                     heading[0] = False
-            continue
-        tag = ch.tag
-        if tag == "-text":
-            s = ch.text_content
-            if s:
-                buf.append(s)
-                if in_link:
-                    link[0] += len(s.strip())
-            continue
-        if tag in SKIP_TAGS:
-            continue
-        if tag == "br" or tag == "hr":
-            flush()
-            continue
-        if tag in BLOCK_TAGS:
-            flush()
-            if skip_junk:
-                attrs = ch.attributes
-                cls = attrs.get("class") or ""
-                ident = attrs.get("id") or ""
-                style = attrs.get("style")
-                if style and "display:none" in style.replace(" ", "").lower():
-                    continue
-                if (cls or ident) and _JUNK_ATTR.search(f"{cls} {ident}") and not _GOOD_ATTR.search(f"{cls} {ident}"):
-                    continue
-            h = tag in HEADING_TAGS
-            if h:
-                heading[0] = True
-            stack.append((ch.iter(include_text=True), in_link, True, h))
-        else:
-            stack.append((ch.iter(include_text=True), in_link or tag == "a", False, False))
     flush()
     return lines

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from .names import clean_outlet, has_surname, split_glued
+from .vocab import place_names, to_simplified
+
 CST = timezone(timedelta(hours=8))
 
 # ------------------------------------------------------------------------------------------ time
@@ -194,7 +197,7 @@ _STOP_LABELS = (
 )
 SOURCE_RE = re.compile(
     r"(?:(?:稿件来源|文章来源|信息来源|新闻来源|本文来源|内容来源|来源|來源|稿源|出处|出處|原创|原創)\s*[:：]|"
-    r"(?:本文来源于|来源于|來源於|来源自))\s*[\[【]?\s*"
+    r"(?:本文来源于|来源于|來源於|来源自))[ \t\u3000\xa0]*[\[【]?[ \t\u3000\xa0]*"
     r"(?P<v>[^\s|丨｜/<>\"'\]】]{1,40}?(?:[-—－·][^\s|丨｜/<>\]】]{1,30}?)?)"
     r"(?=\s|$|[|丨｜/\]】]|" + _STOP_LABELS + r"|(?:19|20)\d\d[-年/.])"
 )
@@ -202,11 +205,9 @@ ORIGIN_RE = re.compile(
     r"(?:本文转自|本文轉自|转载自|轉載自|转自|轉自|本文来自|稿件转自)\s*[:：]?\s*"
     r"(?P<v>[^\s|丨｜/<>，,。]{1,30}?)(?=\s|$|[|丨｜/，,。]|" + _STOP_LABELS + r")"
 )
-_SOURCE_BAD = re.compile(
-    r"^(?:作者|记者|编辑|本站|本网|网络|網路|互联网|未知|不详|佚名|admin|unknown|转载|轉載|转载文章|原创|原創|综合|綜合|"
-    r"网友投稿|投稿|整理|网络整理|网络转载|其他|其它|媒体|网友|用户|none|null)$|^[\d\-:\s]+$|^[【\[(（]$",
-    re.I,
-)
+# not an outlet by its shape (a bare number or time, a lone bracket); placeholder words are data
+# (news_assets/data/parse/source_placeholders.txt, checked in names.clean_outlet)
+_SOURCE_BAD = re.compile(r"^[\d\-:\s]+$|^[【\[(（]$")
 
 
 def clean_source(v: str | None) -> str | None:
@@ -223,14 +224,21 @@ def clean_source(v: str | None) -> str | None:
     if v.count("《") > v.count("》"):
         v += "》"
     v = re.sub(r"^(?:发布于|發布於)", "", v).strip()
-    if not v or _SOURCE_BAD.search(v) or len(v) > 40:
+    if not v or _SOURCE_BAD.search(to_simplified(v)) or len(v) > 40:
         return None
-    return v
+    return clean_outlet(v)
+
+
+def _values(rx: re.Pattern, text: str):
+    """Matches of ``rx`` on the simplified text (so 來源/記者 read as 来源/记者), each with its value
+    group cut from the original text (the conversion is one character to one, offsets agree)."""
+    for m in rx.finditer(to_simplified(text)):
+        yield m, text[m.start("v") : m.end("v")]
 
 
 def find_source(text: str) -> str | None:
-    for m in SOURCE_RE.finditer(text):
-        v = clean_source(m.group("v"))
+    for _m, v in _values(SOURCE_RE, text):
+        v = clean_source(v)
         if v:
             return v
     return None
@@ -283,9 +291,39 @@ def find_account_line(zone: list[str]) -> str | None:
     return None
 
 
+_OUTLET_WORD = re.compile(r"报|網|网|社|台|新闻|新聞|电视|广播|日報|客户端")
+_LOCAL_OUTLET = re.compile(r"^(?:本报|本網|本网|本台|本刊|本站|我台|我报|南都|央视)$")
+# outlets credited in the byline itself: "顶端新闻·河南商报记者 X", "据新华社拉萨电", "【看中国2005年7月3日报道】"
+_CREDIT_RES = (
+    re.compile(r"^(?:整合|综合)?\s*[（(【\[]?\s*(?P<v>[^\s（(【\[\]】:：，,。]{2,16}?)\s*(?:特约|首席|见习|实习)?记者"),
+    re.compile(r"^[（(【\[]?\s*据\s*(?P<v>[\u4e00-\u9fff·]{2,10}?(?:社|网|报|台))[\u4e00-\u9fff]{0,6}?(?:电|消息|报道)"),
+    re.compile(r"^[【\[]\s*(?P<v>[\u4e00-\u9fff·]{2,10}?)\s*(?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}日\s*(?:电|讯|报道)\s*[】\]]"),
+)
+
+
+def find_outlet_credit(lines: list[str]) -> str | None:
+    """The outlet a byline or dateline credits when the page has no 来源 label."""
+    for ln in lines:
+        if len(ln) > 200:
+            ln = ln[:200]
+        simp = to_simplified(ln)
+        for i, rx in enumerate(_CREDIT_RES):
+            m = rx.search(simp)
+            if not m:
+                continue
+            v = m.group("v")
+            if _LOCAL_OUTLET.match(v) or (i == 0 and not _OUTLET_WORD.search(v)):
+                continue
+            v = clean_source(ln[m.start("v") : m.end("v")])
+            if v:
+                return v
+    return None
+
+
 def find_origin(text: str) -> str | None:
-    m = ORIGIN_RE.search(text)
-    return clean_source(m.group("v")) if m else None
+    for _m, v in _values(ORIGIN_RE, text):
+        return clean_source(v)
+    return None
 
 
 # ---------------------------------------------------------------------------------- authors
@@ -295,13 +333,13 @@ _ROLE_WORDS = re.compile(
     r"记者|記者|通讯员|通訊員|实习生|實習生|特约|特約|评论员|評論員|编辑|編輯|责编|摄影|攝影|首席|本报|本報|"
     r"新华社|中新社|新華社|见习|見習|主持人|撰稿|观察员|研究员|教授|总监|主任|频道|来源|報導|报道|报|网"
 )
-_NOT_NAME = re.compile(r"^(?:本报|本報|综合|綜合|报道|報導|整理|编译|編譯|摄|攝|图|圖|文|视频|视觉中国|新华社|记者|通讯员|实习生|中新网|央视网|人民网|客户端)$")
+_NOT_NAME = re.compile(r"^(?:本报|本報|责任|責任|综合|綜合|报道|報導|整理|整合|编译|編譯|摄|攝|图|圖|文|视频|视觉中国|新华社|记者|通讯员|实习生|中新网|央视网|人民网|客户端)$")
 
 # "记者 李晓婷、周思宇" / "作者：X" / "文丨X" / "文/X"
 AUTHOR_LABEL_RE = re.compile(
     r"(?:(?<![编編])记者|(?<![编編])記者|作者|撰文|文字|采写|执笔人|執筆人|执笔|執筆|文\s*[丨|/｜]|文：|文:)\s*[:：丨|/｜]?\s*"
     r"(?:[\u4e00-\u9fff]{0,10}?(?:特约评论员|评论员|評論員|特约撰稿人|撰稿人|专栏作家|專欄作家|研究员|观察员)\s*)?"
-    r"(?P<v>(?:[\u4e00-\u9fff·•]{2,5}?(?:[ \t\u3000\xa0、，,和及与]+|$|(?=[)）\]】\s。;；|丨/／]|发自|發自|报道|報導|摄|攝|采写|整理))){1,8})"
+    r"(?P<v>(?:[\u4e00-\u9fff·•]{2,5}?(?:[ \t\u3000\xa0、，,和及与&＆/／]+|$|(?=[)）\]】\s。;；|丨/／]|发自|發自|报道|報導|摄|攝|采写|整理|来源|时间|发布|日期|编辑|责编|\d))){1,8})"
 )
 PAREN_AUTHORS_RE = re.compile(r"[（(]\s*(?:(?:本报|本報)?(?:记者|記者)\s*)?(?P<v>[\u4e00-\u9fff·•、，,\s]{2,40}?)\s*[)）]")
 
@@ -319,35 +357,72 @@ def bracket_author(zone: str) -> list[str]:
     return []
 
 
+_ROLE_LABEL = re.compile(r"^(?:本报|本報)?(?:特约|特約|见习|見習|实习|實習|首席)?(?:记者|記者|通讯员|通訊員|实习生|實習生)$")
+
+
+def _strip_place(tok: str) -> str:
+    """'王小明北京' (记者王小明北京报道) -> '王小明': a division or country name glued after a name."""
+    if len(tok) >= 4:
+        for k in (2, 3):
+            rest = to_simplified(tok[k:])
+            if len(rest) >= 2 and rest in place_names():
+                return tok[:k]
+    return tok
+
+
 def split_names(v: str) -> list[str]:
     out: list[str] = []
     v = re.sub(r"(?<=\S)\s+[\u4e00-\u9fff]{2,6}(?:报道|報導|发自|發自)$", "", v.strip())  # "彭冲 山东冠县报道"
-    v = re.split(r"发自|發自|报道|報導|采写|整理|编译|編譯|综述|供图|/", v.strip())[0]
+    # "马俊峰/文 受访者供图": a slash before a role word ends the names; "张明/李华" is two names
+    v = re.split(r"发自|發自|报道|報導|采写|整理|编译|編譯|综述|供图|[/／]\s*(?:文|图|圖|摄|攝|视频|視頻)", v.strip())[0]
     v = re.sub(r"(摄影|攝影|摄|攝|/?图)$", "", v.strip())
-    for tok in re.split(r"[\s、，,和及与/]+", v):
+    # "胡一刀&李小飞刀" are two people; "放飞&心情" is one nickname: split at & only between surnamed names
+    v = re.sub(r"([\u4e00-\u9fff]{2,4})\s*[&＆]\s*(?=([\u4e00-\u9fff]{2,4}))",
+               lambda m: m.group(1) + ("、" if has_surname(m.group(1)) and has_surname(m.group(2)) else "&"), v)
+    for tok in re.split(r"[\s、，,和及与/／]+", v):
         tok = tok.strip("·• ")
         if not tok:
             continue
         tok = re.sub(r"^(?:本报|本報)?(?:新华社|新華社|中新社|中新网)?(?:特约|見習|见习|实习|首席)?(?:记者|記者|通讯员|作者)", "", tok)
         tok = re.sub(r"(?:摄影|攝影|报道|報導|摄|攝)$", "", tok)
+        tok = _strip_place(tok)
+        if not tok or _ROLE_LABEL.match(tok):
+            continue  # "记者 周海波 通讯员 吴雪婷": a bare role label; the next role's names follow
         if not (2 <= len(tok) <= 4) or _NOT_NAME.match(tok) or _ROLE_WORDS.search(tok):
             if out:
                 break
             continue
         if not re.fullmatch(r"[\u4e00-\u9fff·•]+", tok):
             continue
-        out.append(tok)
+        out.extend(split_glued(tok))
     return out
 
 
-def authors_from_text(text: str) -> list[str]:
-    for m in AUTHOR_LABEL_RE.finditer(text):
+def _back(original: str, simplified: str, names: list[str]) -> list[str]:
+    """Names found in ``simplified`` as they are written in ``original`` (same offsets)."""
+    out, pos = [], 0
+    for n in names:
+        i = simplified.find(n, pos)
+        if i < 0:
+            out.append(n)
+            continue
+        out.append(original[i : i + len(n)])
+        pos = i + len(n)
+    return out
+
+
+def authors_from_text(text: str, accept=None) -> list[str]:
+    """Names after the first author label whose names pass ``accept`` (a name -> bool check)."""
+    simp = to_simplified(text)
+    for m in AUTHOR_LABEL_RE.finditer(simp):
         v = m.group("v")
-        if text[m.end() : m.end() + 2] in ("报道", "報導") and re.search(r"\S\s+\S+$", v):
+        if simp[m.end() : m.end() + 2] == "报道" and re.search(r"\S\s+\S+$", v):
             v = re.sub(r"\s+\S+$", "", v)  # "彭冲 山东冠县报道": the token glued to 报道 is a place
         names = split_names(v)
+        if accept is not None:
+            names = [n for n in names if accept(n)]
         if names:
-            return names
+            return _back(text, simp, names)
     return []
 
 

@@ -9,6 +9,8 @@ _TRAD = set("們這個來時為說國會對發後與經動學問點開關當實�
             "認識讓從們麼樣處將嗎員條見較樣氣書給這號們覺變買賣廣興戰歲愛態總層萬與產會傳們價們")
 _SIMP = set("们这个来时为说国会对发后与经动学问点开关当实现体过还进长门电东车义场报区华务业万无总应办湾台权议质队运达际头网间闻"
             "认识让从么样处将吗员条见较气书给号觉变买卖广兴战岁爱态层产传价")
+_TRAD_RE = re.compile("[" + "".join(sorted(_TRAD)) + "]")
+_SIMP_RE = re.compile("[" + "".join(sorted(_SIMP)) + "]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -20,8 +22,8 @@ def detect_language(text: str) -> tuple[str | None, str | None]:
         return None, None
     cjk = len(_CJK.findall(sample))
     if cjk >= 10 or (cjk and cjk * 3 >= len(_LATIN.findall(sample))):
-        t = sum(1 for c in sample if c in _TRAD)
-        s = sum(1 for c in sample if c in _SIMP)
+        t = len(_TRAD_RE.findall(sample))
+        s = len(_SIMP_RE.findall(sample))
         return "zh", ("Hant" if t > s else "Hans")
     if len(_LATIN.findall(sample)) >= 20:
         return "en", "Latn"
