@@ -401,8 +401,8 @@ def test_taiwan_and_hong_kong_forms_and_prefixed_currencies():
     assert money["新台币7596.9亿元"].metric == "营收"  # after the period 第三季
     assert (money["新台币7596.9亿元"].period_start, money["新台币7596.9亿元"].period_end) == (
         date(2024, 7, 1), date(2024, 9, 30))
-    assert (money["约合人民币1.2亿元"].currency, money["约合人民币1.2亿元"].qualifier) == ("CNY", "approx")
-    assert money["约合人民币1.2亿元"].metric == "一家企业获得"
+    assert (money["人民币1.2亿元"].currency, money["人民币1.2亿元"].qualifier) == ("CNY", "approx")
+    assert money["人民币1.2亿元"].metric == "一家企业获得"
     assert (money["港币500万元"].value, money["港币500万元"].currency) == (Decimal("5000000"), "HKD")
     pct = _facts(ex, "percent")[0]
     assert (pct.change, pct.change_basis, pct.metric) == ("up", "yoy", "营收")

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import _ref
-from .amounts import find_counts, find_money, find_percents
+from .amounts import find_amounts
 from .dates import DATELINE_RE, dateline_day, find_dates
 from .numbers import to_json_number
 from .regions import find_regions, place_code
@@ -108,7 +108,7 @@ _COMPARISON_LEAD = re.compile(
     r"|[年月](?:增|减|減))")
 _BASELINE = re.compile(r"(?:上年|去年|上一年|前一年|上月|上个月|上季度?|同期)+[末底]?|[年月](?:增|减|減)|" + _RATE_NOUN)
 _METRIC_TRAIL = re.compile(
-    r"(?:达到|达|为|是|约|共计|共|计|累计|总计|合计|高达|超过|超|逾|近|仅|了|的|有|增长|增加|下降|减少|同比|环比"
+    r"(?:达到|达|为|是|约合|约|共计|共|计|累计|总计|合计|高达|超过|超|逾|近|仅|了|的|有|增长|增加|下降|减少|同比|环比"
     r"|至|到|突破|实现|完成|在|已|已经|均|分别|每|约为|大约|左右|上涨|下跌|提高|降低|上升|下滑|回落|名义|实际)+$"
 )
 _METRIC_LEAD = re.compile(
@@ -155,12 +155,16 @@ def _dateline_code(norm: str, year: int, dateline_place: str | None) -> str | No
     return None
 
 
-def extract(text: str, publish_date: date, *, dateline_place: str | None = None) -> Extraction:
-    """Find and normalise every region, date, money, count and percent mention in `text`."""
+def extract(text: str, publish_date: date, *, dateline_place: str | None = None,
+            dateline_date: date | None = None) -> Extraction:
+    """Find and normalise every region, date, money, count and percent mention in `text`.
+
+    dateline_date: the day of the article's dateline as the parser resolved it (articles.dateline_date);
+    30日 / 今天 resolve against it. Without it, a dateline at the start of `text` is read here (the CLI)."""
     norm = _ref.normalise(text)
     year = publish_date.year
     dl_code = _dateline_code(norm, year, dateline_place)
-    ref_day = dateline_day(norm, publish_date) or publish_date
+    ref_day = dateline_date or dateline_day(norm, publish_date) or publish_date
 
     regions = [
         RegionMention(s, e, text[s:e], code, name, level, prov)
@@ -168,10 +172,7 @@ def extract(text: str, publish_date: date, *, dateline_place: str | None = None)
     ]
     dates = [DateMention(s, e, text[s:e], d1, d2, g) for s, e, d1, d2, g in find_dates(norm, publish_date, ref_day)]
 
-    money = find_money(norm)
-    taken = [(m[0], m[1]) for m in money] + [(d.start, d.end) for d in dates]
-    counts = find_counts(norm, taken)
-    percents = find_percents(norm)
+    money, counts, percents = find_amounts(norm, [(d.start, d.end) for d in dates])
 
     facts: list[Fact] = []
     for s, e, v, hi, cur, q in money:
