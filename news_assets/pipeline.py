@@ -189,12 +189,14 @@ def run_facts(lake: Lake, day: str) -> StageResult:
     bad: list[dict] = []
     pub = date.fromisoformat(day)
     if articles is not None:
-        cols = ["article_id", "url", "body", "dateline_place", "raw_sha256"]
+        cols = ["article_id", "url", "body", "dateline_place", "dateline_date", "raw_sha256"]
         for a in articles.select(cols).iter_rows(named=True):
             res.inputs += 1
             aid = a["article_id"]
             try:
-                ex = extract(a["body"] or "", pub, dateline_place=a["dateline_place"])
+                # the parser's dateline day anchors 30日 / 今天, so both tables agree on it
+                dl_day = date.fromisoformat(a["dateline_date"]) if a["dateline_date"] else None
+                ex = extract(a["body"] or "", pub, dateline_place=a["dateline_place"], dateline_date=dl_day)
             except Exception as e:  # one bad article is a quarantine row, not a failed day
                 bad.append({"url": a["url"], "raw_sha256": a["raw_sha256"], "error_kind": "extract_crash",
                             "message": f"{type(e).__name__}: {e}"})

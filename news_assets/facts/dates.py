@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import re._constants as _C  # the parsed-pattern opcodes, to find each rule's first characters
 import re._parser as _P
-from datetime import date
+from datetime import date, timedelta
 
 from . import date_rules as R
 from .date_rules import Ctx, G, safe
@@ -90,11 +90,11 @@ DATE_RE, _BY_NAME = _compile()
 RANGE_SEP = re.compile(r"\s?(?:-|~|至|到|—{1,2}|–|－)\s?")
 BETWEEN_SEP = re.compile(r"(?:和|与|跟)")
 BETWEEN_END = re.compile(r"之?间")
-SINCE_TAIL = re.compile(r"以来|至今|起(?![诉火草义飞步点码色身床])|开始(?=[，,。；;、）)]|$)")
+SINCE_TAIL = re.compile(r"以来|至今(?![年日天晚])|起(?![诉火草义飞步点码色身床])|开始(?=[，,。；;、）)]|$)")
 SINCE_VERB = re.compile(r"开始")  # 从1968年开始: with 自/从 before, 开始 always opens a since form
 LAW_START = re.compile(r"起(?:正式)?(?:施行|实施|执行|生效)")
 SINCE_HEAD = ("自从", "自", "从")
-AROUND_TAIL = re.compile(r"[前后](?![\d一二两三四五六七八九十几天年月个后])")
+AROUND_TAIL = re.compile(r"[前后](?![\d一二两三四五六七八九十几天年月个后夕])")
 SAME_DAY_TAIL = re.compile(r"当天|当日|当晚")
 DATELINE_RE = re.compile(r"^\s*[^\n]{0,30}?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日电")
 # the mentions whose value is an absolute time that 前/后 may follow (2010年前, 春节后, 7月份以后)
@@ -107,12 +107,16 @@ def dateline_day(norm: str, pub: date) -> date | None:
     if not m:
         return None
     dd = int(m.group("d"))
+    # a dateline is never more than two days after the publish date (the parser's rule, so both agree)
     if m.group("m"):
         mo = int(m.group("m"))
-        return safe(R.guess_year(mo, pub), mo, dd)
-    st = Ctx(norm, pub, pub)
-    r = R._day_of_ref_month(dd, st)
-    return r[0] if r else None
+        d = safe(pub.year, mo, dd)
+        return safe(pub.year - 1, mo, dd) if d and d > pub + timedelta(days=2) else d
+    d = safe(pub.year, pub.month, dd)
+    if d is None or d > pub + timedelta(days=2):
+        y, mo = R.add_months(pub.year, pub.month, -1)
+        d = safe(y, mo, dd)
+    return d
 
 
 def _borrow(name: str, g: G, prev: list, d1: date, d2: date) -> tuple[date, date]:
@@ -155,10 +159,10 @@ def _join(norm: str, out: list, s: int, e: int, name: str, g: G, span) -> int | 
 def _tails(norm: str, item: list, name: str, st: Ctx) -> None:
     """Since forms, 前/后 and 当天 after a mention, 自/从 before it: widen the item in place."""
     s, e = item[0], item[1]
-    law = LAW_START.match(norm, e)
+    law = item[4] == "day" and LAW_START.match(norm, e)
     head = next((h for h in SINCE_HEAD if norm.startswith(h, s - len(h))), None) if s else None
     tail = None if law else SINCE_TAIL.match(norm, e) or (SINCE_VERB.match(norm, e) if head else None)
-    if law and item[4] == "day":  # 自2003年10月1日起施行: that day only
+    if law:  # 自2003年10月1日起施行: that day only
         item[1] = e + 1
         if head:
             item[0] = s - len(head)
@@ -182,8 +186,8 @@ def find_dates(norm: str, pub: date, ref: date | None = None):
     out: list[list] = []
     for m in DATE_RE.finditer(norm):
         s, e = m.span()
-        if s and norm[s - 1] == "《":
-            continue  # the title of a work: 《明日之后》
+        if s and norm[s - 1] == "《" or out and s < out[-1][1]:
+            continue  # the title of a work (《明日之后》), or a word the last mention absorbed (当天)
         name = m.lastgroup
         g = G(m, name + "__")
         st.pos = s
