@@ -46,6 +46,7 @@ IN_MONTH = (
     + r")"
 )
 # parts of a year after a year or alone: 一季度, 上半年, 前4个月, 年底, 春节, 夏天, 第N周
+_NOT_SEASON = r"(?![节风雨光色装运耕播种收景奥达令营毕学班赛档招款])"  # 春节, 秋风, 夏季达沃斯, 冬奥
 _IN_YEAR_PARTS = [  # (group, pattern, may stand alone)
     ("mf", r"(?P<mf>" + MON_AR + r")" + SEP + r"(?P<mt>" + MON_AR + r")月(?!\d)", True),
     ("lunar", r"(?P<lunar>" + LUNAR + r")", True),  # before months: 十月初一 is lunar, 十月初 solar
@@ -53,17 +54,18 @@ _IN_YEAR_PARTS = [  # (group, pattern, may stand alone)
     ("q", r"第?(?P<q>[一二三四1-4])(?:季度|(?<=第[一二三四1-4])季(?!度))", True),
     ("pq", r"前(?P<pq>[一二三1-3])(?:个季度|季度?)", True),
     ("h", r"(?P<h>[上下前后])半年", True),
-    ("pn", r"前(?P<pn>" + N + r")个月", True),
+    ("pn", r"(?<![目提之以日])前(?P<pn>" + N + r")个月", True),
     ("nm", r"第(?P<nm>" + N + r")个月", False),
     ("lm", r"最后(?P<lm>" + N + r")个月", False),
     ("nw", r"第(?P<nw>" + N + r")(?:周|个星期)", False),
     ("pw", r"前(?P<pw>" + N + r")(?:周|个星期)", False),
     ("lw", r"最后(?P<lw>" + N + r")" + SP + r"(?:周|个星期)", False),
     ("pd", r"前(?P<pd>" + N + r")天", False),
-    ("season", r"(?P<season>[春夏秋冬])(?:季|天)(?![节风雨光色装运耕播种收景奥达令营])", True),
-    ("season1", r"(?P<season1>[春夏秋冬])(?![节风雨光色装运耕播种收景奥达令营季天])", False),  # 2015年春
+    ("season2", r"(?P<season2>春夏|夏秋|秋冬|冬春)(?:季|两季)?(?![装款])", True),  # 秋冬: Sep - Feb
+    ("season", r"(?P<season>[春夏秋冬])(?:季|天)" + _NOT_SEASON, True),
+    ("season1", r"(?P<season1>[春夏秋冬])(?![季天晚])" + _NOT_SEASON, False),  # 2015年春
     ("summer", r"(?P<summer>暑假|暑期)", False),
-    ("fest", r"(?P<fest>@FEST@)(?![粥蒜饭面])", True),
+    ("fest", r"(?:第(?:\d{1,3}|[一二三四五六七八九十百]{1,4})个)?(?P<fest>@FEST@)(?![粥蒜饭面])", True),  # 第35个教师节
     ("lmonth", r"(?P<lmonth>" + LUNAR_MONTH + r")", True),
     ("part", r"(?P<part>年?初|年?中期(?![报业财票借贷策])|年中|年?末|年?底|年?内|岁末|年终"
      r"|中(?=[,，。、；;至到\-以前后]|$))", False),
@@ -71,8 +73,8 @@ _IN_YEAR_PARTS = [  # (group, pattern, may stand alone)
 # parts of a year after a year: 一季度, 上半年, 前4个月, 年底, 春节, 夏天, 第N周; alone, fewer of them
 IN_YEAR = "(?:" + "|".join(p for _, p, _ in _IN_YEAR_PARTS) + ")"
 IN_YEAR_ALONE = "(?:" + "|".join(p for _, p, alone in _IN_YEAR_PARTS if alone) + ")"
-REL_YEAR = (r"今年|去年|前年|明年|后年|本年度|本年|上年度|上一年|上年|这一年|当年|这年|那一年|那年|该年|同年"
-            r"|次年|翌年|新一年")
+REL_YEAR = (r"(?:今年|去年|前年|明年|(?<![然之以最])后年|本年度|本年|上年度|上一年|上年|这一年|当年|这年|那一年|那年"
+            r"|该年|同年|次年|翌年|新一年)(?![龄级纪轻])")
 CENT = r"(?:上个?世纪|本世纪|(?:\d{2}|二十一|二十|十九|十八|十七)世纪)"
 
 
@@ -369,6 +371,12 @@ def _season(g, y, st):
     return date(y, a, 1), month_end(y, b), "range"
 
 
+def _season_pair(pair: str, y: int) -> Span:
+    a = _season({"season": pair[0]}, y, None)
+    b = _season({"season": pair[1]}, y if pair != "冬春" else y + 1, None)
+    return a[0], b[1], "range"
+
+
 def _year_part(g, y, st):
     p = g["part"].removeprefix("年")
     if p in ("初",):
@@ -439,6 +447,7 @@ IN_YEAR_FORMS: list[tuple[str, Callable, bool]] = [
     ("h", _half, True), ("pn", lambda g, y, st: _first_months(num(g["pn"]), y), True),
     ("nm", _nth_month, False), ("lm", _last_months, False), ("nw", _nth_week, False),
     ("pw", _first_weeks, False), ("lw", _last_weeks, False), ("pd", _first_days, False),
+    ("season2", lambda g, y, st: _season_pair(g["season2"], y), True),
     ("season", _season, True), ("season1", lambda g, y, st: _season({"season": g["season1"]}, y, st), False),
     ("summer", _summer, False), ("fest", _fest, True), ("lunar", _lunar, True),
     ("lmonth", _lmonth, True), ("part", _year_part, True),
@@ -591,7 +600,7 @@ def _five_year_plan(g, st):  # 十四五 -> the 14th plan, 2021-2025 (the 3rd be
 
 
 @rule(r"(?<![\d.\-/])(?P<y>(?:19|20)\d{2})(?P<s>[-/.])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])"
-      r"(?!\d|[.\-/]\d{1,2}(?!\d))")
+      r"(?!\d|[.\-/]\d{1,2}(?!\d)| \d{1,2}:\d\d)")  # 2022-02-13 20:04 is a page's time stamp
 def _iso_day(g, st):  # 2024-05-26, 2024/1/10, 2024.5.26
     d = safe(int(g["y"]), int(g["m"]), int(g["d"]))
     if d:
@@ -700,7 +709,7 @@ def _week(g, st):  # 上周五, 下下周, 这个星期一, 礼拜天, 週三, �
     return mon, mon + timedelta(days=6), "range"
 
 
-@rule(r"(?<!到)(?P<w>大前天|大后天|今天(?!的)|今日(?!头条)|昨天|昨日|前天|前日|明天|明日|后天|昨晚|昨夜|昨晨|前晚"
+@rule(r"(?<!到)(?P<w>大前天|大后天|今天(?!的)|今日(?!头条|焦点)|昨天|昨日|前天|前日|明天|(?<![光黎])明日|(?<![然之以最])后天|昨晚|昨夜|昨晨|前晚"
       r"|今晨|今早|今晚(?!报)|明晚|明早)")
 def _day_word(g, st):  # 今天, 昨晚, 大后天: from the reference day (the dateline day, else the publish date)
     return day_span(st.ref + timedelta(days=_DAYS[g["w"]]))
@@ -709,6 +718,8 @@ def _day_word(g, st):  # 今天, 昨晚, 大后天: from the reference day (the 
 @rule(r"(?P<w>当天|当日|当晚|同一天|同一日|次日|翌日|第二天|第三天|即日)")
 def _anaphoric_day(g, st):  # 当天/次日/第二天: the day mentioned last
     w = g["w"]
+    if w.startswith("第") and "第一天" in st.norm[max(0, g.start - 30):g.start]:
+        return None  # 第一天……第二天……: the steps of a plan, not calendar days
     if w == "即日":
         return day_span(st.pub)
     step = {"次日": 1, "翌日": 1, "第二天": 1, "第三天": 2}.get(w, 0)
@@ -742,7 +753,7 @@ def _now(g, st):
     return day_span(st.pub)
 
 
-@rule(r"(?<![\d./:A-Za-z#])(?P<y>(?:19|20)\d{2})(?!\d|\.\d|[-/]\d{1,2}(?!\d)|" + SP
+@rule(r"(?<![\d./:A-Za-z#〔\[［])(?P<y>(?:19|20)\d{2})(?!\d|\.\d|[-/]\d{1,2}(?!\d)|" + SP
       + r"[%万亿千百元个年月日号多余家名人件台辆吨米位只条项次届期股户所批座款型])")
 def _bare_year(g, st):  # 2022 alone (a heading, 1953-2004, = 2019)
     y = int(g["y"])
@@ -750,10 +761,11 @@ def _bare_year(g, st):  # 2022 alone (a heading, 1953-2004, = 2019)
     return year_span(y)
 
 
-@rule(r"(?<![今去前明后本上下当这那该同次翌新\d一二两三四五六七八九十几数每多半])(?:年(?P<bpart>初|中(?=[,，。、；;至到\-以前后]|$)|末|底|内))")
+@rule(r"(?<![今去前明后本上下当这那该同次翌新\d一二两三四五六七八九十几数每多半])(?:年(?P<bpart>初|中(?=[,，。、；;至到\-以前后]|$)|末|底|内)"
+      r"|(?P<bpart2>岁末|岁初|岁尾))")
 def _year_part_alone(g, st):  # 年初, 年底: of the year just named, else of the publish year
     y = st.last_year or st.ref.year
-    return _year_part({"part": g["bpart"]}, y, st)
+    return _year_part({"part": g["bpart"] or g["bpart2"][1].replace("尾", "末")}, y, st)
 
 
 @rule(r"(?<![\d.])" + IN_YEAR_ALONE)
