@@ -170,6 +170,13 @@ def test_festivals_and_lunar_days_are_dates(text, pub, mention, day):
     assert one(text, pub) == (mention, day, day)
 
 
+def test_seasons_alone_and_in_pairs():
+    assert one("秋冬季节，流感进入高发期。", D(2018, 3, 8)) == ("秋冬季节", D(2018, 9, 1), D(2019, 2, 28))
+    assert one("今年冬天来得早。", D(2018, 3, 8)) == ("今年冬天", D(2018, 12, 1), D(2019, 2, 28))
+    assert found("这部电影拍了一年，春夏秋冬一共四季。") == []
+    assert found("冬奥会和夏季达沃斯论坛相继举行。") == []
+
+
 def test_festival_words_inside_food_names_are_not_dates():
     assert found("腊八粥怎样煮才好吃？", D(2021, 1, 20)) == []
 

@@ -61,7 +61,7 @@ _IN_YEAR_PARTS = [  # (group, pattern, may stand alone)
     ("pw", r"前(?P<pw>" + N + r")(?:周|个星期)", False),
     ("lw", r"最后(?P<lw>" + N + r")" + SP + r"(?:周|个星期)", False),
     ("pd", r"前(?P<pd>" + N + r")天", False),
-    ("season2", r"(?P<season2>春夏|夏秋|秋冬|冬春)(?:季|两季)?(?![装款])", True),  # 秋冬: Sep - Feb
+    ("season2", r"(?<![春夏秋冬])(?P<season2>春夏|夏秋|秋冬|冬春)(?:季节|季|两季)?(?![装款春夏秋冬])", True),  # 秋冬: Sep-Feb
     ("season", r"(?P<season>[春夏秋冬])(?:季|天)" + _NOT_SEASON, True),
     ("season1", r"(?P<season1>[春夏秋冬])(?![季天晚])" + _NOT_SEASON, False),  # 2015年春
     ("summer", r"(?P<summer>暑假|暑期)", False),
