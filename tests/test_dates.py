@@ -38,6 +38,8 @@ def one(text, pub=PUB):
     ("康熙二十年9月，朝廷下令重修。", "康熙二十年9月", D(1681, 9, 1), D(1681, 9, 30)),
     ("企业2023年度营收创新高。", "2023年度", D(2023, 1, 1), D(2023, 12, 31)),
     ("2008 年奥运会在北京举办。", "2008 年", D(2008, 1, 1), D(2008, 12, 31)),
+    ("他07 年以前就毕业了。", "07 年", D(2007, 1, 1), D(2007, 12, 31)),
+    ("1789-07-14，巴士底狱被攻占。", "1789-07-14", D(1789, 7, 14), D(1789, 7, 14)),
 ])
 def test_years_in_every_spelling(text, mention, start, end):
     assert one(text) == (mention, start, end)
@@ -104,6 +106,21 @@ def test_a_weekday_after_a_named_week_falls_in_that_week():
     got = found("总统下星期出访。星期一抵达莫斯科，星期二前往基辅。")
     assert got == [("下星期", D(2024, 5, 27), D(2024, 6, 2)), ("星期一", D(2024, 5, 27), D(2024, 5, 27)),
                    ("星期二", D(2024, 5, 28), D(2024, 5, 28))]
+
+
+def test_a_weekday_after_a_date_is_that_dates_weekday():
+    assert found("会议定于6月14日（星期五）举行。") == [
+        ("6月14日", D(2024, 6, 14), D(2024, 6, 14)), ("星期五", D(2024, 6, 14), D(2024, 6, 14))]
+    assert found("1月3日，星期三，大雪。", D(2024, 1, 10))[1] == ("星期三", D(2024, 1, 3), D(2024, 1, 3))
+
+
+def test_halves_of_the_reference_month_and_week():
+    assert one("我上半月都不在北京。") == ("上半月", D(2024, 5, 1), D(2024, 5, 15))
+    assert one("下半周有雨。") == ("下半周", D(2024, 5, 23), D(2024, 5, 26))
+
+
+def test_a_leap_day_without_a_year_is_the_last_leap_years():
+    assert one("2月29日出生的人四年过一次生日。", D(2023, 3, 1)) == ("2月29日", D(2020, 2, 29), D(2020, 2, 29))
 
 
 def test_weekday_words_inside_names_are_not_dates():

@@ -56,10 +56,10 @@ _IN_YEAR_PARTS = [  # (group, pattern, may stand alone)
     ("h", r"(?P<h>[上下前后])半年", True),
     ("pn", r"(?<![目提之以日])前(?P<pn>" + N + r")个月", True),
     ("nm", r"第(?P<nm>" + N + r")个月", False),
-    ("lm", r"最后(?P<lm>" + N + r")个月", False),
+    ("lm", r"最后" + SP + r"(?P<lm>" + N + r")" + SP + r"个月", False),
     ("nw", r"第(?P<nw>" + N + r")(?:周|个星期)", False),
     ("pw", r"前(?P<pw>" + N + r")(?:周|个星期)", False),
-    ("lw", r"最后(?P<lw>" + N + r")" + SP + r"(?:周|个星期)", False),
+    ("lw", r"最后" + SP + r"(?P<lw>" + N + r")" + SP + r"(?:周|个星期)", False),
     ("pd", r"前(?P<pd>" + N + r")天", False),
     ("season2", r"(?<![春夏秋冬])(?P<season2>春夏|夏秋|秋冬|冬春)(?:季节|季|两季)?(?![装款春夏秋冬])", True),  # 秋冬: Sep-Feb
     ("season", r"(?P<season>[春夏秋冬])(?:季|天)" + _NOT_SEASON, True),
@@ -127,13 +127,15 @@ def guess_year(m: int, ref: date) -> int:
 
 # ---------------------------------------------------------------- the context a resolver sees
 class Ctx:
-    __slots__ = ("pub", "ref", "norm", "pos", "last_year", "last_year_end", "last_day", "week", "week_end")
+    __slots__ = ("pub", "ref", "norm", "pos", "last_year", "last_year_end", "last_day", "last_end", "week",
+                 "week_end")
 
     def __init__(self, norm: str, pub: date, ref: date):
         self.pub, self.ref, self.norm, self.pos = pub, ref, norm, 0
         self.last_year: int | None = None
         self.last_year_end = 0
         self.last_day: date | None = None
+        self.last_end = -1  # where the last mention ended
         self.week: date | None = None  # Monday of the week last named (下星期…星期一)
         self.week_end = 0
 
@@ -599,7 +601,7 @@ def _five_year_plan(g, st):  # 十四五 -> the 14th plan, 2021-2025 (the 3rd be
     return date(start, 1, 1), date(start + 4, 12, 31), "range"
 
 
-@rule(r"(?<![\d.\-/])(?P<y>(?:19|20)\d{2})(?P<s>[-/.])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])"
+@rule(r"(?<![\d.\-/])(?P<y>(?:1[5-9]|20)\d{2})(?P<s>[-/.])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])"
       r"(?!\d|[.\-/]\d{1,2}(?!\d)| \d{1,2}:\d\d)")  # 2022-02-13 20:04 is a page's time stamp
 def _iso_day(g, st):  # 2024-05-26, 2024/1/10, 2024.5.26
     d = safe(int(g["y"]), int(g["m"]), int(g["d"]))
@@ -629,7 +631,7 @@ def _n_or_pair(s: str) -> tuple[int, int] | None:
     return (n, n) if n is not None else None
 
 
-@rule(r"(?<![\d.第])(?P<n>\d{1,3}|[一二两三四五六七八九十百]{1,4})" + SP
+@rule(r"(?<![\d.第])(?P<n>[1-9]\d{0,2}|[一二两三四五六七八九十百]{1,4})" + SP
       + r"(?P<u>天|周|个星期|星期|个月|年)(?:以|之)?(?P<dir>前|后)(?![\d一二三四五六七八九十两几])")
 def _offset(g, st):  # 三年前, 两天后, 10年后 (from the year just named), 一两年前
     pair = _n_or_pair(g["n"])
@@ -673,9 +675,12 @@ def _year_then(g, st):  # 2023年, 2023年5月25日, 今年一季度, 19年7月8
     return year_span(y) if r is False else r
 
 
-@rule(r"(?P<mr>上上个?月|下下个?月|上一个月|下一个月|本月|这个月|上个?月|下个?月|当月|同月|次月)"
-      + r"(?:的)?" + IN_MONTH + r"?")
-def _month_rel(g, st):  # 本月6日, 上个月20号, 下月初, 当月
+@rule(r"(?P<mr>上上个?月|下下个?月|上一个月|下一个月|本月|这个月|上个?月|下个?月|当月|(?<![连共相不])同月|次月)"
+      + r"(?:的)?" + IN_MONTH + r"?|(?<![个月])(?P<mhalf0>[上下])半月")
+def _month_rel(g, st):  # 本月6日, 上个月20号, 下月初, 当月, 上半月 (of the reference month)
+    if g["mhalf0"]:
+        ref = st.ref
+        return _in_month({"mhalf": g["mhalf0"], "d": None, "mpart": None}, ref.year, ref.month, st)
     w = g["mr"]
     base = st.last_day or st.ref if w in ("当月", "同月", "次月") else st.ref
     k = {"上上": -2, "下下": 2, "上": -1, "下": 1, "次": 1}.get(w[:2] if w[:2] in ("上上", "下下") else w[0], 0)
@@ -686,14 +691,18 @@ def _month_rel(g, st):  # 本月6日, 上个月20号, 下月初, 当月
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
-@rule(r"(?<![一二两三四五六七八九十几每数半个])(?:(?P<wp>上上个?|下下个?|上一个?|下一个?|上个?|下个?|本|这一?个?)"
-      r"(?:(?P<hw>[上下])半周|(?P<wk>周|星期|礼拜)(?P<wd>[一二三四五六日天]|末)?)"
+@rule(r"(?<![一二两三四五六七八九十几每数半个])(?:(?P<wp>上上个?|下下个?|上一个?|下一个?|上个?|下个?|本|这一?个?)?"
+      r"(?P<hw>[上下])半周|(?P<wp1>上上个?|下下个?|上一个?|下一个?|上个?|下个?|本|这一?个?)"
+      r"(?P<wk>周|星期|礼拜)(?P<wd>[一二三四五六日天]|末)?"
       r"|(?P<wk0>周|星期|礼拜)(?P<wd0>[一二三四五六日天]))(?![报刊])")
 def _week(g, st):  # 上周五, 下下周, 这个星期一, 礼拜天, 週三, 上上個週末, 下半周
-    p = g["wp"] or ""
+    p = g["wp"] or g["wp1"] or ""
     shift = {"上上": -2, "下下": 2}.get(p[:2], {"上": -1, "下": 1}.get(p[:1], 0))
     if g["wk0"] is not None:  # a weekday alone: the week just named, else this week
-        d = st.week_monday() + timedelta(days=_WEEKDAY[g["wd0"]])
+        mon = st.week_monday()
+        if st.last_day and re.fullmatch(r"[\s，,（(]{0,2}", st.norm[st.last_end:st.pos]):
+            mon = monday(st.last_day)  # 5月25日（星期六）: the weekday of the day just written
+        d = mon + timedelta(days=_WEEKDAY[g["wd0"]])
         return d, d, "day"
     mon = monday(st.ref) + timedelta(weeks=shift)
     st.week, st.week_end = mon, st.pos
@@ -779,6 +788,8 @@ def _period_alone(g, st):  # 一季度, 5月, 1-4月, 上半年, 春节, 农历�
         return day_span(d)
     y = st.pub.year
     r = in_year(g, y, st, alone=True)
+    if r is None and g["m"] and g["d"] and num(g["d"]) == 29:  # 2月29日: the last leap year's
+        r = next((x for k in range(1, 4) if (x := in_year(g, y - k, st, alone=True))), None)
     if r and g["season"] is None and (r[0] - st.pub).days > 183:  # 四季度 in a January article: last year's; 三季度 in May: this year's
         r = in_year(g, y - 1, st, alone=True)
     return r or None

@@ -202,6 +202,7 @@ def find_dates(norm: str, pub: date, ref: date | None = None):
         else:
             item = out[-1]
         _tails(norm, item, name, st)
+        st.last_end = item[1]
         if gran == "day":
             st.last_day = item[3] if end is not None else d1
     return [tuple(x) for x in out]
