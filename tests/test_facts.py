@@ -450,8 +450,9 @@ def test_lunar_dates_and_festivals_after_a_year():
                  "欢度春节。十月初一是寒衣节。", date(2024, 11, 20))
     assert [(d.text, d.start_date) for d in ex.dates] == [
         ("农历腊月初八", date(2025, 1, 7)),  # the nearest occurrence: the coming one
-        ("今年春节", date(2024, 2, 10)), ("2023年中秋节", date(2023, 9, 29)), ("当天", date(2023, 9, 29)),
-        ("去年除夕", date(2023, 1, 21)), ("十月初一", date(2024, 11, 1))]  # 欢度春节: an event, no date
+        ("今年春节", date(2024, 2, 10)), ("2023年中秋节当天", date(2023, 9, 29)),
+        ("去年除夕", date(2023, 1, 21)), ("春节", date(2025, 1, 29)),  # 欢度春节: a date too (SPEC Conventions)
+        ("十月初一", date(2024, 11, 1))]
     # 腊月 of lunar 2020 is January 2021; a leap month (闰二月 2023) is its own month
     assert [d.start_date for d in extract("农历腊月初八。", date(2021, 1, 15)).dates] == [date(2021, 1, 20)]
     assert [d.start_date for d in extract("农历闰二月初一。", date(2023, 3, 1)).dates] == [date(2023, 3, 22)]
