@@ -169,8 +169,8 @@ def _tails(norm: str, item: list, name: str, st: Ctx) -> None:
         return
     if tail:
         item[1] = tail.end()
-        item[3] = st.pub
-        item[4] = "range"
+        if item[2] <= st.pub:  # a start still to come (明日起, 6月起 in February) keeps its own span
+            item[3], item[4] = st.pub, "range"
         if head:
             item[0] = s - len(head)
         return
