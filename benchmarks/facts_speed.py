@@ -2,6 +2,14 @@
 """Throughput of the whole facts stage (extract + to_records) on one core.
 
     python benchmarks/facts_speed.py [--corpus PATH] [--repeat N]
+    python benchmarks/facts_speed.py --jionlp [--corpus PATH]   # ours vs jionlp, same bodies, same run
+    python benchmarks/facts_speed.py --scaling                  # 10k .. 6M characters: linear?
+
+--jionlp times the whole facts stage (extract + to_records) against jionlp's extract_money +
+extract_time alone (the `bench` extra installs it) on the corpus bodies of 1,500-3,000 characters
+(~2,200 on average), one article at a time in this one process; best of --rounds for each.
+--scaling builds bodies of 10k, 100k, 1M and 6M characters by joining corpus texts (paragraphs
+kept), times one extract() each without the facts cap (max_chars=0), and once with the default cap.
 
 --corpus is a directory (every *.txt below it, plus the "content" of every ground_truth.json) or one
 .txt / .json / .jsonl file; default: ../shared/corpus and ../shared/gold/seed_body.txt relative to the
@@ -66,15 +74,93 @@ def load_corpus(path: Path | None) -> list[str]:
     return texts
 
 
+def _interleaved(fa, fb, texts, rounds: int) -> tuple[float, float]:
+    """Best pass time of fa and of fb over texts, the two timed article by article in turn, so load
+    from other processes on a shared machine falls on both sides alike (seconds per pass)."""
+    best_a = best_b = float("inf")
+    for _ in range(rounds):
+        ta = tb = 0.0
+        for t in texts:
+            t0 = time.perf_counter()
+            fa(t)
+            t1 = time.perf_counter()
+            fb(t)
+            t2 = time.perf_counter()
+            ta += t1 - t0
+            tb += t2 - t1
+        best_a, best_b = min(best_a, ta), min(best_b, tb)
+    return best_a, best_b
+
+
+def vs_jionlp(texts: list[str], rounds: int) -> int:
+    import logging
+
+    logging.disable(logging.CRITICAL)  # jionlp logs a traceback for every phrase it cannot parse
+    try:
+        from jionlp.algorithm.ner import extract_money, extract_time
+    except ImportError:
+        print("jionlp is not installed: pip install -e '.[bench]'", file=sys.stderr)
+        return 1
+    from news_assets.facts import extract, to_records
+
+    pub = date(2024, 5, 26)
+    base = time.mktime(pub.timetuple())
+    bodies = [t for t in texts if 1500 <= len(t) <= 3000]
+    if not bodies:
+        print("no bodies of 1,500-3,000 characters in the corpus", file=sys.stderr)
+        return 1
+    extract(bodies[0], pub)
+    extract_money(bodies[0])
+    extract_time(bodies[0], time_base=base)
+    ours, theirs = _interleaved(lambda t: to_records(extract(t, pub)),
+                                lambda t: (extract_money(t), extract_time(t, time_base=base)), bodies, rounds)
+    n = len(bodies)
+    print(f"{'bodies':>7}{'avg chars':>10}{'ours art/s':>12}{'jionlp art/s':>14}{'ratio':>8}")
+    print(f"{n:>7}{sum(map(len, bodies)) // n:>10}{n / ours:>12.0f}{n / theirs:>14.1f}{theirs / ours:>7.1f}x")
+    print(f"ours: the whole facts stage (extract + to_records); jionlp: extract_money + extract_time only; "
+          f"best of {rounds} passes each, timed article by article in turn, one process")
+    return 0
+
+
+def scaling(texts: list[str]) -> int:
+    from news_assets.facts import DEFAULT_MAX_CHARS, extract
+
+    pub = date(2024, 5, 26)
+    joined = "\n".join(texts)
+    extract(texts[0], pub)
+    print(f"{'chars':>10}{'seconds':>10}{'chars/s':>12}{'facts':>9}{'us/char vs 10k':>16}")
+    first = None
+    for n in (10_000, 100_000, 1_000_000, 6_000_000):
+        body = (joined * (n // len(joined) + 1))[:n]
+        t0 = time.perf_counter()
+        ex = extract(body, pub, max_chars=0)
+        dt = time.perf_counter() - t0
+        per = dt / n
+        first = first or per
+        print(f"{n:>10}{dt:>10.2f}{n / dt:>12.0f}{len(ex.facts):>9}{per / first:>15.2f}x")
+    t0 = time.perf_counter()
+    ex = extract(body, pub)
+    print(f"6,000,000 characters with the default cap ({DEFAULT_MAX_CHARS:,}): {time.perf_counter() - t0:.2f} s, "
+          f"truncated={ex.truncated}")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=None)
     ap.add_argument("--repeat", type=int, default=20, help="passes over the corpus (default 20)")
+    ap.add_argument("--jionlp", action="store_true", help="compare with jionlp on ~2,200-character bodies")
+    ap.add_argument("--rounds", type=int, default=3, help="--jionlp: passes per side, best counts (default 3)")
+    ap.add_argument("--scaling", action="store_true", help="time one body of 10k, 100k, 1M and 6M characters")
     a = ap.parse_args(argv)
     texts = load_corpus(a.corpus)
     if not texts:
         print("no texts found", file=sys.stderr)
         return 1
+    if a.jionlp:
+        return vs_jionlp(texts, a.rounds)
+    if a.scaling:
+        return scaling(texts)
     pub = date(2024, 5, 26)
     t0 = time.perf_counter()
     from news_assets.facts import extract, to_records
