@@ -131,7 +131,9 @@ def _borrow(name: str, g: G, prev: list, d1: date, d2: date) -> tuple[date, date
         except ValueError:
             return d1, d2
         if d1 < p0:  # 8月至2月: into the next year
-            d1, d2 = d1.replace(year=p0.year + 1), R.month_end(p0.year + 1, d2.month) if d2.day > 27 else d2
+            whole_months = d1.day == 1 and d2 == R.month_end(d2.year, d2.month)
+            d1 = safe(p0.year + 1, d1.month, d1.day) or d1
+            d2 = R.month_end(p0.year + 1, d2.month) if whole_months else safe(p0.year + 1, d2.month, d2.day) or d2
     return d1, d2
 
 
