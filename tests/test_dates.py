@@ -52,6 +52,13 @@ def test_two_digit_durations_are_not_years(text):
     assert found(text) == []
 
 
+@pytest.mark.parametrize("text", [
+    "这座城比杰里科晚1000年。", "时间跨度从公元前2000年直到近代。", "墓穴年代约为1000年前。", "他最爱的歌是《恋曲1990》。",
+])
+def test_spans_of_years_bc_years_and_titles_are_not_years(text):
+    assert found(text) == []
+
+
 # ------------------------------------------------------------------ parts of years and months
 @pytest.mark.parametrize("text,mention,start,end", [
     ("今年前三个季度，全省GDP增长5%。", "今年前三个季度", D(2024, 1, 1), D(2024, 9, 30)),

@@ -506,6 +506,9 @@ def year_head(g: G, st: Ctx, has_suffix: bool) -> int | None:
     """The year a year head names: 2024年, 二〇一九年, 19年, 零八年, 民国三年, 去年."""
     if g["ya"]:
         y = int(g["ya"])
+        if y < 1500 and not has_suffix and (st.norm[g.start - 1:g.start] in _YY_BEFORE | {"晚", "早"}
+                                            or _YY_AFTER.match(st.norm, g.end)):
+            return None  # 比杰里科晚1000年, 约1000年前: a span of years, not the year 1000
         return y if 1000 <= y <= 2199 else None
     if g["yc"]:
         y = _cn_digits(g["yc"])
@@ -530,7 +533,7 @@ def year_head(g: G, st: Ctx, has_suffix: bool) -> int | None:
 
 
 YEAR_HEAD = (
-    r"(?:(?<![\d.])(?P<ya>\d{4})" + SP + r"年(?!代|级|龄|纪)度?"
+    r"(?:(?<![\d.])(?<!公元前)(?P<ya>\d{4})" + SP + r"年(?!代|级|龄|纪)度?"
     r"|(?P<yc>[〇零○一二三四五六七八九0]{4}|两千(?:零[一二三四五六七八九]|[一二]十[一二三四五六七八九]?)?"
     r"|[〇零○一二三四五六七八九]{3}(?=年[一二三四五六七八九十]))年(?!代)度?"
     r"|(?<![\d.])(?P<y2>\d{2})" + SP + r"年(?!代|级|龄|纪)"
@@ -763,7 +766,7 @@ def _now(g, st):
 
 
 @rule(r"(?<![\d./:A-Za-z#〔\[［])(?P<y>(?:19|20)\d{2})(?!\d|\.\d|[-/]\d{1,2}(?!\d)|" + SP
-      + r"[%万亿千百元个年月日号多余家名人件台辆吨米位只条项次届期股户所批座款型])")
+      + r"[%万亿千百元个年月日号多余家名人件台辆吨米位只条项次届期股户所批座款型》])")
 def _bare_year(g, st):  # 2022 alone (a heading, 1953-2004, = 2019)
     y = int(g["y"])
     st.saw_year(y)
