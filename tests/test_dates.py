@@ -192,6 +192,11 @@ def test_offsets_from_a_stated_base():
     assert found("30年后，这里会是什么样子？") == []  # no stated base: a hypothetical
 
 
+def test_a_day_word_explained_in_brackets_is_that_day():
+    assert found("报道称，从今天（10月1日）起实行新规。", D(2020, 10, 4))[0] == ("今天", D(2020, 10, 1), D(2020, 10, 1))
+    assert found("事发当天（9月28日），他在学校。", D(2020, 10, 4))[0] == ("当天", D(2020, 9, 28), D(2020, 9, 28))
+
+
 def test_rolling_windows_are_durations():
     for text in ("近三年销量最高的品牌", "过去十年中国变化巨大", "前10天的客流"):
         assert found(text) == [], text

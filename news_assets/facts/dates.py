@@ -199,7 +199,7 @@ def find_dates(norm: str, pub: date, ref: date | None = None):
         d1, d2, gran = span
         end = _join(norm, out, s, e, name, g, span)
         if end is None:
-            item = [s, e, d1, d2, gran]
+            item = [s, e, d1, d2, gran, None, name]
             out.append(item)
         else:
             item = out[-1]
@@ -207,4 +207,13 @@ def find_dates(norm: str, pub: date, ref: date | None = None):
         st.last_end = item[1]
         if gran == "day":
             st.last_day = item[3] if end is not None else d1
-    return [tuple(x) for x in out]
+    _explained(norm, out)
+    return [tuple(x[:5]) for x in out]
+
+
+def _explained(norm: str, out: list) -> None:
+    """今天（10月1日）/ 事发当天（9月28日）: a day word followed by the day in brackets is that day."""
+    for a, b in zip(out, out[1:], strict=False):
+        if (a[4] == "day" and b[4] == "day" and b[0] == a[1] + 1 and norm[a[1]] in "（("
+                and a[6] in ("day_word", "anaphoric_day")):
+            a[2] = a[3] = b[2]
