@@ -468,3 +468,16 @@ def test_a_metric_starts_after_an_opening_quote_or_a_speech_verb():
     ex = extract("专家组指出“城市轨道交通项目预计投资56.49亿元。他表示，公司今年营收120亿元。", date(2024, 5, 10))
     assert [(f.text, f.metric) for f in _facts(ex, "money")] == [
         ("56.49亿元", "城市轨道交通项目预计投资"), ("120亿元", "营收")]
+
+
+def test_places_in_institution_zone_and_river_names():
+    def regions(text):
+        return [(r.text, r.code) for r in extract(text, PUB).regions if r.level in ("province", "prefecture", "county")]
+
+    # a county short name before 大学/学院/新区 names the institution or the zone, not the county
+    assert regions("天津市举办论坛，地点在南开大学。") == [("天津市", "120000")]
+    assert regions("辽宁沈阳浑南新区的有轨电车开通。") == [("辽宁", "210000"), ("沈阳", "210100")]
+    # a prefecture of that name still counts (湘潭大学 names 湘潭), and a county before 中学 counts
+    assert ("湘潭", "430300") in regions("湖南省湘潭大学的学生来到长沙。")
+    # a river named like a county (嫩江干流) is no county
+    assert regions("吉林省嫩江干流治理工程开工。") == [("吉林省", "220000")]

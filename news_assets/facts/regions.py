@@ -13,10 +13,15 @@ from . import _ref
 # Characters that, right after a bare short name, show it is part of a smaller place or an institution
 # (朝天门, 明月湖, 新华社, 金凤实验室, 南京路): the name is then not a division mention.
 _BLOCK_AFTER_SHORT = set("路街巷门湖桥村镇乡社寺庙塔园港湾岛峡洞坝堤渠宫殿阁楼亭店厂站口")
-_BLOCK_AFTER_SHORT_MULTI = ("实验室", "大道", "大街", "广场", "公园", "水库", "小区", "花园", "大厦", "号")
+# rivers named like a county (嫩江干流)
+_BLOCK_AFTER_SHORT_MULTI = ("实验室", "大道", "大街", "广场", "公园", "水库", "小区", "花园", "大厦", "号",
+                            "干流", "支流", "流域", "水系")
+# after a county short name an institution or a development zone (南开大学, 浑南新区): not the county;
+# a prefecture of the same name still counts (湘潭大学 names 湘潭)
+_INSTITUTION_AFTER = ("大学", "学院", "新区")
 # After a province/prefecture short name only the road-like ones apply (重庆火锅, 香港科技大学 stay).
 _BLOCK_AFTER_BIG = set("路街巷")
-_BLOCK_AFTER_BIG_MULTI = ("大道", "大街", "时间")
+_BLOCK_AFTER_BIG_MULTI = ("大道", "大街", "时间", "干流", "支流")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 # characters after which a place name starts a new word (在浦东, 2017年瑞丽, 和海珠)
 _WORD_START_BEFORE = set("在于至到从和与及同跟对向往赴来去是为由经自离等省市县区州年月日号的")
@@ -185,6 +190,10 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
                     continue
                 opts = provs
             else:
+                if nxt.startswith(_INSTITUTION_AFTER):
+                    opts = [(d, sh) for d, sh in opts if d.level != "county"]
+                    if not opts:
+                        continue
                 big_only = all(d.level != "county" for d, _ in opts)
                 if big_only:
                     if nxt[:1] in _BLOCK_AFTER_BIG or nxt.startswith(_BLOCK_AFTER_BIG_MULTI):
