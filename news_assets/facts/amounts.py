@@ -128,7 +128,7 @@ def _qty(s: str | None):
     """(low, high or None, vague) of one written quantity, or None when it is no well-formed number."""
     if not s:
         return None
-    pair = parse_pair(s)
+    pair = None if s[0].isdigit() else parse_pair(s)
     if pair is not None:
         return _clean(pair[0]), _clean(pair[1]), True
     r = parse_number(s)
@@ -378,14 +378,17 @@ def _view(norm: str) -> tuple[str, list[int] | None]:
         i = norm.find("\n", i + 1)
     if not cuts:
         return norm, None
-    keep = []
+    keep: list[int] = []
+    pieces = []
     pos = 0
     for a, b in cuts:
         keep.extend(range(pos, a))
+        pieces.append(norm[pos:a])
         pos = b
     keep.extend(range(pos, len(norm)))
+    pieces.append(norm[pos:])
     keep.append(len(norm))
-    return "".join(norm[i] for i in keep[:-1]), keep
+    return "".join(pieces), keep
 
 
 def find_amounts(norm: str, date_spans: list[tuple[int, int]]):
