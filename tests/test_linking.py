@@ -135,3 +135,13 @@ def test_the_facts_stage_counts_truncated_bodies(tmp_path, monkeypatch):
     res = run_facts(lake, day)
     assert res.counts["truncated_for_facts"] == 0
     assert len([f for f in lake.read_partition("facts", day).to_dicts() if f["kind"] == "money"]) == body.count("3.7亿美元")
+
+
+def test_respectively_pairs_regions_and_amounts_in_order():
+    got = _money("今年1-5月，浙江、江苏两省分别完成投资3000亿元和2800亿元。")
+    assert [(f.text, f.region_code) for f in got] == [("3000亿元", "330000"), ("2800亿元", "320000")]
+    got = _money("广州、深圳、佛山三市的生产总值分别为3万亿元、3.4万亿元和1.3万亿元。")
+    assert [f.region_code for f in got] == ["440100", "440300", "440600"]
+    # an item after 、 that does not follow an amount is no list item: the clause's first region rules
+    got = _money("今年，浙江、江苏两省共完成投资5800亿元。")
+    assert got[0].region_code == "330000"

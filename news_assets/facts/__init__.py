@@ -343,7 +343,7 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date):
         cs = max(ss, ix.last_before(ix.seps, ss, f.start) + 1)  # clause start (，；：)
         gs = max(cs, ix.last_before(ix.segs, ss, f.start) + 1)  # segment start (also 、)
         f.cumulative = ix.last_before(ix.cumul, ss, f.start) >= 0
-        _link_region(norm, ix, f, ss, se, gs, prev_sent, dl_code)
+        _link_region(norm, ix, f, ss, se, gs, prev_sent, dl_code, prev_end, facts)
         _link_period(norm, ix, f, ss, prev_sent, publish_date)
 
         # metric: the phrase between the last mention (or the segment start) and the amount
@@ -365,15 +365,35 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date):
         last_in_sent = f
 
 
-def _link_region(norm, ix, f, ss, se, gs, prev_sent, dl_code):
+def _link_region(norm, ix, f, ss, se, gs, prev_sent, dl_code, prev_end, facts):
     """This sentence (its list item first), else the previous one's subject, else the dateline."""
-    r = _pick_region(ix, ss, se, gs, f, norm)
+    r = _respectively(norm, ix, f, ss, se, facts)
+    if r is None:
+        # a list of region-amount pairs (北京420元、天津385元): an item after 、 that follows an amount
+        in_item = gs > ss and norm[gs - 1] == "、" and ix.last_before(ix.segs, ss, gs - 1) < prev_end <= gs - 1
+        r = _pick_region(ix, ss, se, gs, f, norm, in_item)
     if r is not None:
         f.region_code, f.region_source = r.code, "sentence"
     elif prev_sent and (r := _subject_region(ix, norm, *prev_sent)) is not None:
         f.region_code, f.region_source = r.code, "context"
     elif dl_code:
         f.region_code, f.region_source = dl_code, "dateline"
+
+
+def _respectively(norm, ix, f, ss, se, facts):
+    """浙江、江苏两省分别完成投资3000亿元和2800亿元: the k-th amount after 分别 takes the k-th region
+    listed before it, when the counts agree."""
+    k = norm.rfind("分别", ss, f.start)
+    if k < 0:
+        return None
+    cs = max(ss, ix.last_before(ix.seps, ss, k) + 1)
+    regs = _chains(list(ix.regions_in(cs, k)))
+    if len(regs) < 2:
+        return None
+    same = [g for g in facts if g.kind == f.kind and k < g.start < se]
+    if len(same) != len(regs):
+        return None
+    return regs[same.index(f)]
 
 
 def _link_period(norm, ix, f, ss, prev_sent, publish_date):
@@ -410,14 +430,14 @@ def _chains(items):
     return out
 
 
-def _pick_region(ix, ss, se, gs, f, norm):
+def _pick_region(ix, ss, se, gs, f, norm, in_item=False):
     in_sent = ix.regions_in(ss, se)
     if not in_sent:
         return None
-    # a list of region-amount pairs (北京420元、天津385元): the amount's own item first
-    items = [r for r in in_sent if gs <= r.start and r.end <= f.start]
-    if items and gs > ss and norm[gs - 1] == "、":
-        return _chains(items)[0]
+    if in_item:  # the amount's own list item first
+        items = [r for r in in_sent if gs <= r.start and r.end <= f.start]
+        if items:
+            return _chains(items)[0]
     # the fact's clause, then the earlier clauses of the sentence: the first mention of the nearest one
     bounds = ix.clause_bounds(ss, f.start)
     for ci in range(len(bounds) - 2, -1, -1):
