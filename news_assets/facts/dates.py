@@ -82,8 +82,29 @@ def _compile() -> tuple[re.Pattern, dict[str, R.Rule]]:
         p = re.sub(r"\(\?P<(\w+)>", lambda m, n=r.name: f"(?P<{n}__{m.group(1)}>", p)
         p = re.sub(r"\(\?P=(\w+)\)", lambda m, n=r.name: f"(?P={n}__{m.group(1)})", p)
         parts.append(f"{guard}(?P<{r.name}>{p})")
-    pre = "(?=[" + "".join(re.escape(c) for c in sorted(every)) + "])" if every else ""
-    return re.compile(pre + "(?:" + "|".join(parts) + ")"), {r.name: r for r in R.RULES}
+    return re.compile(_prefilter() + "(?:" + "|".join(parts) + ")"), {r.name: r for r in R.RULES}
+
+
+def _cls(chars) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]"
+
+
+def _prefilter() -> str:
+    """A cheap test of a position's first two characters, in front of the alternation.
+
+    Most characters that can open a date also open ordinary words (一个, 上海, 这样, 中国), so a
+    position passes only when the next characters can continue a date: a Chinese numeral only before
+    a date word within a few characters, 上/这/当… only before 年/月/周/个…, a festival or era name only
+    on its first two characters (festivals.tsv, eras.tsv)."""
+    cn = "〇零○一二两三四五六七八九十百千"
+    words = list(R.festivals()) + list(R.eras())
+    return ("(?=[0-9第最农闰腊正冬春夏秋暑]"
+            f"|{_cls(cn)}{_cls(cn + '0123456789')}{{0,4}}[ \u3000]?[年月日号季代世纪天周个星礼前后半期]"
+            "|十[一二三四五六七八九]五"
+            "|[上下本这那当同次翌该今去明后前昨大新]"
+            f"[年月日天周星礼个一上下半世晚晨早夜季期旬末底初中前后{cn}0-9]"
+            f"|{_cls(w[0] for w in words)}{_cls(w[1] for w in words if len(w) > 1)}"
+            "|年[初中末底内]|岁[末初尾]|时至|迄今|即日|周[一二三四五六日天]|星期|礼拜)")
 
 
 DATE_RE, _BY_NAME = _compile()
