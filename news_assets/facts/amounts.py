@@ -61,9 +61,10 @@ _URLISH = re.compile(r"://|www\.|[?&][\w%]*=")
 
 
 _NUMCH = set("0123456789.,，" + _D + "十百千拾佰仟万亿兆几数多余")
-_SCALE_RE = re.compile(r"[万亿兆]")
 # a count's measure word right after a figure (3500多家, 25名, 二十个): where counts can end
-_COUNT_END_RE = re.compile(r"[\d" + _D + r"十百千拾佰仟万亿兆多余几](?=" + _MEASURE + ")")
+# (a Chinese digit only after a unit: 二十一个; 一个/两家 alone are articles, not counts)
+_COUNT_END_RE = re.compile(r"[\d十百千拾佰仟万亿兆多余几](?=" + _MEASURE + ")")
+_COUNT_END_CN_RE = re.compile(r"[十百千拾佰仟万亿兆][" + _D + r"](?=" + _MEASURE + ")")
 
 
 def _scan(rx: re.Pattern, norm: str, anchors, before: int, after: int):
@@ -82,6 +83,15 @@ def _scan(rx: re.Pattern, norm: str, anchors, before: int, after: int):
         while ws > 0 and norm[ws - 1] in _NUMCH:
             ws -= 1
         yield from rx.finditer(norm, ws, we)
+
+
+def _finds(norm: str, ch: str) -> list[int]:
+    out = []
+    i = norm.find(ch)
+    while i >= 0:
+        out.append(i)
+        i = norm.find(ch, i + 1)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -215,7 +225,7 @@ def find_money(norm: str):
         qual = _qualifier(m, q1[2], "approx" if q1[1] is not None else "gt")
         out.append((start, end, lo, hi, curmap.get(cur, "CNY"), qual))
     taken = [(a, b) for a, b, *_ in out]
-    scales = [h.start() for h in _SCALE_RE.finditer(norm)]
+    scales = sorted(_finds(norm, "万") + _finds(norm, "亿") + _finds(norm, "兆"))
     for m in _chain(_scan(nocur_re, norm, scales, 40, 16), _scan(after_re, norm, scales, 30, 16)):
         s0 = m.start("pre") if m.group("pre") else m.start("q1")
         e0 = m.end("q2") if m.groupdict().get("q2") else m.end("q1")
@@ -265,7 +275,9 @@ def find_counts(norm: str, taken: list[tuple[int, int]]):
         mx = max(mx, b)
         taken_ends_max.append(mx)
     out = []
-    for m in _scan(count_re, norm, (h.start() for h in _COUNT_END_RE.finditer(norm)), 48, 12):
+    ends = sorted([h.start() for h in _COUNT_END_RE.finditer(norm)]
+                  + [h.start() + 1 for h in _COUNT_END_CN_RE.finditer(norm)])
+    for m in _scan(count_re, norm, ends, 48, 12):
         s = m.start("q1")
         if s > 0 and (norm[s - 1].isdigit() or norm[s - 1] in ".,第每"):
             continue
@@ -320,7 +332,11 @@ def find_percents(norm: str):
 
     成/折 and 个百分点 are not percentages (the gold conventions)."""
     out = []
-    for m in PERCENT_RE.finditer(norm):
+    anchors = _finds(norm, "%") + _finds(norm, "分")  # every percentage holds one: str.find is memchr-fast
+    if not anchors:
+        return out
+    anchors.sort()
+    for m in _scan(PERCENT_RE, norm, anchors, 16, 40):
         s, e = m.start(), m.end()
         if m.group("n") is not None:
             if _in_url(norm, s, e):
@@ -398,8 +414,11 @@ def find_amounts(norm: str, date_spans: list[tuple[int, int]]):
         money = find_money(norm)
         counts = find_counts(norm, [(m[0], m[1]) for m in money] + date_spans)
         return money, counts, find_percents(norm)
-    fwd = {j: i for i, j in enumerate(back)}
-    dspans = [(fwd[a], fwd[b]) for a, b in date_spans if a in fwd and b in fwd]
+    def fwd(a):  # norm offset -> view offset (None inside a removed break)
+        k = bisect.bisect_left(back, a)
+        return k if k < len(back) and back[k] == a else None
+
+    dspans = [(x, y) for x, y in ((fwd(a), fwd(b)) for a, b in date_spans) if x is not None and y is not None]
 
     def out(rows):  # end offsets map through the last character, so a break stays inside the span
         return [(back[r[0]], back[r[1] - 1] + 1, *r[2:]) for r in rows]

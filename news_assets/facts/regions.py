@@ -39,11 +39,8 @@ _STOP_PAIRS = frozenset({"深藏", "藏青", "云台", "新台", "台吉", "新�
 _ABBR_NOUN = set("资企商籍胞人府")
 _ABBR_VERB = set("来赴访返驻")
 _ABBR_VERB_OK = "渝沪京津粤港澳台闽川蜀黔滇陕甘鄂湘豫皖赣浙苏鲁冀晋辽吉黑桂琼藏"
-_COLLOC_RE = re.compile(
-    r"(?=[" + _ABBR_VERB_OK + r"])"  # cheap first-character test
-    r"(?:[港澳台](?=[" + "".join(sorted(_ABBR_NOUN)) + r"])|(?<=[" + "".join(sorted(_ABBR_VERB)) + r"])(?P<v>["
-    + _ABBR_VERB_OK + r"])|(?<=[在进])(?P<w>[京沪渝])(?![市区郊城剧腔味]))"
-)
+# a plain character set, so the regex engine scans for it fast; the context tests run per hit
+_COLLOC_FIRST_RE = re.compile(r"[" + _ABBR_VERB_OK + r"]")
 
 
 @dataclass(slots=True)
@@ -238,11 +235,17 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
                 for j in run:
                     accepted.append((j, j + 1, ("abbrev", abbr[norm[j]]), "abbrev"))
             run = []
-    for m in _COLLOC_RE.finditer(norm):
+    for m in _COLLOC_FIRST_RE.finditer(norm):
         i = m.start()
         ch = norm[i]
+        prev = norm[i - 1] if i else ""
         nx = norm[i + 1] if i + 1 < n else ""
-        if (m.group("v") or m.group("w")) and nx and nx in abbr:
+        if ch in "港澳台" and nx and nx in _ABBR_NOUN:
+            pass  # 港资, 台商
+        elif prev and (prev in _ABBR_VERB or (prev in "在进" and ch in "京沪渝" and not (nx and nx in "市区郊城剧腔味"))):
+            if nx and nx in abbr:
+                continue  # 来渝港: part of a compound, handled above
+        else:
             continue
         accepted.append((i, i + 1, ("abbrev", abbr[ch]), "abbrev"))
 
