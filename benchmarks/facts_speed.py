@@ -4,6 +4,11 @@
     python benchmarks/facts_speed.py [--corpus PATH] [--repeat N]
     python benchmarks/facts_speed.py --jionlp [--corpus PATH]   # ours vs jionlp, same bodies, same run
     python benchmarks/facts_speed.py --scaling                  # 10k .. 6M characters: linear?
+    python benchmarks/facts_speed.py --instructions             # the --jionlp ratio in CPU instructions
+
+--instructions runs each side under valgrind's callgrind (it must be installed), once warmed up only and
+once over the same bodies, and divides the difference by the bodies: instructions per article do not
+depend on what else the machine runs, so the ratio can be compared across runs on a shared machine.
 
 --jionlp times the whole facts stage (extract + to_records) against jionlp's extract_money +
 extract_time alone (the `bench` extra installs it) on the corpus bodies of 1,500-3,000 characters
@@ -105,7 +110,7 @@ def vs_jionlp(texts: list[str], rounds: int) -> int:
 
     pub = date(2024, 5, 26)
     base = time.mktime(pub.timetuple())
-    bodies = [t for t in texts if 1500 <= len(t) <= 3000]
+    bodies = _bodies(texts)
     if not bodies:
         print("no bodies of 1,500-3,000 characters in the corpus", file=sys.stderr)
         return 1
@@ -119,6 +124,64 @@ def vs_jionlp(texts: list[str], rounds: int) -> int:
     print(f"{n:>7}{sum(map(len, bodies)) // n:>10}{n / ours:>12.0f}{n / theirs:>14.1f}{theirs / ours:>7.1f}x")
     print(f"ours: the whole facts stage (extract + to_records); jionlp: extract_money + extract_time only; "
           f"best of {rounds} passes each, timed article by article in turn, one process")
+    return 0
+
+
+def _bodies(texts: list[str]) -> list[str]:
+    return [t for t in texts if 1500 <= len(t) <= 3000]
+
+
+def _side(texts: list[str], side: str, warm_only: bool) -> int:
+    """Child of --instructions: warm one side up, then (unless warm_only) run it once per body."""
+    pub = date(2024, 5, 26)
+    bodies = _bodies(texts)
+    if side == "ours":
+        from news_assets.facts import extract, to_records
+
+        def fn(t):
+            return to_records(extract(t, pub))
+    else:
+        import logging
+
+        logging.disable(logging.CRITICAL)
+        from jionlp.algorithm.ner import extract_money, extract_time
+
+        base = time.mktime(pub.timetuple())
+
+        def fn(t):
+            return extract_money(t), extract_time(t, time_base=base)
+    fn(bodies[0])
+    if not warm_only:
+        for t in bodies:
+            fn(t)
+    return 0
+
+
+def instructions(corpus: Path | None, texts: list[str]) -> int:
+    import re
+    import shutil
+    import subprocess
+
+    if not shutil.which("valgrind"):
+        print("valgrind is not installed", file=sys.stderr)
+        return 1
+    n = len(_bodies(texts))
+    per = {}
+    for side in ("ours", "jionlp"):
+        counts = []
+        for warm in (True, False):
+            cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
+                   "--child", side] + (["--warm-only"] if warm else []) + (["--corpus", str(corpus)] if corpus else [])
+            out = subprocess.run(cmd, capture_output=True, text=True).stderr
+            m = re.search(r"Collected : (\d+)", out)
+            if not m:
+                print(out[-2000:], file=sys.stderr)
+                return 1
+            counts.append(int(m.group(1)))
+        per[side] = (counts[1] - counts[0]) / n
+    print(f"{'bodies':>7}{'ours Minstr/art':>17}{'jionlp Minstr/art':>19}{'ratio':>8}")
+    print(f"{n:>7}{per['ours'] / 1e6:>17.2f}{per['jionlp'] / 1e6:>19.2f}{per['jionlp'] / per['ours']:>7.1f}x")
+    print("instructions (callgrind Ir) per article: whole facts stage vs jionlp extract_money + extract_time")
     return 0
 
 
@@ -152,11 +215,18 @@ def main(argv=None) -> int:
     ap.add_argument("--jionlp", action="store_true", help="compare with jionlp on ~2,200-character bodies")
     ap.add_argument("--rounds", type=int, default=3, help="--jionlp: passes per side, best counts (default 3)")
     ap.add_argument("--scaling", action="store_true", help="time one body of 10k, 100k, 1M and 6M characters")
+    ap.add_argument("--instructions", action="store_true", help="--jionlp in instructions per article (valgrind)")
+    ap.add_argument("--child", choices=["ours", "jionlp"], help=argparse.SUPPRESS)
+    ap.add_argument("--warm-only", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     texts = load_corpus(a.corpus)
     if not texts:
         print("no texts found", file=sys.stderr)
         return 1
+    if a.child:
+        return _side(texts, a.child, a.warm_only)
+    if a.instructions:
+        return instructions(a.corpus, texts)
     if a.jionlp:
         return vs_jionlp(texts, a.rounds)
     if a.scaling:
