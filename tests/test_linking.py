@@ -79,14 +79,17 @@ def test_linking_time_grows_linearly_with_body_length():
     unit = ("今年一季度，重庆新设港资企业25家、同比增长56%，实际利用外资3.7亿美元，"
             "北京420元、天津385元、河北360元，全市投资100亿元，")  # one endless sentence, no full stop
     t = []
-    for n in (100, 400):
+    for n in (50, 400):
         body = unit * n
-        t0 = time.perf_counter()
-        ex = extract(body, PUB, max_chars=0)
-        t.append(time.perf_counter() - t0)
+        best = float("inf")
+        for _ in range(2):  # the better of two, so a burst of load on a shared machine does not decide
+            t0 = time.perf_counter()
+            ex = extract(body, PUB, max_chars=0)
+            best = min(best, time.perf_counter() - t0)
+        t.append(best)
         assert len([f for f in ex.facts if f.kind == "money"]) == 5 * n
-    # four times the text: far less than the sixteen times a quadratic linker would take
-    assert t[1] < t[0] * 8, t
+    # eight times the text: about eight times the time, far from the 64 times of a quadratic linker
+    assert t[1] < t[0] * 24, t
 
 
 def test_a_body_over_the_cap_gives_facts_from_its_first_characters(monkeypatch):
