@@ -181,7 +181,7 @@ def run_articles(lake: Lake, day: str) -> StageResult:
 
 # ---- facts ---------------------------------------------------------------------------------
 def run_facts(lake: Lake, day: str) -> StageResult:
-    from .facts import EXTRACTOR_VERSION, extract
+    from .facts import EXTRACTOR_VERSION, extract, max_chars_setting
 
     articles = lake.read_partition("articles", day)
     res = StageResult(day)
@@ -189,18 +189,24 @@ def run_facts(lake: Lake, day: str) -> StageResult:
     regions: list[dict] = []
     dates: list[dict] = []
     bad: list[dict] = []
+    cap = max_chars_setting()  # a bad setting fails the stage here, not every article one by one
+    truncated = 0  # bodies over the cap: still articles, their facts from the first `cap` characters
     pub = date.fromisoformat(day)
     if articles is not None:
-        cols = ["article_id", "url", "body", "dateline_place", "raw_sha256"]
+        cols = ["article_id", "url", "body", "dateline_place", "dateline_date", "raw_sha256"]
         for a in articles.select(cols).iter_rows(named=True):
             res.inputs += 1
             aid = a["article_id"]
             try:
-                ex = extract(a["body"] or "", pub, dateline_place=a["dateline_place"])
+                # the parser's dateline day anchors 30日 / 今天, so both tables agree on it
+                dl_day = date.fromisoformat(a["dateline_date"]) if a["dateline_date"] else None
+                ex = extract(a["body"] or "", pub, dateline_place=a["dateline_place"], dateline_date=dl_day,
+                             max_chars=cap)
             except Exception as e:  # one bad article is a quarantine row, not a failed day
                 bad.append({"url": a["url"], "raw_sha256": a["raw_sha256"], "error_kind": "extract_crash",
                             "message": f"{type(e).__name__}: {e}"})
                 continue
+            truncated += ex.truncated
             base = {"article_id": aid, "publish_date": day}
             for f in ex.facts:
                 facts.append({
@@ -226,5 +232,6 @@ def run_facts(lake: Lake, day: str) -> StageResult:
     lake.write_partition("date_mentions", day, schemas.frame(dates, schemas.DATE_MENTIONS))
     write_quarantine(lake, "facts", day, bad)
     res.rows, res.quarantined = len(facts), len(bad)
-    res.counts = {"facts": len(facts), "region_mentions": len(regions), "date_mentions": len(dates)}
+    res.counts = {"facts": len(facts), "region_mentions": len(regions), "date_mentions": len(dates),
+                  "truncated_for_facts": truncated}
     return res

@@ -401,8 +401,8 @@ def test_taiwan_and_hong_kong_forms_and_prefixed_currencies():
     assert money["新台币7596.9亿元"].metric == "营收"  # after the period 第三季
     assert (money["新台币7596.9亿元"].period_start, money["新台币7596.9亿元"].period_end) == (
         date(2024, 7, 1), date(2024, 9, 30))
-    assert (money["约合人民币1.2亿元"].currency, money["约合人民币1.2亿元"].qualifier) == ("CNY", "approx")
-    assert money["约合人民币1.2亿元"].metric == "一家企业获得"
+    assert (money["人民币1.2亿元"].currency, money["人民币1.2亿元"].qualifier) == ("CNY", "approx")
+    assert money["人民币1.2亿元"].metric == "一家企业获得"
     assert (money["港币500万元"].value, money["港币500万元"].currency) == (Decimal("5000000"), "HKD")
     pct = _facts(ex, "percent")[0]
     assert (pct.change, pct.change_basis, pct.metric) == ("up", "yoy", "营收")
@@ -450,8 +450,9 @@ def test_lunar_dates_and_festivals_after_a_year():
                  "欢度春节。十月初一是寒衣节。", date(2024, 11, 20))
     assert [(d.text, d.start_date) for d in ex.dates] == [
         ("农历腊月初八", date(2025, 1, 7)),  # the nearest occurrence: the coming one
-        ("今年春节", date(2024, 2, 10)), ("2023年中秋节", date(2023, 9, 29)), ("当天", date(2023, 9, 29)),
-        ("去年除夕", date(2023, 1, 21)), ("十月初一", date(2024, 11, 1))]  # 欢度春节: an event, no date
+        ("今年春节", date(2024, 2, 10)), ("2023年中秋节当天", date(2023, 9, 29)),
+        ("去年除夕", date(2023, 1, 21)), ("春节", date(2025, 1, 29)),  # 欢度春节: a date too (SPEC Conventions)
+        ("十月初一", date(2024, 11, 1))]
     # 腊月 of lunar 2020 is January 2021; a leap month (闰二月 2023) is its own month
     assert [d.start_date for d in extract("农历腊月初八。", date(2021, 1, 15)).dates] == [date(2021, 1, 20)]
     assert [d.start_date for d in extract("农历闰二月初一。", date(2023, 3, 1)).dates] == [date(2023, 3, 22)]
@@ -467,3 +468,16 @@ def test_a_metric_starts_after_an_opening_quote_or_a_speech_verb():
     ex = extract("专家组指出“城市轨道交通项目预计投资56.49亿元。他表示，公司今年营收120亿元。", date(2024, 5, 10))
     assert [(f.text, f.metric) for f in _facts(ex, "money")] == [
         ("56.49亿元", "城市轨道交通项目预计投资"), ("120亿元", "营收")]
+
+
+def test_places_in_institution_zone_and_river_names():
+    def regions(text):
+        return [(r.text, r.code) for r in extract(text, PUB).regions if r.level in ("province", "prefecture", "county")]
+
+    # a county short name before 大学/学院/新区 names the institution or the zone, not the county
+    assert regions("天津市举办论坛，地点在南开大学。") == [("天津市", "120000")]
+    assert regions("辽宁沈阳浑南新区的有轨电车开通。") == [("辽宁", "210000"), ("沈阳", "210100")]
+    # a prefecture of that name still counts (湘潭大学 names 湘潭), and a county before 中学 counts
+    assert ("湘潭", "430300") in regions("湖南省湘潭大学的学生来到长沙。")
+    # a river named like a county (嫩江干流) is no county
+    assert regions("吉林省嫩江干流治理工程开工。") == [("吉林省", "220000")]

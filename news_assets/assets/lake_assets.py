@@ -178,6 +178,7 @@ def extract_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     yield _report(context, "facts", results, lambda r: r.counts.get("facts", 0), {
         "articles": sum(r.inputs for r in results),
         "quarantined": bad,
+        "truncated_for_facts": sum(r.counts.get("truncated_for_facts", 0) for r in results),
         "preview": _last_preview(lake, "facts", days, ["kind", "text", "value", "currency", "unit", "region_code", "metric"]),
     })
     yield _report(context, "region_mentions", results, lambda r: r.counts.get("region_mentions", 0), {

@@ -10,18 +10,19 @@ scripts/build_reference.py from the areacodes dataset, CC0) and loaded once per 
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from . import _ref
-from .amounts import find_counts, find_money, find_percents
+from .amounts import find_amounts
 from .dates import DATELINE_RE, dateline_day, find_dates
 from .numbers import to_json_number
 from .regions import find_regions, place_code
 
-EXTRACTOR_VERSION = "facts-0.1.8"
+EXTRACTOR_VERSION = "facts-0.2.0"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -31,6 +32,8 @@ __all__ = [
     "Extraction",
     "extract",
     "to_records",
+    "DEFAULT_MAX_CHARS",
+    "max_chars_setting",
 ]
 
 
@@ -85,11 +88,33 @@ class Extraction:
     regions: list[RegionMention] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    truncated: bool = False  # the body was longer than max_chars: facts come from its first max_chars
+
+
+# Facts come from at most this many characters of a body (a 20 MB page is still an article, but its
+# facts stop here so one page cannot stall a day). NEWS_FACTS_MAX_CHARS overrides it; 0 = no cap.
+DEFAULT_MAX_CHARS = 200_000
+
+
+def max_chars_setting() -> int:
+    raw = os.environ.get("NEWS_FACTS_MAX_CHARS", "").strip()
+    if not raw:
+        return DEFAULT_MAX_CHARS
+    try:
+        n = int(raw)
+    except ValueError as e:
+        raise ValueError(f"NEWS_FACTS_MAX_CHARS must be a whole number of characters (0 = no cap), got {raw!r}") from e
+    if n < 0:
+        raise ValueError(f"NEWS_FACTS_MAX_CHARS must be >= 0 (0 = no cap), got {n}")
+    return n
 
 
 _SENT_END = re.compile(r"[。！？!?\n]+[”’」』\"]*")
+_CLAUSE_RE = re.compile(r"[，,；;：:]")
+_SEG_RE = re.compile(r"[，,；;：:、]")
+# a clause that holds only a time: 今年一季度 / 1-10月 / 2023年以来 (any date-ish characters)
+_DATE_ONLY = re.compile(r"[\d〇零一二两三四五六七八九十年月日季度上下半前后今去明本以来至到—\-~底末初中旬份个第全]+")
 _CLAUSE_SEP = set("，,；;：:")
-_SEG_SEP = set("，,；;：:、")
 _CUMUL = re.compile(r"累计|累积|总计|合计")
 _SPEECH = re.compile(r"指出|表示|强调|透露|介绍|称|说")
 _UP = r"增长|增加|上涨|提高|提升|上升|上调|回升|攀升|扩大|增|涨|升"
@@ -108,7 +133,7 @@ _COMPARISON_LEAD = re.compile(
     r"|[年月](?:增|减|減))")
 _BASELINE = re.compile(r"(?:上年|去年|上一年|前一年|上月|上个月|上季度?|同期)+[末底]?|[年月](?:增|减|減)|" + _RATE_NOUN)
 _METRIC_TRAIL = re.compile(
-    r"(?:达到|达|为|是|约|共计|共|计|累计|总计|合计|高达|超过|超|逾|近|仅|了|的|有|增长|增加|下降|减少|同比|环比"
+    r"(?:达到|达|为|是|约合|约|共计|共|计|累计|总计|合计|高达|超过|超|逾|近|仅|了|的|有|增长|增加|下降|减少|同比|环比"
     r"|至|到|突破|实现|完成|在|已|已经|均|分别|每|约为|大约|左右|上涨|下跌|提高|降低|上升|下滑|回落|名义|实际)+$"
 )
 _METRIC_LEAD = re.compile(
@@ -118,9 +143,12 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SPEECH_CUT = re.compile(r"[“「『]|(?:指出|表示|透露|强调|介绍)[:：]?")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")  # GDP, CPI, PMI, M2: metrics without a Chinese character
 _ABBR_ONLY_VERBS = set("来赴访返驻")
-_UNTIL = re.compile(r"截至|截止|到")
+_UNTIL = re.compile(r"截至|截止")
 _ANAPHORIC_PERIOD = re.compile(r"期间|同期|^其中")
-_NATIONAL = re.compile(r"全国(?!人大|政协|总工会|妇联|工商联|人民代表大会|委员会)|我国")
+# national figures: 全国/我国, and China's national statistics offices (国家统计局数据显示…)
+_NATIONAL = re.compile(r"全国(?!人大|政协|总工会|妇联|工商联|人民代表大会|委员会)|我国"
+                       r"|国家统计局|海关总署|国家外汇管理局|国家外汇局|国家税务总局|国家发展改革委|国家发改委")
+_SUBJECT_LEAD = set("在从据由自")
 
 
 def _sentences(norm: str) -> list[tuple[int, int]]:
@@ -155,12 +183,22 @@ def _dateline_code(norm: str, year: int, dateline_place: str | None) -> str | No
     return None
 
 
-def extract(text: str, publish_date: date, *, dateline_place: str | None = None) -> Extraction:
-    """Find and normalise every region, date, money, count and percent mention in `text`."""
+def extract(text: str, publish_date: date, *, dateline_place: str | None = None,
+            dateline_date: date | None = None, max_chars: int | None = None) -> Extraction:
+    """Find and normalise every region, date, money, count and percent mention in `text`.
+
+    dateline_date: the day of the article's dateline as the parser resolved it (articles.dateline_date);
+    30日 / 今天 resolve against it. Without it, a dateline at the start of `text` is read here (the CLI).
+    max_chars: read only the first max_chars characters (None: the NEWS_FACTS_MAX_CHARS setting,
+    default DEFAULT_MAX_CHARS; 0: no cap); `Extraction.truncated` says whether it cut."""
+    cap = max_chars_setting() if max_chars is None else max_chars
+    truncated = 0 < cap < len(text)
+    if truncated:
+        text = text[:cap]
     norm = _ref.normalise(text)
     year = publish_date.year
     dl_code = _dateline_code(norm, year, dateline_place)
-    ref_day = dateline_day(norm, publish_date) or publish_date
+    ref_day = dateline_date or dateline_day(norm, publish_date) or publish_date
 
     regions = [
         RegionMention(s, e, text[s:e], code, name, level, prov)
@@ -168,10 +206,7 @@ def extract(text: str, publish_date: date, *, dateline_place: str | None = None)
     ]
     dates = [DateMention(s, e, text[s:e], d1, d2, g) for s, e, d1, d2, g in find_dates(norm, publish_date, ref_day)]
 
-    money = find_money(norm)
-    taken = [(m[0], m[1]) for m in money] + [(d.start, d.end) for d in dates]
-    counts = find_counts(norm, taken)
-    percents = find_percents(norm)
+    money, counts, percents = find_amounts(norm, [(d.start, d.end) for d in dates])
 
     facts: list[Fact] = []
     for s, e, v, hi, cur, q in money:
@@ -183,79 +218,136 @@ def extract(text: str, publish_date: date, *, dateline_place: str | None = None)
     facts.sort(key=lambda f: f.start)
     if facts:
         _link(norm, text, facts, regions, dates, dl_code, publish_date)
-    return Extraction(regions, dates, facts)
+    return Extraction(regions, dates, facts, truncated)
 
 
-def _link(norm, text, facts, regions, dates, dl_code, publish_date):
-    sents = _sentences(norm)
-    starts = [s for s, _ in sents]
-    # region candidates: divisions and countries after the dateline; no macro regions and no
-    # one-character abbreviations inside compounds (港资, 渝港) except after a motion verb (来渝)
+# A "sentence" longer than this (a table, a list, a page without punctuation) is linked in windows
+# cut at clause marks, so the work per fact stays bounded and linking is linear in the body length.
+MAX_SENTENCE = 600
+# 全市/该县/我省…: an anaphor that stands for the last division of its level named before it
+_ANAPHOR = re.compile(r"(?:全|该|本|我)(?P<lv>省|市|区|县|州)")
+# 到/至 right after a change verb is its target (增长到2020年的1150亿元), not "until"
+_TO_TARGET = re.compile(r"(?:增长|增加|提高|上升|下降|减少|降低|扩大|缩小|提升|攀升|升|降|增|减|涨|跌|达)$")
+
+
+def _windows(sents: list[tuple[int, int]], seps: list[int]) -> list[tuple[int, int]]:
+    out = []
+    for ss, se in sents:
+        while se - ss > MAX_SENTENCE:
+            lo = bisect.bisect_right(seps, ss + MAX_SENTENCE // 2)
+            hi = bisect.bisect_right(seps, ss + MAX_SENTENCE) - 1
+            cut = seps[hi] + 1 if hi >= lo else ss + MAX_SENTENCE
+            out.append((ss, cut))
+            ss = cut
+        out.append((ss, se))
+    return out
+
+
+def _anaphors(norm: str, regions: list[RegionMention]) -> list[RegionMention]:
+    """全市/全省/该市/本县/我区 … resolved to the last division of that level named before them
+    (else the first one after them: a county named only in the closing credit)."""
+    out = []
+    r_starts = [r.start for r in regions]
+    for m in _ANAPHOR.finditer(norm):
+        lv = m.group("lv")
+        k = bisect.bisect_left(r_starts, m.start())
+        target = next((r for r in reversed(regions[max(0, k - 40):k]) if _fits(r, lv)), None)
+        if target is None:
+            target = next((r for r in regions[k:k + 40] if _fits(r, lv)), None)
+        if target is not None:
+            out.append(RegionMention(m.start(), m.end(), m.group(), target.code, target.name, target.level,
+                                     target.province_code))
+    return out
+
+
+def _fits(r: RegionMention, lv: str) -> bool:
+    if r.level == "province":
+        return lv == "省" or (lv == "市" and r.code[:2] in ("11", "12", "31", "50")) or (
+            lv == "区" and r.name.endswith("自治区"))
+    if r.level == "prefecture":
+        return lv in "市州"
+    if r.level == "county":
+        return lv in "区县" or (lv == "市" and r.name.endswith("市"))
+    return False
+
+
+def _link_regions(norm: str, regions: list[RegionMention]) -> list[RegionMention]:
+    """Region candidates for linking: divisions and countries after the dateline, national words and
+    anaphors; no macro regions and no one-character abbreviations inside compounds (港资, 渝港) except
+    after a motion verb (来渝)."""
     dl = DATELINE_RE.match(norm[:60])
     dl_end = dl.end() if dl else 0
-    link_regions = [
+    cands = [
         r for r in regions
         if r.level != "macro" and r.start >= dl_end
         and (r.end - r.start > 1 or (r.start > 0 and norm[r.start - 1] in _ABBR_ONLY_VERBS))
     ]
-    # national figures: 全国 / 我国 stand for China when linking (not emitted as mentions)
-    national = [
-        RegionMention(m.start(), m.end(), m.group(), "CN", "中国", "country", None) for m in _NATIONAL.finditer(norm)
-    ]
-    if national:
-        link_regions = sorted(link_regions + national, key=lambda r: r.start)
-    r_starts = [r.start for r in link_regions]
-    d_starts = [d.start for d in dates]
+    divisions = [r for r in cands if r.level in ("province", "prefecture", "county")]
+    extra = [RegionMention(m.start(), m.end(), m.group(), "CN", "中国", "country", None)
+             for m in _NATIONAL.finditer(norm)]
+    extra += _anaphors(norm, divisions)
+    if extra:
+        cands = sorted(cands + extra, key=lambda r: r.start)
+    return cands
+
+
+class _Index:
+    """Sorted positions of everything linking looks up, so each fact costs O(log n + its sentence)."""
+
+    def __init__(self, norm: str, regions, link_regions, dates):
+        self.seps = [m.start() for m in _CLAUSE_RE.finditer(norm)]
+        self.segs = [m.start() for m in _SEG_RE.finditer(norm)]
+        self.cumul = [m.start() for m in _CUMUL.finditer(norm)]
+        self.sents = _windows(_sentences(norm), self.seps)
+        self.starts = [s for s, _ in self.sents]
+        self.lr = link_regions
+        self.r_starts = [r.start for r in link_regions]
+        self.dates = dates
+        self.d_starts = [d.start for d in dates]
+        marks = sorted([(r.start, r.end) for r in regions if r.end - r.start > 1] + [(d.start, d.end) for d in dates])
+        self.m_starts = [a for a, _ in marks]
+        self.m_ends = [b for _, b in marks]
+
+    def last_before(self, arr: list[int], lo: int, pos: int) -> int:
+        """The last position in arr within [lo, pos), or -1."""
+        k = bisect.bisect_left(arr, pos) - 1
+        return arr[k] if k >= 0 and arr[k] >= lo else -1
+
+    def clause_bounds(self, ss: int, pos: int) -> list[int]:
+        lo, hi = bisect.bisect_left(self.seps, ss), bisect.bisect_left(self.seps, pos)
+        return [ss] + [i + 1 for i in self.seps[lo:hi]] + [pos]
+
+    def regions_in(self, a: int, b: int):
+        return self.lr[bisect.bisect_left(self.r_starts, a):bisect.bisect_left(self.r_starts, b)]
+
+    def metric_start(self, gs: int, pos: int) -> int:
+        """End of the last mention inside [gs, pos) (the metric phrase starts after it), else gs."""
+        lo, hi = bisect.bisect_left(self.m_starts, gs), bisect.bisect_left(self.m_starts, pos)
+        best = gs
+        for k in range(lo, hi):
+            if self.m_ends[k] <= pos:
+                best = max(best, self.m_ends[k])
+        return best
+
+
+def _link(norm, text, facts, regions, dates, dl_code, publish_date):
+    ix = _Index(norm, regions, _link_regions(norm, regions), dates)
     last_in_clause: dict[int, Fact] = {}
     last_in_sent: Fact | None = None
     prev_end = -1
     for f in facts:
-        si = bisect.bisect_right(starts, f.start) - 1
-        ss, se = sents[si]
+        si = bisect.bisect_right(ix.starts, f.start) - 1
+        ss, se = ix.sents[si]
         f.sentence, f.sentence_start, f.sentence_end = text[ss:se], ss, se
-        prev_sent = sents[si - 1] if si > 0 and _same_paragraph(norm, sents[si - 1][1], ss) else None
-        cs = f.start  # clause start (，；：)
-        while cs > ss and norm[cs - 1] not in _CLAUSE_SEP:
-            cs -= 1
-        gs = f.start  # segment start (also 、)
-        while gs > ss and norm[gs - 1] not in _SEG_SEP:
-            gs -= 1
-        before = norm[ss:f.start]
-        f.cumulative = bool(_CUMUL.search(before))
-
-        # region: this sentence, else the previous one in the paragraph, else the dateline
-        r = _pick_region(link_regions, r_starts, ss, se, f, norm)
-        if r is not None:
-            f.region_code, f.region_source = r.code, "sentence"
-        elif prev_sent and (r := _first_region(link_regions, r_starts, *prev_sent)) is not None:
-            f.region_code, f.region_source = r.code, "context"
-        elif dl_code:
-            f.region_code, f.region_source = dl_code, "dateline"
-
-        # period: a date before the fact in this sentence; 期间/同期 refer to the previous sentence's
-        d = _pick_date(dates, d_starts, ss, f, norm)
-        if d is not None:
-            if _UNTIL.search(norm, max(ss, d.start - 3), d.start):
-                f.period_start, f.period_end = None, d.end_date
-            else:
-                f.period_start, f.period_end = d.start_date, d.end_date
-            f.period_source = "sentence"
-        elif prev_sent and _ANAPHORIC_PERIOD.search(before):
-            ps, pe = prev_sent
-            cand = [x for x in dates if ps <= x.start < pe and x.granularity != "day"]
-            if cand:
-                f.period_start, f.period_end, f.period_source = cand[-1].start_date, cand[-1].end_date, "context"
-        if f.period_source is None:
-            f.period_start, f.period_end, f.period_source = None, publish_date, "publish_date"
+        prev_sent = ix.sents[si - 1] if si > 0 and _same_paragraph(norm, ix.sents[si - 1][1], ss) else None
+        cs = max(ss, ix.last_before(ix.seps, ss, f.start) + 1)  # clause start (，；：)
+        gs = max(cs, ix.last_before(ix.segs, ss, f.start) + 1)  # segment start (also 、)
+        f.cumulative = ix.last_before(ix.cumul, ss, f.start) >= 0
+        _link_region(norm, ix, f, ss, se, gs, prev_sent, dl_code, prev_end, facts)
+        _link_period(norm, ix, f, ss, prev_sent, publish_date)
 
         # metric: the phrase between the last mention (or the segment start) and the amount
-        mstart = gs
-        for m in regions:
-            if gs <= m.start and m.end <= f.start and m.end - m.start > 1:
-                mstart = max(mstart, m.end)
-        for m in dates:
-            if gs <= m.start and m.end <= f.start:
-                mstart = max(mstart, m.end)
+        mstart = ix.metric_start(gs, f.start)
         if gs <= prev_end <= f.start:  # 赔偿损失3万元及合理开支5000元: the second metric is 合理开支
             mstart = max(mstart, prev_end)
         prev_end = f.end
@@ -273,6 +365,56 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date):
         last_in_sent = f
 
 
+def _link_region(norm, ix, f, ss, se, gs, prev_sent, dl_code, prev_end, facts):
+    """This sentence (its list item first), else the previous one's subject, else the dateline."""
+    r = _respectively(norm, ix, f, ss, se, facts)
+    if r is None:
+        # a list of region-amount pairs (北京420元、天津385元): an item after 、 that follows an amount
+        in_item = gs > ss and norm[gs - 1] == "、" and ix.last_before(ix.segs, ss, gs - 1) < prev_end <= gs - 1
+        r = _pick_region(ix, ss, se, gs, f, norm, in_item)
+    if r is not None:
+        f.region_code, f.region_source = r.code, "sentence"
+    elif prev_sent and (r := _subject_region(ix, norm, *prev_sent)) is not None:
+        f.region_code, f.region_source = r.code, "context"
+    elif dl_code:
+        f.region_code, f.region_source = dl_code, "dateline"
+
+
+def _respectively(norm, ix, f, ss, se, facts):
+    """浙江、江苏两省分别完成投资3000亿元和2800亿元: the k-th amount after 分别 takes the k-th region
+    listed before it, when the counts agree."""
+    k = norm.rfind("分别", ss, f.start)
+    if k < 0:
+        return None
+    cs = max(ss, ix.last_before(ix.seps, ss, k) + 1)
+    regs = _chains(list(ix.regions_in(cs, k)))
+    if len(regs) < 2:
+        return None
+    same = [g for g in facts if g.kind == f.kind and k < g.start < se]
+    if len(same) != len(regs):
+        return None
+    return regs[same.index(f)]
+
+
+def _link_period(norm, ix, f, ss, prev_sent, publish_date):
+    """A date before the fact in this sentence; 期间/同期 refer to the previous sentence's."""
+    d = _pick_date(ix.dates, ix.d_starts, ss, f, norm)
+    if d is not None:
+        if _UNTIL.search(norm, max(ss, d.start - 3), d.start):
+            f.period_start, f.period_end = None, d.end_date
+        else:
+            f.period_start, f.period_end = d.start_date, d.end_date
+        f.period_source = "sentence"
+    elif prev_sent and _ANAPHORIC_PERIOD.search(norm[ss:f.start]):
+        ps, pe = prev_sent
+        lo, hi = bisect.bisect_left(ix.d_starts, ps), bisect.bisect_left(ix.d_starts, pe)
+        cand = [x for x in ix.dates[lo:hi] if x.granularity != "day"]
+        if cand:
+            f.period_start, f.period_end, f.period_source = cand[-1].start_date, cand[-1].end_date, "context"
+    if f.period_source is None:
+        f.period_start, f.period_end, f.period_source = None, publish_date, "publish_date"
+
+
 def _same_paragraph(norm: str, prev_end: int, start: int) -> bool:
     return "\n" not in norm[prev_end:start]
 
@@ -288,40 +430,49 @@ def _chains(items):
     return out
 
 
-def _pick_region(link_regions, r_starts, ss, se, f, norm):
-    lo = bisect.bisect_left(r_starts, ss)
-    hi = bisect.bisect_left(r_starts, se)
-    in_sent = link_regions[lo:hi]
+def _pick_region(ix, ss, se, gs, f, norm, in_item=False):
+    in_sent = ix.regions_in(ss, se)
     if not in_sent:
         return None
+    if in_item:  # the amount's own list item first
+        items = [r for r in in_sent if gs <= r.start and r.end <= f.start]
+        if items:
+            return _chains(items)[0]
     # the fact's clause, then the earlier clauses of the sentence: the first mention of the nearest one
-    bounds = [ss] + [i + 1 for i in range(ss, f.start) if norm[i] in _CLAUSE_SEP] + [f.start]
+    bounds = ix.clause_bounds(ss, f.start)
     for ci in range(len(bounds) - 2, -1, -1):
         items = [r for r in in_sent if bounds[ci] <= r.start and r.end <= bounds[ci + 1]]
         if items:
             return _chains(items)[0]
     # after the fact, in its clause
-    ce = f.end
-    while ce < se and norm[ce] not in _CLAUSE_SEP:
-        ce += 1
+    k = bisect.bisect_left(ix.seps, f.end)
+    ce = min(se, ix.seps[k]) if k < len(ix.seps) else se
     items = [r for r in in_sent if f.end <= r.start and r.end <= ce]
     return _chains(items)[0] if items else None
 
 
-def _first_region(link_regions, r_starts, ps, pe):
-    lo = bisect.bisect_left(r_starts, ps)
-    hi = bisect.bisect_left(r_starts, pe)
-    items = link_regions[lo:hi]
-    return _chains(items)[0] if items else None
+def _subject_region(ix, norm, ps, pe):
+    """The previous sentence's subject region: one that opens its first clause (or the second when the
+    first holds only a date: 今年一季度，重庆…). A region deeper in it (以及中国抗日战争) is no subject."""
+    bounds = ix.clause_bounds(ps, pe)
+    opened = bounds[:3]
+    for a in opened[:2]:
+        items = [r for r in ix.regions_in(a, a + 2) if r.start == a or norm[a] in _SUBJECT_LEAD]
+        if items:
+            return _chains(items)[0]
+        if not _DATE_ONLY.fullmatch(norm, a, bounds[1] - 1 if len(bounds) > 1 else pe):
+            break
+    return None
 
 
 def _pick_date(dates, d_starts, ss, f, norm):
     lo = bisect.bisect_left(d_starts, ss)
     hi = bisect.bisect_left(d_starts, f.start)
-    cands = [d for d in dates[lo:hi] if d.end <= f.start]
-    for d in reversed(cands):
-        between = norm[d.end:f.start]
-        if _SPEECH.search(between):
+    for k in range(hi - 1, max(lo, hi - 12) - 1, -1):  # the nearest few are enough
+        d = dates[k]
+        if d.end > f.start:
+            continue
+        if _SPEECH.search(norm, d.end, f.start):
             continue
         if norm[max(0, d.start - 2):d.start].endswith(("比", "较", "相比", "与", "同")):
             continue  # 比上年增长: the base of a comparison, not the period
@@ -367,7 +518,7 @@ def _change(norm: str, cs: int, f: Fact, se: int):
     if ch is None and clause.startswith(("或", "即")) and cs > 1:
         # 下跌232.79点，或0.68%: the verb is in the clause before
         p = cs - 1
-        while p > 0 and norm[p - 1] not in _CLAUSE_SEP and norm[p - 1] not in "。！？\n":
+        while p > max(0, cs - 200) and norm[p - 1] not in _CLAUSE_SEP and norm[p - 1] not in "。！？\n":
             p -= 1
         ch = _last_change(norm[p:cs])
     if ch is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,7 +90,14 @@ def macros() -> dict[str, tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def currencies() -> dict[str, str]:
-    return {w: c for w, c in _rows("currencies.tsv")}
+    """currency word -> ISO 4217 code."""
+    return {r[0]: r[1] for r in _rows("currencies.tsv")}
+
+
+@lru_cache(maxsize=1)
+def currency_scales() -> dict[str, Decimal]:
+    """subunit words -> their value in the main unit (美分 -> 0.01); main units are absent."""
+    return {r[0]: Decimal(r[2]) for r in _rows("currencies.tsv") if len(r) > 2 and r[2]}
 
 
 @lru_cache(maxsize=1)

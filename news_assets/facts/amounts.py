@@ -1,4 +1,10 @@
-"""Money, count and percent mentions with their qualifiers."""
+"""Money, count and percent mentions with their qualifiers.
+
+One number grammar serves all three: Arabic digits (thousands separators with decimals: 305,120.45),
+Chinese and financial numerals (三千万, 壹万贰仟), scales 万/亿/兆, vague tails (多/余), colloquial
+neighbours (六七万, 二三十万) and ranges (5至8万, 五到六万, 5000——8000). A line break inside a number
+(3.\\n7亿元, a wrapped line) is read through (see _view).
+"""
 
 from __future__ import annotations
 
@@ -6,56 +12,122 @@ import bisect
 import re
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain as _chain
 
 from . import _ref
-from .numbers import parse_number
+from .numbers import parse_number, parse_pair
 
-_AR = r"\d{1,3}(?:[,，]\d{3})+(?![\d])|\d+(?:\.\d+)?"
-_CN = r"[零〇一二两三四五六七八九十百千万亿几数]+"
-_QTY = r"(?:(?:" + _AR + r")(?:多|余|几)?[十百千万亿]*|" + _CN + r")(?:多|余)?[万亿]*"
+_D = "零〇一二两三四五六七八九壹贰叁参肆伍陆柒捌玖"
+_AR = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
+_CN = r"[" + _D + r"十百千拾佰仟万亿兆几数]+"
+_QTY = r"(?:(?:" + _AR + r")(?:多|余|几)?[十百千拾佰仟万亿兆]*|" + _CN + r")(?:多|余)?[万亿兆]*"
 # an amount in 万/亿 (for money written without a currency word)
-_BIG = r"(?:(?:" + _AR + r")(?:多|余)?[千百]?[万亿]+|[一二两三四五六七八九十百千几数]*[万亿]+)"
-_PRE_Q = r"超过|超出|超|逾|近|将近|接近|约合|约|大约|不到|不足|不超过|过|至少"
+_BIG = r"(?:(?:" + _AR + r")(?:多|余)?[千百]?[万亿兆]+|[一二两三四五六七八九十百千几数]*多?[万亿兆]+)"
+# 上 only before a scale: 上亿元, 上千万 (gt); 约合 is a conversion: its qualifier stays, its word is no part
+_PRE_Q = r"超过|超出|超|逾|近|将近|接近|约合|约|大约|不到|不足|不超过|过|至少|上(?=[百千万亿])"
 _POST_Q = r"以上|以下|左右|上下"
-_RANGE = r"至|到|-|~|—"
-_QUAL = {"超过": "gt", "超出": "gt", "超": "gt", "逾": "gt", "过": "gt", "至少": "gt",
+_RANGE = r"——|—|–|-|~|至|到"
+_INCL = r"(?:（含）|\(含\))?"  # 3万元（含）至5万元: the inclusive mark of a range bound
+_QUAL = {"超过": "gt", "超出": "gt", "超": "gt", "逾": "gt", "过": "gt", "至少": "gt", "上": "gt",
          "近": "lt", "将近": "lt", "接近": "lt", "不到": "lt", "不足": "lt", "不超过": "lt",
          "约": "approx", "约合": "approx", "大约": "approx",
          "以上": "gt", "以下": "lt", "左右": "approx", "上下": "approx"}
 _MEASURE = "人次|人(?![民工口均])|家|名|个|位|户|项|件|台|辆|架|艘|座|所|条|套|批|场|只|头|株|棵|部|款|种|篇|支|块|间|栋|处|起|例|宗|本|册|份|张|枚|颗"
 _MONEY_NOUN = (
-    "身价|市值|估值|票房|营收|营业收入|总收入|净利润|利润|销售额|成交额|交易额|融资额|融资|总投资|投资额|投资"
-    "|总资产|资产|总产值|产值|生产总值|GDP|经济总量|补贴|奖金|罚款|赔偿"
+    "身价|市值|估值|票房|营收|营业收入|总收入|收入|净利润|利润|销售额|成交额|交易额|融资额|融资|总投资|投资额|投资"
+    "|总资产|资产|总产值|产值|生产总值|GDP|经济总量|补贴|奖金|罚款|赔偿|耗资|斥资|年薪|月薪|薪酬|投入|回报|赚|损失"
+    "|造价|售价|价格|预算|经费|拨款|捐款|募资|募集"
 )
+# money nouns that may follow an amount in 万/亿 with no currency word: 近50万销售额, 上亿投资
+_MONEY_NOUN_AFTER = "销售额|营业额|成交额|交易额|营收|收入|利润|净利润|投资|资金|奖金|补贴|罚款|赔偿|经费|预算|融资|票房"
 # first characters a mention can start with: a cheap test before the alternations
-_STARTS = r"(?=[\d〇零一二两三四五六七八九十几数超逾近将接约大不过至人新台港澳美])"
+_STARTS = r"(?=[\d" + _D + r"十百千拾佰仟几数超逾近将接约大不过至上人新台港澳美])"
 # a currency named before the amount; with a plain 元 after it, it decides: 新台币7596.9亿元 is TWD
 _PREFIX_CUR = r"人民币|新台币|台币|港币|澳门币|美金"
+# a currency named after 元: 876元人民币, 7万元美金
+_SUFFIX_CUR = r"人民币|美金|美元|港币|港元|新台币|台币|澳门币"
+# 123元1角1分, 五元三毛, 50元6角三分: the smaller coins of a yuan amount
+_JIAO_FEN = r"(?:零?(?P<jiao>[\d" + _D + r"])[角毛])?(?:零?(?P<fen>[\d" + _D + r"])分(?![钟之]))?"
 
-PERCENT_RE = re.compile(r"(?=[\d百])(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s?%|百分之(?P<cn>[零〇一二两三四五六七八九十百点]+)")
+_DEN = {"百": 100, "千": 1000, "万": 10000, "百万": 10**6, "千万": 10**7, "万万": 10**8, "百万万": 10**10}
+PERCENT_RE = re.compile(
+    r"(?=[\d百千万佰仟负\-])"
+    r"(?:(?P<sign>(?<![\dA-Za-z.])-|负)?(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?%"
+    r"|(?<![" + _D + r"十百千万佰仟])(?P<den>百万万|百万|千万|万万|[百千万佰仟])[ \t]*分[ \t]*之[ \t]*"
+    r"(?P<pn>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
+    r"|[" + _D + r"十百千拾佰仟点](?:[ \t]*[" + _D + r"十百千拾佰仟点])*))"
+)
+_URLISH = re.compile(r"://|www\.|[?&][\w%]*=")
+
+
+_NUMCH = set("0123456789.,，" + _D + "十百千拾佰仟万亿兆几数多余")
+# a count's measure word right after a figure (3500多家, 25名, 二十个): where counts can end
+# (a Chinese digit only after a unit: 二十一个; 一个/两家 alone are articles, not counts)
+_COUNT_END_RE = re.compile(r"[\d十百千拾佰仟万亿兆多余几](?=" + _MEASURE + ")")
+_COUNT_END_CN_RE = re.compile(r"[十百千拾佰仟万亿兆][" + _D + r"](?=" + _MEASURE + ")")
+
+
+def _scan(rx: re.Pattern, norm: str, anchors, before: int, after: int):
+    """rx.finditer over windows around anchor positions only (merged; a window never starts inside a
+    number): the same matches as a full scan for patterns whose matches contain an anchor, at a
+    fraction of the cost on text that is mostly words."""
+    n = len(norm)
+    spans: list[list[int]] = []
+    for a in anchors:
+        ws, we = max(0, a - before), min(n, a + after)
+        if spans and ws <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], we)
+        else:
+            spans.append([ws, we])
+    for ws, we in spans:
+        while ws > 0 and norm[ws - 1] in _NUMCH:
+            ws -= 1
+        yield from rx.finditer(norm, ws, we)
+
+
+def _finds(norm: str, ch: str) -> list[int]:
+    out = []
+    i = norm.find(ch)
+    while i >= 0:
+        out.append(i)
+        i = norm.find(ch, i + 1)
+    return out
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _anchor_re() -> re.Pattern:
+    """Any currency word: every money mention with a currency contains one."""
+    cur = "|".join(re.escape(w) for w in sorted(_ref.currencies(), key=len, reverse=True))
+    return re.compile(cur)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     cur = "|".join(re.escape(w) for w in sorted(_ref.currencies(), key=len, reverse=True))
     money = re.compile(
         _STARTS + r"(?P<pre>" + _PRE_Q + r")?(?P<pcur>" + _PREFIX_CUR + r")?(?P<q1>" + _QTY + r")"
-        r"(?:(?:" + cur + r")?(?:" + _RANGE + r")(?P<q2>" + _QTY + r"))?"
-        r"(?P<cur>" + cur + r")(?![素旦宵首帅老朝件器年])(?P<rmb2>人民币)?(?P<post>" + _POST_Q + r")?"
+        r"(?:(?:" + cur + r")?" + _INCL + r"(?:" + _RANGE + r")(?P<q2>" + _QTY + r"))?"
+        r"[ \u00a0]?(?P<cur>" + cur + r")(?![素旦宵首帅老朝件器年])"
+        r"(?:(?<=元)(?P<suf>" + _SUFFIX_CUR + r")|(?<=元)(?P<qian>钱)|(?<=[元块])" + _JIAO_FEN + r")?"
+        r"(?P<post>" + _POST_Q + r")?"
     )
-    # 身价过亿, 投资100亿: a money noun, then an amount in 万/亿 with no currency word
+    # 身价过亿, 投资100亿, 耗资200多万: a money noun, then an amount in 万/亿 with no currency word
     firsts = "".join(sorted({w[0] for w in _MONEY_NOUN.split("|")}))
     nocur = re.compile(
         r"(?=[" + firsts + r"])(?:" + _MONEY_NOUN + r")[^\d，,。；;、：:！？\n]{0,4}?"
         r"(?P<pre>" + _PRE_Q + r")?(?P<q1>" + _BIG + r")(?:(?:" + _RANGE + r")(?P<q2>" + _BIG + r"))?"
         r"(?![\d万亿元美港欧日英韩卢泰新台块%％人个家名户项件台辆吨米平里度倍次股])"
     )
+    nocur_after = re.compile(
+        r"(?=[\d一二两三四五六七八九十百千几数超逾近将接约大不过至上])(?P<pre>" + _PRE_Q + r")?(?P<q1>" + _BIG + r")"
+        r"(?=(?:的)?(?:" + _MONEY_NOUN_AFTER + r"))"
+    )
     count = re.compile(
         _STARTS + r"(?P<pre>" + _PRE_Q + r")?(?P<q1>" + _QTY + r")(?:(?:" + _RANGE + r")(?P<q2>" + _QTY + r"))?"
         r"(?P<unit>" + _MEASURE + r")(?!百分点|月|季度|小时|工作日|星期|百分比|多月|多小时|示|述|谓|以)"
         r"(?P<post>" + _POST_Q + r")?"
     )
-    return money, nocur, count
+    return money, nocur, nocur_after, count
 
 
 def _clean(d: Decimal) -> Decimal:
@@ -63,98 +135,138 @@ def _clean(d: Decimal) -> Decimal:
 
 
 def _qty(s: str | None):
+    """(low, high or None, vague) of one written quantity, or None when it is no well-formed number."""
     if not s:
         return None
+    pair = None if s[0].isdigit() else parse_pair(s)
+    if pair is not None:
+        return _clean(pair[0]), _clean(pair[1]), True
     r = parse_number(s)
-    return None if r is None else (_clean(r[0]), r[1])
+    return None if r is None else (_clean(r[0]), None, r[1])
 
 
-def _qualifier(m: re.Match, vague: bool) -> str | None:
+def _qualifier(m: re.Match, vague: bool, default: str = "gt") -> str | None:
     pre = m.group("pre")
     post = m.groupdict().get("post")
     if pre:
         return _QUAL.get(pre)
     if post:
         return _QUAL.get(post)
-    return "gt" if vague else None
+    return default if vague else None
 
 
-def _unit_of(q: str) -> Decimal:
-    mult = Decimal(1)
-    for ch in reversed(q):
-        if ch == "万":
-            mult *= 10000
-        elif ch == "亿":
-            mult *= 100000000
-        elif ch == "千":
-            mult *= 1000
-        elif ch == "百":
-            mult *= 100
-        else:
-            break
-    return mult
+_BIG_TAIL = re.compile(r"[万亿兆]+$")
 
 
-def _range(m: re.Match, val: Decimal):
-    """(low, high) of an optional range; None when the range is not increasing."""
+def _range(m: re.Match, q1: tuple):
+    """(low, high) of the amount; None when a written range is not increasing."""
+    val, high, _ = q1
+    if m.groupdict().get("q2") is None:
+        return val, high
     q2 = _qty(m.group("q2"))
-    if q2 is None:
-        return (val, None) if m.group("q2") is None else None
-    high = q2[0]
-    # 5至8万元: the unit of the upper bound applies to a bare lower bound
-    if 0 < val < high and re.fullmatch(r"[\d.]+", m.group("q1")):
-        mult = _unit_of(m.group("q2"))
-        if mult > 1 and val * mult <= high:
-            val = _clean(val * mult)
+    if q2 is None or high is not None:
+        return None
+    high = q2[1] if q2[1] is not None else q2[0]
+    # 5至8万元, 五到六万港元, 三十到五十万: the big unit of the upper bound applies to a lower bound without one
+    raw1 = m.group("q1")
+    tail = _BIG_TAIL.search(m.group("q2"))
+    if tail and not re.search(r"[万亿兆]", raw1):
+        scaled = _qty(raw1 + tail.group())
+        if scaled is not None and scaled[0] <= high:
+            val = scaled[0]
     return (val, high) if high >= val else None
+
+
+def _coins(m: re.Match, val: Decimal) -> Decimal:
+    for g, unit in (("jiao", Decimal("0.1")), ("fen", Decimal("0.01"))):
+        ch = m.group(g)
+        if ch:
+            val += (Decimal(ch) if ch.isdigit() else parse_number(ch)[0]) * unit
+    return _clean(val)
 
 
 def find_money(norm: str):
     """[(start, end, value, value_high, currency, qualifier)] in text order."""
-    money_re, nocur_re, _ = _patterns()
-    curmap = _ref.currencies()
+    money_re, nocur_re, after_re, _ = _patterns()
+    curmap, scales = _ref.currencies(), _ref.currency_scales()
     out = []
-    for m in money_re.finditer(norm):
+    for m in _scan(money_re, norm, (h.start() for h in _anchor_re().finditer(norm)), 64, 20):
         raw = m.group("q1")
-        if raw[0] in "百千万亿" and not m.group("pre"):
-            continue  # 百元之恋, 万元户: a unit word, not an amount (逾百亿元 is one)
+        pre = m.group("pre")
+        if raw[0] in "百千万亿兆拾佰仟" and not (pre or m.group("post")):
+            continue  # 百元之恋, 万元户: a unit word, not an amount (逾百亿元, 千元左右 are amounts)
         s = m.start("q1")
-        if s > 0 and (norm[s - 1].isdigit() or norm[s - 1] == "."):
+        if s > 0 and (norm[s - 1].isdigit() or norm[s - 1] in ".,"):
             continue
         q1 = _qty(raw)
         if q1 is None or q1[0] == 0:
             continue
-        if not raw[0].isdigit() and q1[0] < 10 and m.group("cur") == "元":
-            continue  # 二元经济, 一元二次方程
-        rng = _range(m, q1[0])
+        cur = m.group("cur")
+        rng = _range(m, q1)
         if rng is None:
             continue
-        start = m.start() if m.group("pre") else (m.start("pcur") if m.group("pcur") else s)
-        end = m.end("rmb2") if m.group("rmb2") else m.end("cur")
-        cur = m.group("cur")
-        if cur == "元" and m.group("pcur"):
+        lo, hi = rng
+        if (not raw[0].isdigit() and lo < 10 and cur == "元" and hi is None
+                and not (m.group("qian") or m.group("jiao") or m.group("fen"))):
+            continue  # 二元经济, 一元二次方程 (一元钱, 五元三毛 are money)
+        if m.group("jiao") or m.group("fen"):
+            lo = _coins(m, lo)
+        scale = scales.get(cur)
+        if scale is not None:
+            lo, hi = _clean(lo * scale), (_clean(hi * scale) if hi is not None else None)
+        start = m.start("pcur") if m.group("pcur") else s
+        if pre and pre != "约合":
+            start = m.start()
+        end = m.end()
+        if m.group("suf"):
+            cur = m.group("suf")
+        elif cur == "元" and m.group("pcur"):
             cur = m.group("pcur")
-        out.append((start, end, rng[0], rng[1], curmap.get(cur, "CNY"), _qualifier(m, q1[1])))
+        qual = _qualifier(m, q1[2], "approx" if q1[1] is not None else "gt")
+        out.append((start, end, lo, hi, curmap.get(cur, "CNY"), qual))
     taken = [(a, b) for a, b, *_ in out]
-    for m in nocur_re.finditer(norm):
+    scales = sorted(_finds(norm, "万") + _finds(norm, "亿") + _finds(norm, "兆"))
+    for m in _chain(_scan(nocur_re, norm, scales, 40, 16), _scan(after_re, norm, scales, 30, 16)):
         s0 = m.start("pre") if m.group("pre") else m.start("q1")
-        e0 = m.end("q2") if m.group("q2") else m.end("q1")
+        e0 = m.end("q2") if m.groupdict().get("q2") else m.end("q1")
+        if s0 > 0 and (norm[s0 - 1].isdigit() or norm[s0 - 1] in ".,"):
+            continue
         if any(a < e0 and s0 < b for a, b in taken):
             continue
+        taken.append((s0, e0))
         q1 = _qty(m.group("q1"))
         if q1 is None or q1[0] == 0:
             continue
-        rng = _range(m, q1[0])
+        rng = _range(m, q1)
         if rng is None:
             continue
-        out.append((s0, e0, rng[0], rng[1], "CNY", _qualifier(m, q1[1])))
+        qual = _qualifier(m, q1[2], "approx" if q1[1] is not None else "gt")
+        out.append((s0, e0, rng[0], rng[1], "CNY", qual))
     out.sort(key=lambda t: t[0])
-    return out
+    return _merge_subunits(norm, out)
+
+
+def _merge_subunits(norm: str, out: list) -> list:
+    """两美元又三美分, 10日元5日本銭: a subunit amount right after its main unit adds to it."""
+    if len(out) < 2:
+        return out
+    scales = _ref.currency_scales()
+    merged = [out[0]]
+    for row in out[1:]:
+        prev = merged[-1]
+        gap = norm[prev[1]:row[0]]
+        cur_word = norm[row[0]:row[1]]
+        if (gap in ("", "又", "零") and row[4] == prev[4] and prev[3] is None and row[3] is None
+                and any(cur_word.endswith(w) for w in scales) and row[2] < 1):
+            merged[-1] = (prev[0], row[1], _clean(prev[2] + row[2]), None, prev[4], prev[5])
+        else:
+            merged.append(row)
+    return merged
 
 
 def find_counts(norm: str, taken: list[tuple[int, int]]):
     """[(start, end, value, value_high, unit, qualifier)]; skips spans already taken by money/dates."""
-    count_re = _patterns()[2]
+    count_re = _patterns()[3]
     taken = sorted(taken)
     taken_starts = [a for a, _ in taken]
     taken_ends_max = []
@@ -163,9 +275,11 @@ def find_counts(norm: str, taken: list[tuple[int, int]]):
         mx = max(mx, b)
         taken_ends_max.append(mx)
     out = []
-    for m in count_re.finditer(norm):
+    ends = sorted([h.start() for h in _COUNT_END_RE.finditer(norm)]
+                  + [h.start() + 1 for h in _COUNT_END_CN_RE.finditer(norm)])
+    for m in _scan(count_re, norm, ends, 48, 12):
         s = m.start("q1")
-        if s > 0 and (norm[s - 1].isdigit() or norm[s - 1] in ".第每"):
+        if s > 0 and (norm[s - 1].isdigit() or norm[s - 1] in ".,第每"):
             continue
         k = bisect.bisect_left(taken_starts, m.end()) - 1
         if k >= 0 and taken_ends_max[k] > s:
@@ -175,30 +289,76 @@ def find_counts(norm: str, taken: list[tuple[int, int]]):
         if q1 is None:
             continue
         if not raw[0].isdigit() and (q1[0] < 10 or raw[0] in "几数"):
-            continue  # 一个/两家/几名: articles, not figures
-        rng = _range(m, q1[0])
+            continue  # 一个/两家/几名/两三家: articles, not figures
+        rng = _range(m, q1)
         if rng is None:
             continue
         start = m.start() if m.group("pre") else s
-        out.append((start, m.end("unit"), rng[0], rng[1], m.group("unit"), _qualifier(m, q1[1])))
+        qual = _qualifier(m, q1[2], "approx" if q1[1] is not None else "gt")
+        out.append((start, m.end(), rng[0], rng[1], m.group("unit"), qual))
     return out
 
 
+def _in_url(norm: str, s: int, e: int) -> bool:
+    """Is norm[s:e] inside a URL or a query string (?q=30%25&r=20%)?"""
+    a = s
+    while a > 0 and "!" <= norm[a - 1] <= "~":
+        a -= 1
+    b = e
+    while b < len(norm) and "!" <= norm[b] <= "~":
+        b += 1
+    return bool(_URLISH.search(norm, a, b))
+
+
+def _cn_fraction(raw: str) -> tuple[Decimal, int] | None:
+    """百分之 numerator in Chinese (五, 一百二十点五, 七十 of 七十百分位): (value, characters used)."""
+    for n in range(len(raw), 0, -1):  # the longest well-formed prefix (spaces inside are read through)
+        s = raw[:n].rstrip("点 \t")
+        whole, dot, frac = s.replace(" ", "").replace("\t", "").partition("点")
+        if frac and any(c not in _D for c in frac):
+            continue
+        w = parse_number(whole) if whole else None
+        if w is None or w[1]:
+            continue
+        v = w[0]
+        if dot:
+            v = Decimal(f"{int(v)}." + "".join(str(int(parse_number(c)[0])) for c in frac))
+        return v, len(s)
+    return None
+
+
 def find_percents(norm: str):
-    """[(start, end, value, qualifier)]: 56%, 百分之五 (the gold spec's percentages; 六成 is not one)."""
+    """[(start, end, value, qualifier)]: 56%, -3.9%, 百分之五, 百分之2.4, 千分之五 (= 0.5), 万分之三 (= 0.03).
+
+    成/折 and 个百分点 are not percentages (the gold conventions)."""
     out = []
-    for m in PERCENT_RE.finditer(norm):
+    anchors = _finds(norm, "%") + _finds(norm, "分")  # every percentage holds one: str.find is memchr-fast
+    if not anchors:
+        return out
+    anchors.sort()
+    for m in _scan(PERCENT_RE, norm, anchors, 16, 40):
+        s, e = m.start(), m.end()
         if m.group("n") is not None:
-            v = Decimal(m.group("n"))
-        else:
-            whole, dot, frac = m.group("cn").partition("点")
-            w = parse_number(whole) if whole else (Decimal(0), False)
-            if w is None or (dot and (not frac or any(c not in "零〇一二三四五六七八九" for c in frac))):
+            if _in_url(norm, s, e):
                 continue
-            v = w[0]
-            if dot:
-                v = Decimal(f"{int(v)}." + "".join(str(int(parse_number(c)[0])) for c in frac))
-        out.append((m.start(), m.end(), _clean(v), _around(norm, m.start(), m.end())))
+            v = Decimal(m.group("n").replace(",", ""))
+            if m.group("sign"):
+                v = -v
+        else:
+            raw = m.group("pn")
+            if raw[0].isdigit():
+                v = Decimal(raw.replace(",", "").replace("，", ""))
+            else:
+                if parse_pair(raw.rstrip("点 \t")) is not None:
+                    continue  # 百分之二三十: a vague range, not one value
+                r = _cn_fraction(raw)
+                if r is None:
+                    continue
+                v, used = r
+                e = m.start("pn") + used
+            den = _DEN[m.group("den").replace("佰", "百").replace("仟", "千")]
+            v = v * 100 / den
+        out.append((s, e, _clean(v), _around(norm, s, e)))
     return out
 
 
@@ -213,3 +373,56 @@ def _around(norm: str, s: int, e: int) -> str | None:
         return _QUAL.get(m.group())
     m = _POST_HEAD.match(norm, e)
     return _QUAL.get(m.group()) if m else None
+
+
+# A line break inside a number: after a digit or a decimal point, before a digit; or between a numeral
+# and its scale or currency (三千\n万元). Paragraphs do not end inside a number, so it is read through.
+_BREAK = re.compile(
+    r"(?<=[\d.])[ \t\u3000]*\n[ \t\u3000]*(?=\d)"
+    r"|(?<=[\d" + _D + r"十百千万亿])[ \t\u3000]*\n[ \t\u3000]*(?=[十百千万亿兆元%])"
+)
+
+
+def _view(norm: str) -> tuple[str, list[int] | None]:
+    """norm with line breaks inside numbers removed, and the map back to norm's offsets (None: unchanged)."""
+    cuts = []
+    i = norm.find("\n")
+    while i >= 0:  # few newlines per text: test each one's neighbourhood, not every character
+        m = _BREAK.search(norm, max(0, i - 4), i + 5)
+        if m is not None and m.start() <= i < m.end():
+            cuts.append((m.start(), m.end()))
+        i = norm.find("\n", i + 1)
+    if not cuts:
+        return norm, None
+    keep: list[int] = []
+    pieces = []
+    pos = 0
+    for a, b in cuts:
+        keep.extend(range(pos, a))
+        pieces.append(norm[pos:a])
+        pos = b
+    keep.extend(range(pos, len(norm)))
+    pieces.append(norm[pos:])
+    keep.append(len(norm))
+    return "".join(pieces), keep
+
+
+def find_amounts(norm: str, date_spans: list[tuple[int, int]]):
+    """(money, counts, percents) as find_money / find_counts / find_percents give them, in norm's offsets."""
+    view, back = _view(norm)
+    if back is None:
+        money = find_money(norm)
+        counts = find_counts(norm, [(m[0], m[1]) for m in money] + date_spans)
+        return money, counts, find_percents(norm)
+    def fwd(a):  # norm offset -> view offset (None inside a removed break)
+        k = bisect.bisect_left(back, a)
+        return k if k < len(back) and back[k] == a else None
+
+    dspans = [(x, y) for x, y in ((fwd(a), fwd(b)) for a, b in date_spans) if x is not None and y is not None]
+
+    def out(rows):  # end offsets map through the last character, so a break stays inside the span
+        return [(back[r[0]], back[r[1] - 1] + 1, *r[2:]) for r in rows]
+
+    money = find_money(view)
+    counts = find_counts(view, [(m[0], m[1]) for m in money] + dspans)
+    return out(money), out(counts), out(find_percents(view))

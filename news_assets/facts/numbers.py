@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 
-CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "四": 4,
-             "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+# everyday and financial (大写) digits; 〇/○ are the written zero of years
+CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "参": 3,
+             "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8,
+             "九": 9, "玖": 9}
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-BIG_UNITS = {"万": Decimal(10000), "亿": Decimal(100000000)}
+# 兆 is 10^12 as Taiwan, Hong Kong and Japan write money (四十九兆九千五百九十二億元)
+BIG_UNITS = {"万": Decimal(10000), "亿": Decimal(100000000), "兆": Decimal(10) ** 12}
 VAGUE = {"几", "数", "多", "余", "来"}
 
 _ZERO = Decimal(0)
+_SKIP = str.maketrans("", "", ",， \u3000\t\n\r")
+# 六七万, 二三十万, 十五六万, 三四百万: two neighbouring digits (or 三五) before the same units
+_PAIR = re.compile(r"(?P<p>(?:[一二两三四五六七八九]?[十百千])*)(?P<a>[一二两三四五六七八])(?P<b>[二两三四五六七八九])"
+                   r"(?P<u>[十百千万亿兆]*)")
 
 
 def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | None:
-    """Parse '721', '3.7亿', '1.2万亿', '9100多万', '三千万', '二十五', '几百万', '93，708，580'.
+    """Parse '721', '3.7亿', '1.2万亿', '9100多万', '三千万', '二十五', '几百万', '93，708，580', '壹万贰仟'.
 
-    Returns (value, vague) where vague is True when 多/余/几/数 made it a lower bound, or None.
+    Returns (value, vague) where vague is True when 多/余/几/数 made it a lower bound, or None for a
+    string that is not one well-formed numeral (七十百, 一一 unless `positional`).
     """
-    s = s.replace(",", "").replace("，", "").replace(" ", "")
+    s = s.translate(_SKIP)
     if not s:
         return None
     # plain positional digits, e.g. 二〇二四
@@ -26,22 +35,23 @@ def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | Non
         if not positional:
             return None
         return Decimal("".join(str(CN_DIGITS[c]) for c in s)), False
-    total = _ZERO
+    groups: list[tuple[Decimal, Decimal]] = []  # (value, big unit) of the finished 万/亿/兆 groups
     section = _ZERO
     number: Decimal | None = None
+    last_small = 10**5  # small units must fall within a section (三千五百, not 七十百)
     vague = False
     i = 0
     n = len(s)
     seen_any = False
     while i < n:
         c = s[i]
-        if c.isdigit() and c.isascii() or (c == "." and i + 1 < n and s[i + 1].isdigit()):
+        if c.isascii() and c.isdigit() or (c == "." and i + 1 < n and s[i + 1].isdigit()):
             j = i
             while j < n and (s[j].isascii() and s[j].isdigit() or s[j] == "."):
                 j += 1
             try:
                 number = Decimal(s[i:j])
-            except Exception:
+            except InvalidOperation:
                 return None
             seen_any = True
             i = j
@@ -50,31 +60,47 @@ def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | Non
             number = Decimal(CN_DIGITS[c])
             seen_any = True
         elif c in SMALL_UNITS:
-            section += (number if number is not None else Decimal(1)) * SMALL_UNITS[c]
+            u = SMALL_UNITS[c]
+            if u >= last_small:
+                return None
+            last_small = u
+            section += (number if number is not None else Decimal(1)) * u
             number = None
             seen_any = True
         elif c in BIG_UNITS:
-            if c == "亿":
-                total = (total + section + (number or _ZERO)) * BIG_UNITS[c]
-                if total == 0:
-                    total = BIG_UNITS[c]
-                section = _ZERO
-            else:
-                section = (section + (number or _ZERO)) * BIG_UNITS[c]
-                if section == 0:
-                    section = BIG_UNITS[c]
-            number = None
+            u = BIG_UNITS[c]
+            # a big unit multiplies everything written since the last bigger one (一万亿 = 10^12)
+            chunk = section + (number or _ZERO)
+            while groups and groups[-1][1] < u:
+                chunk += groups.pop()[0]
+            groups.append((chunk * u if chunk else u, u))
+            section, number, last_small = _ZERO, None, 10**5
             seen_any = True
         elif c in VAGUE:
             vague = True
-            if c in ("几", "数") and number is None and section == 0 and total == 0:
+            if c in ("几", "数") and number is None and section == 0 and not groups:
                 number = Decimal(1)
         else:
             return None
         i += 1
     if not seen_any:
         return None
-    return total + section + (number or _ZERO), vague
+    return sum((g for g, _ in groups), _ZERO) + section + (number or _ZERO), vague
+
+
+def parse_pair(s: str) -> tuple[Decimal, Decimal] | None:
+    """六七万 -> (60000, 70000), 二三十万 -> (200000, 300000), 十五六万, 三五千: a colloquial range, or None."""
+    m = _PAIR.fullmatch(s.translate(_SKIP))
+    if not m:
+        return None
+    a, b = CN_DIGITS[m["a"]], CN_DIGITS[m["b"]]
+    if not (b == a + 1 or (a, b) == (3, 5)):
+        return None
+    lo = parse_number(m["p"] + m["a"] + m["u"])
+    hi = parse_number(m["p"] + m["b"] + m["u"])
+    if lo is None or hi is None:
+        return None
+    return lo[0], hi[0]
 
 
 def to_json_number(d: Decimal | None):

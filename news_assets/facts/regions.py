@@ -13,10 +13,15 @@ from . import _ref
 # Characters that, right after a bare short name, show it is part of a smaller place or an institution
 # (朝天门, 明月湖, 新华社, 金凤实验室, 南京路): the name is then not a division mention.
 _BLOCK_AFTER_SHORT = set("路街巷门湖桥村镇乡社寺庙塔园港湾岛峡洞坝堤渠宫殿阁楼亭店厂站口")
-_BLOCK_AFTER_SHORT_MULTI = ("实验室", "大道", "大街", "广场", "公园", "水库", "小区", "花园", "大厦", "号")
+# rivers named like a county (嫩江干流)
+_BLOCK_AFTER_SHORT_MULTI = ("实验室", "大道", "大街", "广场", "公园", "水库", "小区", "花园", "大厦", "号",
+                            "干流", "支流", "流域", "水系")
+# after a county short name an institution or a development zone (南开大学, 浑南新区): not the county;
+# a prefecture of the same name still counts (湘潭大学 names 湘潭)
+_INSTITUTION_AFTER = ("大学", "学院", "新区")
 # After a province/prefecture short name only the road-like ones apply (重庆火锅, 香港科技大学 stay).
 _BLOCK_AFTER_BIG = set("路街巷")
-_BLOCK_AFTER_BIG_MULTI = ("大道", "大街", "时间")
+_BLOCK_AFTER_BIG_MULTI = ("大道", "大街", "时间", "干流", "支流")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 # characters after which a place name starts a new word (在浦东, 2017年瑞丽, 和海珠)
 _WORD_START_BEFORE = set("在于至到从和与及同跟对向往赴来去是为由经自离等省市县区州年月日号的")
@@ -34,11 +39,8 @@ _STOP_PAIRS = frozenset({"深藏", "藏青", "云台", "新台", "台吉", "新�
 _ABBR_NOUN = set("资企商籍胞人府")
 _ABBR_VERB = set("来赴访返驻")
 _ABBR_VERB_OK = "渝沪京津粤港澳台闽川蜀黔滇陕甘鄂湘豫皖赣浙苏鲁冀晋辽吉黑桂琼藏"
-_COLLOC_RE = re.compile(
-    r"(?=[" + _ABBR_VERB_OK + r"])"  # cheap first-character test
-    r"(?:[港澳台](?=[" + "".join(sorted(_ABBR_NOUN)) + r"])|(?<=[" + "".join(sorted(_ABBR_VERB)) + r"])(?P<v>["
-    + _ABBR_VERB_OK + r"])|(?<=[在进])(?P<w>[京沪渝])(?![市区郊城剧腔味]))"
-)
+# a plain character set, so the regex engine scans for it fast; the context tests run per hit
+_COLLOC_FIRST_RE = re.compile(r"[" + _ABBR_VERB_OK + r"]")
 
 
 @dataclass(slots=True)
@@ -185,6 +187,10 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
                     continue
                 opts = provs
             else:
+                if nxt.startswith(_INSTITUTION_AFTER):
+                    opts = [(d, sh) for d, sh in opts if d.level != "county"]
+                    if not opts:
+                        continue
                 big_only = all(d.level != "county" for d, _ in opts)
                 if big_only:
                     if nxt[:1] in _BLOCK_AFTER_BIG or nxt.startswith(_BLOCK_AFTER_BIG_MULTI):
@@ -229,11 +235,17 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
                 for j in run:
                     accepted.append((j, j + 1, ("abbrev", abbr[norm[j]]), "abbrev"))
             run = []
-    for m in _COLLOC_RE.finditer(norm):
+    for m in _COLLOC_FIRST_RE.finditer(norm):
         i = m.start()
         ch = norm[i]
+        prev = norm[i - 1] if i else ""
         nx = norm[i + 1] if i + 1 < n else ""
-        if (m.group("v") or m.group("w")) and nx and nx in abbr:
+        if ch in "港澳台" and nx and nx in _ABBR_NOUN:
+            pass  # 港资, 台商
+        elif prev and (prev in _ABBR_VERB or (prev in "在进" and ch in "京沪渝" and not (nx and nx in "市区郊城剧腔味"))):
+            if nx and nx in abbr:
+                continue  # 来渝港: part of a compound, handled above
+        else:
             continue
         accepted.append((i, i + 1, ("abbrev", abbr[ch]), "abbrev"))
 
