@@ -95,12 +95,42 @@ def format_table(columns: list[str], rows: list[tuple], limit: int = 48) -> str:
     return "\n".join(out)
 
 
-def run_query(db: Path, query: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
-    from .sqlproject import connect_readonly
+# What `sql` runs: queries. Anything else is refused up front with one clear message, rather than
+# DuckDB's varied ones ("Can only delete from base table" for a view, "attached in read-only mode" ...).
+QUERY_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}  # SELECT covers WITH, DESCRIBE, SHOW, SUMMARIZE
 
-    con = connect_readonly(db)
+
+class ReadOnlyError(Exception):
+    """A statement that would change something, or reach outside the warehouse file."""
+
+
+def connect_sandboxed(db: Path):
+    """The warehouse file, read-only, and nothing else: no files, URLs, attachments or extensions
+    (enable_external_access = false), and a locked configuration so a query cannot switch it back."""
+    import duckdb
+
+    if not Path(db).exists():
+        raise FileNotFoundError(f"no warehouse database at {db}: materialise the warehouse first")
+    return duckdb.connect(str(db), read_only=True,
+                          config={"enable_external_access": False, "lock_configuration": True})
+
+
+def run_query(db: Path, query: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
+    import duckdb
+
+    con = connect_sandboxed(db)
     try:
-        cur = con.execute(query, params or [])
+        for st in con.extract_statements(query):
+            kind = st.type.name
+            if kind not in QUERY_STATEMENTS:
+                raise ReadOnlyError(f"news-warehouse sql is read-only: {kind} statements are refused (it runs "
+                                    "SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN; the warehouse is "
+                                    "rebuilt from the lake by its Dagster assets)")
+        try:
+            cur = con.execute(query, params or [])
+        except duckdb.PermissionException as e:
+            raise ReadOnlyError(f"news-warehouse sql reads the warehouse database only; files, URLs and "
+                                f"extensions are off limits ({e})") from e
         cols = [d[0] for d in cur.description] if cur.description else []
         return cols, cur.fetchall() if cols else []
     finally:
@@ -113,10 +143,7 @@ def cmd_sql(args) -> int:
     db = Path(args.database) if args.database else Lake(args.warehouse or default_warehouse_dir()).duckdb_path
     try:
         cols, rows = run_query(db, args.query)
-    except FileNotFoundError as e:
-        print(str(e), file=sys.stderr)
-        return 1
-    except Exception as e:  # duckdb errors: show the message, not a traceback
+    except Exception as e:  # missing file, refused statement, duckdb errors: the message, not a traceback
         print(f"error: {e}", file=sys.stderr)
         return 1
     if args.format == "json":
