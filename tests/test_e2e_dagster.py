@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -60,6 +59,13 @@ DRY_RUN = """mutation($s: ScheduleSelector!, $t: Float!) { scheduleDryRun(select
 POOL = "{ instance { poolConfig { defaultPoolLimit poolGranularity } concurrencyLimits { concurrencyKey slotCount } } }"
 
 
+def deployment_yaml() -> str:
+    """The project's dagster.yaml without its local-storage block: everything lives in $DAGSTER_HOME
+    (what `sed '/^# >>> local storage/,$d' dagster.yaml` in the README gives)."""
+    text = (REPO / "dagster.yaml").read_text(encoding="utf-8")
+    return text.split("# >>> local storage", 1)[0]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -83,7 +89,8 @@ class Servers:
 
     def start_webserver(self) -> None:
         self.home.mkdir(parents=True)
-        shutil.copy(REPO / "dagster.yaml", self.home / "dagster.yaml")  # the project's pool limit
+        # the project's settings (pool limit, run monitoring), as the README's deployment setup copies them
+        (self.home / "dagster.yaml").write_text(deployment_yaml(), encoding="utf-8")
         # create the instance's storage once, before two processes race to migrate it
         subprocess.run([str(BIN / "dagster"), "instance", "migrate"], env=self.env(), cwd=REPO, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
