@@ -181,16 +181,6 @@ limit 8
 QUARANTINE_QUERY = "select publish_date, stage, error_kind, url, message from quarantine order by publish_date, url"
 
 
-def _quiet_dagster() -> None:
-    # Dagster 1.13 flags `backfill_policy=` on @asset as beta; the single-run policy is what makes a
-    # range one run (DESIGN.md), so we keep it and silence only that warning (and Dagster's
-    # supersession notices about it) until a release marks the parameter stable.
-    import warnings
-
-    warnings.filterwarnings("ignore", message=r".*`backfill_policy`.*is currently in beta.*")
-    warnings.filterwarnings("ignore", message=r".*is currently in beta.*", module=r"news_assets\..*")
-
-
 def _print_summary(db: Path) -> None:
     cols, rows = run_query(db, "select count(*) as articles, min(publish_date) as first_day, "
                                "max(publish_date) as last_day from articles")
@@ -216,7 +206,6 @@ def _print_instance(inst) -> None:
 def cmd_demo(args) -> int:
     import os
 
-    _quiet_dagster()
     from .lake import WAREHOUSE_ENV, Lake, default_warehouse_dir
     from .runner import instance, materialize_range, sample_dates
 
@@ -280,7 +269,6 @@ def _page_days(sources, lake) -> tuple[dict[str, int], list[tuple[str, str]]]:
 def cmd_load(args) -> int:
     import os
 
-    _quiet_dagster()
     from .lake import WAREHOUSE_ENV, Lake, default_warehouse_dir
     from .partitions import START_ENV
     from .runner import chunk_days, instance, load_days

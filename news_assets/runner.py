@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -63,37 +63,31 @@ class RunCounts:
     pages: int = 0
     articles: int = 0
     quarantined: int = 0
-    reasons: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: RunCounts) -> None:
         self.days += other.days
         self.pages += other.pages
         self.articles += other.articles
         self.quarantined += other.quarantined
-        for k, v in other.reasons.items():
-            self.reasons[k] = self.reasons.get(k, 0) + v
-
-
-def _meta(md: dict, key: str) -> int:
-    """A count from one partition's metadata (`key`) or a range run's totals (`run_key`)."""
-    v = md.get(key, md.get(f"run_{key}"))
-    return int(v.value) if v is not None else 0
 
 
 def _counts(result, days: int) -> RunCounts:
+    """Pages, articles and quarantined pages of the run: the articles materialisation of a single
+    day, or the sum of the per-partition observations of a range."""
     out = RunCounts(days=days)
     for ev in result.get_asset_materialization_events():
         mat = ev.event_specific_data.materialization
-        if mat.asset_key != dg.AssetKey("articles"):
-            continue
-        md = mat.metadata
-        out.pages = _meta(md, "pages")
-        out.quarantined = _meta(md, "quarantined")
-        rows = md.get("dagster/row_count", md.get("run_row_count"))
-        out.articles = int(rows.value) if rows is not None else 0
-        reasons = md.get("quarantine_reasons", md.get("run_quarantine_reasons"))
-        out.reasons = dict(reasons.value) if reasons is not None else {}
-        break  # a range run stamps one materialisation on every partition: count it once
+        if mat.asset_key == dg.AssetKey("articles") and "dagster/row_count" in mat.metadata:
+            md = mat.metadata
+            out.pages, out.quarantined = int(md["pages"].value), int(md["quarantined"].value)
+            out.articles = int(md["dagster/row_count"].value)
+            return out
+    for ev in result.get_asset_observation_events():
+        obs = ev.event_specific_data.asset_observation
+        if obs.asset_key == dg.AssetKey("articles"):
+            out.pages += int(obs.metadata["pages"].value)
+            out.quarantined += int(obs.metadata["quarantined"].value)
+            out.articles += int(obs.metadata["dagster/row_count"].value)
     return out
 
 
