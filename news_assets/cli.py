@@ -245,33 +245,12 @@ def _load_sources(path: Path, lake) -> tuple[list, str]:
     raise FileNotFoundError(f"{path}: no such folder or sources file")
 
 
-def _page_days(sources, lake) -> tuple[dict[str, int], list[tuple[str, str]]]:
-    """Pages per publish date over the folder sources (each page dated once, cached in the lake),
-    and the pages whose date lies outside the partitions (file, date)."""
-    from .partitions import publish_date_partitions
-    from .sources.folder import folder_index
-
-    first = publish_date_partitions.get_first_partition_key()
-    last = publish_date_partitions.get_last_partition_key()
-    per_day: dict[str, int] = {}
-    outside: list[tuple[str, str]] = []
-    for s in sources:
-        if s.type != "folder":
-            continue
-        for rel, meta in folder_index(s, lake).items():
-            if first <= meta["date"] <= last:
-                per_day[meta["date"]] = per_day.get(meta["date"], 0) + 1
-            else:
-                outside.append((f"{s.name}/{rel}", meta["date"]))
-    return per_day, outside
-
-
 def cmd_load(args) -> int:
     import os
 
     from .lake import WAREHOUSE_ENV, Lake, default_warehouse_dir
     from .partitions import START_ENV
-    from .runner import chunk_days, instance, load_days
+    from .runner import chunk_days, folder_pages, instance, load_days
 
     if args.warehouse:
         os.environ[WAREHOUSE_ENV] = args.warehouse
@@ -286,13 +265,18 @@ def cmd_load(args) -> int:
               "daily_news schedule or a backfill", file=sys.stderr)
         return 1
     t0 = time.perf_counter()
-    per_day, outside = _page_days(sources, lake)
+    per_day, outside = folder_pages(sources, lake)
     days = sorted(per_day)
-    print(f"dated {sum(per_day.values())} pages in {time.perf_counter() - t0:.1f}s: {len(days)} publish dates "
+    print(f"dated {sum(map(len, per_day.values()))} pages in {time.perf_counter() - t0:.1f}s: {len(days)} publish dates "
           + (f"{days[0]} .. {days[-1]}, " if days else "") + f"{len(chunk_days(days))} runs", flush=True)
-    if outside:
-        print(f"warning: {len(outside)} pages are dated outside the partitions and are not loaded "
-              f"(set {START_ENV} to an earlier start), e.g. {outside[0][0]} ({outside[0][1]})", file=sys.stderr)
+    undated = [f for f, why in outside if why == "no date in the page"]
+    if undated:
+        print(f"warning: {len(undated)} pages give no date and their file's date is no partition yet: not "
+              f"loaded; give each a publish_date in the folder's index.json, e.g. {undated[0]}", file=sys.stderr)
+    if len(outside) > len(undated):
+        early = [(f, why) for f, why in outside if why != "no date in the page"]
+        print(f"warning: {len(early)} pages are dated outside the partitions and are not loaded "
+              f"(set {START_ENV} to an earlier start), e.g. {early[0][0]} ({early[0][1]})", file=sys.stderr)
     if not days:
         return 1 if outside else 0
     inst = instance()

@@ -129,8 +129,33 @@ def materialize_range(start: str, end: str, *, bundled_sample: bool = True,
 
 
 # ---- loading an archive: only the days that have pages, in few runs ---------------------------
-MAX_GAP_DAYS = 3  # page days at most this far apart share a run (empty days between them cost ~nothing)
-MAX_RUN_DAYS = 92  # partitions per run: Dagster plans and logs per partition, so no 7,000-day runs
+# A run costs seconds of Dagster overhead; an empty day inside a range costs a fraction of a second
+# (empty partition files, a few events). So page days up to two weeks apart share a run, and a run
+# spans at most a quarter: Dagster plans and logs per partition, so no 7,000-day ranges.
+MAX_GAP_DAYS = 14
+MAX_RUN_DAYS = 92
+
+
+def folder_pages(sources, lake: Lake) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """The sha256 of every page per publish date over the folder sources (each page dated once,
+    cached in the lake), and the pages dated outside the partitions as (source/file, date)."""
+    from .partitions import publish_date_partitions
+    from .sources.folder import folder_index
+
+    first = publish_date_partitions.get_first_partition_key()
+    last = publish_date_partitions.get_last_partition_key()
+    per_day: dict[str, list[str]] = {}
+    outside: list[tuple[str, str]] = []
+    for s in sources:
+        if s.type != "folder":
+            continue
+        for rel, meta in folder_index(s, lake).items():
+            if first <= meta["date"] <= last:
+                per_day.setdefault(meta["date"], []).append(meta["sha256"])
+            else:
+                why = "no date in the page" if meta["date_source"] == "file_mtime" else meta["date"]
+                outside.append((f"{s.name}/{rel}", why))
+    return per_day, outside
 
 
 def chunk_days(days: list[str], max_gap: int = MAX_GAP_DAYS, max_span: int = MAX_RUN_DAYS) -> list[tuple[str, str]]:
