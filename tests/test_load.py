@@ -187,3 +187,31 @@ def test_the_demo_then_dagster_dev_shows_the_demos_materialisations(tmp_path):
             dev.wait(timeout=10)
         log.close()
     assert not list(tmp_path.glob(".tmp_dagster_home_*/history"))  # dagster dev used ./.dagster_home
+
+
+def test_the_ui_sensor_requests_only_the_days_with_new_or_changed_pages(tmp_path):
+    from news_assets.definitions import load_folder_archive
+    from news_assets.resources import SourcesResource, WarehouseResource
+
+    archive = tmp_path / "pages"
+    write_archive(archive)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"- name: pages\n  type: folder\n  path: {archive}\n", encoding="utf-8")
+    res = {"warehouse": WarehouseResource(root=str(tmp_path / "wh"), workers=1),
+           "sources": SourcesResource(path=str(sources))}
+
+    def tick(cursor=None):
+        ctx = dg.build_sensor_context(cursor=cursor, resources=res)
+        out = load_folder_archive(ctx)
+        ranges = None if isinstance(out, dg.SkipReason) else [
+            (r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"]) for r in out]
+        return ranges, ctx.cursor
+
+    ranges, cursor = tick()
+    assert ranges == [("2004-12-11", "2004-12-16"), ("2013-03-02", "2013-03-05")]
+    assert tick(cursor)[0] is None  # nothing new: skipped
+    (archive / "2013" / "e.html").write_text(PAGE.format(when="2013-03-20T09:00:00+08:00", title="武汉新开通公交线路",
+                                                         place="武汉3月19日", lead="武汉新开通公交线路12条。"),
+                                             encoding="utf-8")
+    ranges, cursor = tick(cursor)
+    assert ranges == [("2013-03-20", "2013-03-20")]  # only the day whose pages changed
