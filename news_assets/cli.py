@@ -280,7 +280,7 @@ def cmd_load(args) -> int:
     if not days:
         return 1 if outside else 0
     inst = instance()
-    total = load_days(days, sources_path=sources_path, inst=inst,
+    total = load_days({d: len(v) for d, v in per_day.items()}, sources_path=sources_path, inst=inst,
                       progress=lambda line: print(line, flush=True))
     print(f"loaded {total.pages} pages -> {total.articles} articles, {total.quarantined} quarantined, "
           f"in {time.perf_counter() - t0:.1f}s; warehouse built at {lake.duckdb_path}")

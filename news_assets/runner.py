@@ -91,17 +91,17 @@ def _counts(result, days: int) -> RunCounts:
     return out
 
 
-def _resources(bundled_sample: bool, sources_path: str | None) -> dict:
-    return {"warehouse": WarehouseResource(),
+def _resources(bundled_sample: bool, sources_path: str | None, workers: int | None = None) -> dict:
+    return {"warehouse": WarehouseResource() if workers is None else WarehouseResource(workers=workers),
             "sources": SourcesResource(bundled_sample=bundled_sample, path=sources_path)}
 
 
 def run_lake(start: str, end: str, *, inst: dg.DagsterInstance, bundled_sample: bool = False,
-             sources_path: str | None = None, tags: dict | None = None) -> RunCounts:
+             sources_path: str | None = None, tags: dict | None = None, workers: int | None = None) -> RunCounts:
     from .definitions import defs
 
     result = defs.resolve_job_def("news_job").execute_in_process(
-        instance=inst, resources=_resources(bundled_sample, sources_path), run_config=QUIET,
+        instance=inst, resources=_resources(bundled_sample, sources_path, workers), run_config=QUIET,
         tags={RANGE_START_TAG: start, RANGE_END_TAG: end, **(tags or {})},
     )
     if not result.success:
@@ -134,6 +134,7 @@ def materialize_range(start: str, end: str, *, bundled_sample: bool = True,
 # spans at most a quarter: Dagster plans and logs per partition, so no 7,000-day ranges.
 MAX_GAP_DAYS = 14
 MAX_RUN_DAYS = 92
+POOL_MIN_PAGES = 200  # fewer pages in a run than this: starting worker processes costs more than it saves
 
 
 def folder_pages(sources, lake: Lake) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
@@ -150,10 +151,11 @@ def folder_pages(sources, lake: Lake) -> tuple[dict[str, list[str]], list[tuple[
         if s.type != "folder":
             continue
         for rel, meta in folder_index(s, lake).items():
-            if first <= meta["date"] <= last:
-                per_day.setdefault(meta["date"], []).append(meta["sha256"])
+            day = meta.get("date")
+            if day and first <= day <= last:
+                per_day.setdefault(day, []).append(meta["sha256"])
             else:
-                why = "no date in the page" if meta["date_source"] == "file_mtime" else meta["date"]
+                why = "no date in the page" if not day or meta.get("date_source") == "file_mtime" else day
                 outside.append((f"{s.name}/{rel}", why))
     return per_day, outside
 
@@ -177,15 +179,17 @@ def chunk_days(days: list[str], max_gap: int = MAX_GAP_DAYS, max_span: int = MAX
     return out
 
 
-def load_days(days: list[str], *, sources_path: str, inst: dg.DagsterInstance,
+def load_days(pages_per_day: dict[str, int], *, sources_path: str, inst: dg.DagsterInstance,
               progress: Callable[[str], None] = print) -> RunCounts:
-    """Materialise the lake for exactly the ranges covering `days`, then build the warehouse once."""
-    chunks = chunk_days(days)
+    """Materialise the lake for exactly the ranges covering the days with pages, then build the
+    warehouse once."""
+    chunks = chunk_days(list(pages_per_day))
     total, t0, done_days = RunCounts(), time.perf_counter(), 0
-    page_days = set(days)
+    page_days = set(pages_per_day)
     for i, (start, end) in enumerate(chunks, 1):
+        pages = sum(n for d, n in pages_per_day.items() if start <= d <= end)
         c = run_lake(start, end, inst=inst, sources_path=sources_path,
-                     tags={"news/trigger": "news-warehouse load"})
+                     tags={"news/trigger": "news-warehouse load"}, workers=1 if pages < POOL_MIN_PAGES else None)
         total.add(c)
         done_days += sum(1 for d in page_days if start <= d <= end)
         elapsed = time.perf_counter() - t0
