@@ -93,14 +93,14 @@ def report(index: dict, db: Path, seconds: float, log: str) -> None:
         quar = dict(con.execute("select url, error_kind from quarantine").fetchall())
     finally:
         con.close()
-    days = sorted({m["date"] for m in index.values()})
+    days = sorted({m["date"] for m in index.values() if m["date_source"] == "parsed"})
     runs = sum(1 for line in log.splitlines() if line.startswith("run "))
     on_its_day = sum(1 for m in index.values() if arts.get(m["url"]) == m["date"])
     elsewhere = sum(1 for m in index.values() if m["url"] in arts and arts[m["url"]] != m["date"])
     quarantined = sum(1 for m in index.values() if m["url"] in quar and m["url"] not in arts)
     lost = [m["url"] for m in index.values() if m["url"] not in arts and m["url"] not in quar]
     undated = sum(1 for m in index.values() if m["date_source"] != "parsed")
-    print("| pages | dated by their HTML | publish dates | years | runs | load time | pages/s |")
+    print("| pages | dated by their HTML | their publish dates | years | runs | load time | pages/s |")
     print("|---:|---:|---:|---|---:|---:|---:|")
     print(f"| {len(index)} | {len(index) - undated} | {len(days)} | {days[0][:4]}..{days[-1][:4]} | {runs} "
           f"| {seconds:.1f} s | {len(index) / seconds:.1f} |")
@@ -110,9 +110,9 @@ def report(index: dict, db: Path, seconds: float, log: str) -> None:
     print(f"| article on its own publish date | {on_its_day} |")
     print(f"| article on another date (a duplicate URL's first copy) | {elsewhere} |")
     print(f"| quarantined with a reason | {quarantined} |")
-    print(f"| lost | {len(lost)} |")
+    print(f"| not loaded (no date in the page, file date not a partition; reported by load) | {len(lost)} |")
     if lost:
-        print("lost:", ", ".join(lost[:5]))
+        print("not loaded:", ", ".join(lost[:5]))
 
 
 if __name__ == "__main__":
