@@ -40,7 +40,7 @@ OVERLAP_DAYS = [f"2024-05-{d:02d}" for d in range(15, 27)]
 LOOKBACK = 2
 # when a page was fetched is the one thing a re-run changes, by design
 VOLATILE = {"stg_raw_manifest": ["fetched_at"]}
-TIMEOUT = 300  # seconds for one round of backfills (the daemon looks every 30 s; a busy 2-core CI box is slow)
+TIMEOUT = 600  # seconds for one round of backfills (the daemon looks every 30 s; a busy 2-core CI box is slow)
 
 LAUNCH = """mutation($p: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $p) {
   __typename ... on LaunchBackfillSuccess { backfillId }
