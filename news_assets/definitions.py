@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -99,10 +101,41 @@ def rebuild_warehouse_after_news(context: dg.RunStatusSensorContext):
     return dg.RunRequest(run_key=run.run_id)
 
 
+def _day_digest(shas: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(shas)).encode()).hexdigest()[:12]
+
+
+@dg.sensor(
+    job=news_job,
+    minimum_interval_seconds=300,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Load an archive from the UI: turn this on and it materialises exactly the publish dates "
+                "the folder sources have pages for (each page dated once, the dates cached in the lake), "
+                "in short ranges of nearby days; later ticks run only the days whose pages changed. The "
+                "rebuild_warehouse_after_news sensor then builds the warehouse. Same as `news-warehouse load`.",
+)
+def load_folder_archive(context: dg.SensorEvaluationContext, warehouse: WarehouseResource,
+                        sources: SourcesResource):
+    from .runner import chunk_days, folder_pages
+
+    seen = json.loads(context.cursor) if context.cursor else {}
+    per_day, outside = folder_pages(sources.load(), warehouse.lake())
+    if outside:
+        context.log.warning(f"{len(outside)} pages are dated outside the partitions, e.g. {outside[0]}")
+    digest = {d: _day_digest(shas) for d, shas in per_day.items()}
+    changed = sorted(d for d, h in digest.items() if seen.get(d) != h)
+    if not changed:
+        return dg.SkipReason(f"no new or changed pages on the {len(digest)} publish dates the folders hold")
+    context.update_cursor(json.dumps(digest, sort_keys=True))
+    return [dg.RunRequest(run_key=f"{a}...{b}:{_day_digest([digest[d] for d in changed if a <= d <= b])}",
+                          tags={RANGE_START_TAG: a, RANGE_END_TAG: b, "news/trigger": "load_folder_archive"})
+            for a, b in chunk_days(changed)]
+
+
 defs = dg.Definitions(
     assets=[raw_html, articles, extract_facts, duckdb_warehouse],
     jobs=[news_job, warehouse_job],
     schedules=[daily_news],
-    sensors=[rebuild_warehouse_after_news],
+    sensors=[rebuild_warehouse_after_news, load_folder_archive],
     resources={"warehouse": WarehouseResource(), "sources": SourcesResource()},
 )

@@ -11,7 +11,7 @@ import hashlib
 import dagster as dg
 
 from .resources import WarehouseResource
-from .sqlproject import LAKE_TABLES, SqlProject
+from .sqlproject import LAKE_TABLES, SqlProject, ident
 
 GROUP = "warehouse"
 POOL = "duckdb_writer"
@@ -48,6 +48,33 @@ def _code_version(project: SqlProject, name: str) -> str:
     return h.hexdigest()[:12]
 
 
+PREVIEW_ROWS, PREVIEW_WIDTH = 5, 60
+
+
+def _previews(path, names: list[str]) -> dict[str, dg.MetadataValue]:
+    """The first rows of every model as a table the UI shows on the asset page (values as text where
+    the UI has no type for them, long text cut)."""
+    import duckdb
+
+    def cell(v):
+        if v is None or isinstance(v, bool | int | float):
+            return v
+        s = str(v).replace("\n", " ")
+        return s if len(s) <= PREVIEW_WIDTH else s[: PREVIEW_WIDTH - 1] + "…"
+
+    out = {}
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        for name in names:
+            cur = con.execute(f"SELECT * FROM {ident(name)} LIMIT ?", [PREVIEW_ROWS])
+            cols = [d[0] for d in cur.description]
+            rows = [dg.TableRecord({c: cell(v) for c, v in zip(cols, r, strict=True)}) for r in cur.fetchall()]
+            out[name] = dg.MetadataValue.table(rows, dg.TableSchema(columns=[dg.TableColumn(c) for c in cols]))
+    finally:
+        con.close()
+    return out
+
+
 def build_sql_assets(project: SqlProject | None = None) -> dg.AssetsDefinition:
     project = project or SqlProject()
     specs, checks = [], []
@@ -81,6 +108,7 @@ def build_sql_assets(project: SqlProject | None = None) -> dg.AssetsDefinition:
         result = project.build(warehouse.lake())
         context.log.info(f"built {len(result.row_counts)} models into {result.path} in {result.seconds:.2f}s "
                          f"({result.mode})")
+        previews = _previews(result.path, project.order)
         for name in project.order:
             docs = project.models[name].columns
             typed = dg.TableSchema(columns=[dg.TableColumn(c, ty.lower(), description=docs.get(c) or None)
@@ -89,6 +117,7 @@ def build_sql_assets(project: SqlProject | None = None) -> dg.AssetsDefinition:
                 asset_key=model_key(name),
                 metadata={"dagster/row_count": result.row_counts[name], "database": str(result.path),
                           "build_seconds": round(result.seconds, 3), "build_mode": result.mode,
+                          "preview": previews[name],
                           # the definition's documented columns, now with the types DuckDB gave them
                           **({"dagster/column_schema": typed} if typed.columns else {})},
             )

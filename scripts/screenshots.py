@@ -78,7 +78,9 @@ def main(argv=None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="news-screens-"))
     home, warehouse = tmp / "dagster_home", tmp / "warehouse"
     home.mkdir()
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    # the project's settings without the local-storage block: runs live in this DAGSTER_HOME
+    (home / "dagster.yaml").write_text(
+        (REPO / "dagster.yaml").read_text(encoding="utf-8").split("# >>> local storage", 1)[0], encoding="utf-8")
     env = {**os.environ, "DAGSTER_HOME": str(home), "NEWS_WAREHOUSE_DIR": str(warehouse)}
     env.pop("NEWS_SOURCES", None)
     server = None

@@ -62,6 +62,41 @@ def test_sql_is_read_only_and_prints_a_table(tmp_path, capsys):
     assert main(["sql", "select 1", "--database", str(tmp_path / "missing.duckdb")]) == 1
 
 
+def test_sql_reads_the_warehouse_and_nothing_else(tmp_path, capsys):
+    import duckdb
+
+    db = tmp_path / "news.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create table base as select 2 as n, '澳门' as name")
+    con.execute("create view articles as select n * 10 as n, name from base")  # views over models still read
+    con.close()
+    assert main(["sql", "select n, name from articles", "--database", str(db), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n,name", "20,澳门"]
+
+    target = tmp_path / "x.csv"
+    assert main(["sql", f"COPY (select * from base) TO '{target}'", "--database", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "read-only" in err and "COPY" in err and not target.exists()
+    hostname = tmp_path / "hostname"
+    hostname.write_text("secret-host\n", encoding="utf-8")
+    assert main(["sql", f"select * from read_text('{hostname}')", "--database", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "warehouse database only" in err and "secret-host" not in err
+    assert main(["sql", "select * from read_text('/etc/hostname')", "--database", str(db)]) == 1
+    assert "off limits" in capsys.readouterr().err
+    # DELETE on a view used to say "Can only delete from base table"
+    for stmt in ["DELETE FROM articles", "delete from base", "insert into base values (3, 'x')",
+                 "SET enable_external_access = true", f"ATTACH '{tmp_path / 'other.duckdb'}'"]:
+        assert main(["sql", stmt, "--database", str(db)]) == 1, stmt
+        assert "read-only" in capsys.readouterr().err, stmt
+    # a refused statement anywhere in a script refuses the whole script
+    assert main(["sql", "select 1; delete from base", "--database", str(db)]) == 1
+    assert "DELETE statements are refused" in capsys.readouterr().err
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from base").fetchall() == [(1,)]
+    con.close()
+
+
 def test_table_format_pads_wide_characters():
     out = format_table(["a", "b"], [("重庆", 1), ("x", None)]).splitlines()
     assert out[3] == "│ 重庆 │ 1    │" and out[4] == "│ x    │ NULL │"

@@ -47,3 +47,23 @@ def test_jobs_and_daily_schedule():
     assert sched.default_status == dg.DefaultScheduleStatus.RUNNING
     assert sched.execution_timezone == "Asia/Shanghai"
     assert defs.resolve_job_def("warehouse_job") is not None
+
+
+def test_the_archive_sensor_is_there_and_off_until_turned_on():
+    sensor = defs.resolve_sensor_def("load_folder_archive")
+    assert sensor.default_status == dg.DefaultSensorStatus.STOPPED
+    assert sensor.job_name == "news_job"
+
+
+def test_the_first_partition_is_a_setting():
+    import subprocess
+    import sys
+
+    code = "from news_assets.partitions import publish_date_partitions as p; print(p.get_first_partition_key())"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "NEWS_PARTITION_START"}
+    run = lambda **e: subprocess.run([sys.executable, "-c", code], env={**env, **e},  # noqa: E731
+                                     capture_output=True, text=True, timeout=120)
+    assert run().stdout.strip() == "1995-01-01"
+    assert run(NEWS_PARTITION_START="2004-06-01").stdout.strip() == "2004-06-01"
+    bad = run(NEWS_PARTITION_START="June 2004")
+    assert bad.returncode != 0 and "NEWS_PARTITION_START must be a date" in bad.stderr

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -41,7 +40,7 @@ OVERLAP_DAYS = [f"2024-05-{d:02d}" for d in range(15, 27)]
 LOOKBACK = 2
 # when a page was fetched is the one thing a re-run changes, by design
 VOLATILE = {"stg_raw_manifest": ["fetched_at"]}
-TIMEOUT = 150  # seconds for one round of backfills (the daemon looks at backfills every 30 s)
+TIMEOUT = 600  # seconds for one round of backfills (the daemon looks every 30 s; a busy 2-core CI box is slow)
 
 LAUNCH = """mutation($p: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $p) {
   __typename ... on LaunchBackfillSuccess { backfillId }
@@ -58,6 +57,13 @@ DRY_RUN = """mutation($s: ScheduleSelector!, $t: Float!) { scheduleDryRun(select
   __typename ... on DryRunInstigationTick { evaluationResult { skipReason error { message }
   runRequests { runKey tags { key value } } } } ... on PythonError { message } } }"""
 POOL = "{ instance { poolConfig { defaultPoolLimit poolGranularity } concurrencyLimits { concurrencyKey slotCount } } }"
+
+
+def deployment_yaml() -> str:
+    """The project's dagster.yaml without its local-storage block: everything lives in $DAGSTER_HOME
+    (what `sed '/^# >>> local storage/,$d' dagster.yaml` in the README gives)."""
+    text = (REPO / "dagster.yaml").read_text(encoding="utf-8")
+    return text.split("# >>> local storage", 1)[0]
 
 
 def free_port() -> int:
@@ -83,7 +89,8 @@ class Servers:
 
     def start_webserver(self) -> None:
         self.home.mkdir(parents=True)
-        shutil.copy(REPO / "dagster.yaml", self.home / "dagster.yaml")  # the project's pool limit
+        # the project's settings (pool limit, run monitoring), as the README's deployment setup copies them
+        (self.home / "dagster.yaml").write_text(deployment_yaml(), encoding="utf-8")
         # create the instance's storage once, before two processes race to migrate it
         subprocess.run([str(BIN / "dagster"), "instance", "migrate"], env=self.env(), cwd=REPO, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
