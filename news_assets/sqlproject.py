@@ -52,6 +52,9 @@ RUNNER_VERSION = "3"  # bump when the runner builds tables differently: forces a
 STATE_TABLE = "_warehouse_partitions"
 META_TABLE = "_warehouse_build"
 _PARTITION_DIR = re.compile(r"publish_date=(\d{4}-\d{2}-\d{2})")
+# dbt_project.yml's staging pre-hook; the runner's incremental step does this delete itself
+_DELETE_CHANGED_DATES = ("{% if is_incremental() %}delete from {{ this }} where "
+                         "{{ changed_dates_filter('publish_date') }}{% endif %}")
 _PROJECT_FILES = ("models", "seeds", "tests", "macros", "dbt_project.yml")  # not target/ or logs/
 
 
@@ -301,6 +304,9 @@ class SqlProject:
 
     @staticmethod
     def _check_config(m: Model) -> None:
+        for hook in ("pre-hook", "post-hook", "pre_hook", "post_hook"):
+            if m.config.get(hook) not in (None, _DELETE_CHANGED_DATES):
+                raise ValueError(f"{m.path}: the runner runs no {hook} but the one that empties the changed dates")
         if m.materialized not in ("table", "view", "incremental"):
             raise ValueError(f"{m.path}: materialized must be table, view or incremental, not {m.materialized!r}")
         if m.materialized == "view" and m.sources:
