@@ -154,3 +154,46 @@ def test_build_plumbing_stays_out_of_the_warehouse_file(tmp_path):
         con.close()
     assert "facts" in names and "articles" in names
     assert not [n for n in names if n.startswith("lake__")]
+
+
+CRASHING_BUILD = """
+import sys, time
+from news_assets.lake import Lake
+from news_assets.sqlproject import SqlProject
+
+def hang(self, con):  # the tables are written into the .building file: now die there
+    print("building", flush=True)
+    time.sleep(600)
+
+SqlProject.run_tests = hang
+SqlProject().build(Lake(sys.argv[1]), full_refresh=True)
+"""
+
+
+def test_a_crashed_build_leaves_copies_that_the_next_build_removes(tmp_path):
+    """A build killed mid-way leaves its .building file (a full copy of the warehouse) and .wal; the
+    next build deletes them, but not the file of a build whose process still lives."""
+    import subprocess
+    import sys
+    import uuid
+
+    project = SqlProject()
+    lake = lake_with_facts(tmp_path, ["money"])
+    target = project.build(lake).path
+    crash = subprocess.Popen([sys.executable, "-c", CRASHING_BUILD, str(lake.root)], stdout=subprocess.PIPE, text=True)
+    alive = subprocess.Popen(["sleep", "120"])
+    try:
+        assert crash.stdout.readline().strip() == "building"
+        crash.kill()
+        crash.wait(timeout=30)
+        left = sorted(p.name for p in target.parent.glob(".news.duckdb.*.building*"))
+        assert left and all(f".{crash.pid}." in n for n in left)
+        theirs = target.with_name(f".news.duckdb.{alive.pid}.{uuid.uuid4().hex}.building")
+        theirs.write_bytes(b"a build of a live process")
+        assert project.build(lake).mode == "unchanged"
+        assert sorted(p.name for p in target.parent.glob(".news.duckdb.*.building*")) == [theirs.name]
+    finally:
+        for proc in (crash, alive):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
