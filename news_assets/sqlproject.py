@@ -51,6 +51,7 @@ SQL_DIR_ENV = "NEWS_SQL_DIR"
 RUNNER_VERSION = "3"  # bump when the runner builds tables differently: forces a full build
 STATE_TABLE = "_warehouse_partitions"
 META_TABLE = "_warehouse_build"
+RESULTS_TABLE = "_warehouse_results"  # row counts and test results of the build, for an unchanged lake
 _PARTITION_DIR = re.compile(r"publish_date=(\d{4}-\d{2}-\d{2})")
 # dbt_project.yml's staging pre-hook; the runner's incremental step does this delete itself
 _DELETE_CHANGED_DATES = ("{% if is_incremental() %}delete from {{ this }} where "
@@ -101,6 +102,24 @@ def _write_state(con, state: dict[tuple[str, str], tuple[str, str]], project_fp:
         con.unregister("__state")
     con.execute(f"CREATE OR REPLACE TABLE {META_TABLE} AS SELECT ? AS project_fingerprint, ? AS mode, now() AS built_at",
                 [project_fp, mode])
+
+
+def _write_results(con, counts: dict[str, int], tests: list[TestResult]) -> None:
+    con.execute(f"CREATE OR REPLACE TABLE {RESULTS_TABLE} (model VARCHAR, test VARCHAR, failures BIGINT, error VARCHAR)")
+    rows = [[m, None, n, None] for m, n in counts.items()] + [[t.model, t.test.name, t.failures, t.error] for t in tests]
+    con.executemany(f"INSERT INTO {RESULTS_TABLE} VALUES (?, ?, ?, ?)", rows)
+
+
+def _failing_tests(path: Path) -> set[tuple[str, str]]:
+    """(model, test) of the tests that failed in the build that wrote `path`."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return set(con.execute(f"SELECT model, test FROM {RESULTS_TABLE} WHERE test IS NOT NULL "
+                               "AND (failures <> 0 OR error IS NOT NULL)").fetchall())
+    except duckdb.CatalogException:
+        return set()
+    finally:
+        con.close()
 
 
 def _read_config(sql: str) -> dict[str, Any]:
@@ -523,8 +542,8 @@ class SqlProject:
         changed are rebuilt in the incremental models (delete+insert on publish_date; the rest is
         copied), then the table models are recomputed over them; nothing changed means nothing rebuilt.
         Otherwise (first build, changed SQL, YAML or seeds, `full_refresh`), or when an incremental
-        build fails an error-severity test (a page moved to an earlier date, say), every model is built
-        from scratch. Either way the result is written to a new file and renamed over the old one.
+        build fails an error-severity test that the previous build passed (a page moved to an earlier
+        date, say), every model is built from scratch. Either way the result is written to a new file and renamed over the old one.
         """
         target = Path(target) if target else lake.duckdb_path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -547,10 +566,22 @@ class SqlProject:
             return self._build_full(lake, target, state, project_fp, t0)
 
     def _unchanged(self, target: Path, t0: float) -> BuildResult:
+        """Nothing changed: the file's tables, and so its row counts and test results, are the ones its
+        build recorded (same project fingerprint, same tests): read them instead of recomputing."""
         con = duckdb.connect(str(target), read_only=True)
         try:
-            counts = {n: con.execute(f"SELECT count(*) FROM {ident(n)}").fetchone()[0] for n in self.order}
-            tests = self.run_tests(con)
+            try:
+                rows = con.execute(f"SELECT model, test, failures, error FROM {RESULTS_TABLE}").fetchall()
+            except duckdb.CatalogException:  # a file from before the runner recorded them
+                rows = []
+            counts = {m: n for m, t, n, _ in rows if t is None}
+            recorded = {(m, t): (n, e) for m, t, n, e in rows if t is not None}
+            tests = [TestResult(n, t, *recorded[(n, t.name)]) for n in self.order for t in self.models[n].tests
+                     if (n, t.name) in recorded]
+            if set(counts) != set(self.order) or len(tests) != len(recorded) or len(tests) != sum(
+                    len(self.models[n].tests) for n in self.order):
+                counts = {n: con.execute(f"SELECT count(*) FROM {ident(n)}").fetchone()[0] for n in self.order}
+                tests = self.run_tests(con)
         finally:
             con.close()
         return BuildResult(target, counts, tests, time.perf_counter() - t0, "unchanged", _column_types(target))
@@ -592,6 +623,7 @@ class SqlProject:
 
     def _write(self, target: Path, base: Path | None, work, state, project_fp, t0, mode) -> BuildResult:
         tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}.building")
+        failing_before = _failing_tests(base) if base is not None else set()
         counts: dict[str, int] = {}
         try:
             if base is not None:
@@ -602,11 +634,14 @@ class SqlProject:
                 for name in self.order:
                     counts[name] = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0]
                 tests = self.run_tests(con)
-                if mode == "incremental" and any(not t.passed and t.test.severity == "error" for t in tests):
+                new_failures = [(t.model, t.test.name) for t in tests if not t.passed and t.test.severity == "error"
+                                and (t.model, t.test.name) not in failing_before]
+                if mode == "incremental" and new_failures:
                     # a full build decides: never report a failure that only the per-day patch made
-                    raise _NeedsFullBuild([(t.model, t.test.name) for t in tests if not t.passed])
+                    raise _NeedsFullBuild(new_failures)
                 _drop_lake_views(con)
                 _write_state(con, state, project_fp, mode)
+                _write_results(con, counts, tests)
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
