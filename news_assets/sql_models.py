@@ -56,7 +56,7 @@ def build_sql_assets(project: SqlProject | None = None) -> dg.AssetsDefinition:
     specs, checks = [], []
     for name in project.order:
         m = project.models[name]
-        deps = [model_key(r) for r in m.refs]
+        deps = [model_key(r) for r in m.refs if r in project.models]  # seeds: in the code_version
         deps += sorted({dg.AssetKey(project.sources[s].asset_key) for s in m.sources}, key=str)
         columns = [dg.TableColumn(c, description=d or None) for c, d in m.columns.items()]
         specs.append(
