@@ -44,7 +44,7 @@ _END_TEST = re.compile(r"\{%(-?)\s*endtest\s*(-?)%\}")
 BUILTIN_TESTS = Path(__file__).resolve().parent / "data" / "dbt_builtin_tests.sql"
 # the packaged reference tables the seeds are written from (python -m news_assets.sqlproject write-seeds)
 REF_DIR = Path(__file__).resolve().parent / "data" / "reference"
-SEED_SOURCES = {"divisions": "divisions.tsv", "countries": "countries.tsv", "macro": "macro.tsv"}
+SEED_SOURCES = {"divisions": "divisions.tsv", "countries": "countries.tsv", "macro_regions": "macro.tsv"}
 
 
 SQL_DIR_ENV = "NEWS_SQL_DIR"

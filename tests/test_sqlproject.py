@@ -197,3 +197,24 @@ def test_a_crashed_build_leaves_copies_that_the_next_build_removes(tmp_path):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+
+
+def test_seeds_are_the_packaged_reference_tables():
+    """facts/ reads news_assets/data/reference; the SQL reads seeds/: the two say the same."""
+    from news_assets.sqlproject import write_seeds
+
+    assert write_seeds(check=True) == [], "run: python -m news_assets.sqlproject write-seeds"
+    project = SqlProject()
+    assert set(project.seeds) == {"divisions", "countries", "macro_regions"}
+    assert project.seeds["divisions"].column_types["valid_from"] == "integer"
+
+
+def test_the_lake_tables_come_from_the_sources_yaml(tmp_path):
+    project = SqlProject()
+    assert project.sources[("lake", "quarantine_facts")].asset_key == ["facts"]
+    assert set(project.lake_tables()) == {t for (_, t) in project.sources}
+    root = write_project(tmp_path / "sql", MODELS, SCHEMA)
+    src = root / "models" / "staging" / "_sources.yml"
+    src.write_text(src.read_text(encoding="utf-8").replace("publish_date=*/part.parquet", "*.parquet"), encoding="utf-8")
+    with pytest.raises(ValueError, match="external_location"):
+        SqlProject(root)

@@ -3,4 +3,4 @@ select 'country' as kind, code, name, [x for x in string_split(coalesce(aliases,
 from {{ ref('countries') }}
 union all
 select 'macro', code, name, [x for x in string_split(coalesce(aliases, ''), '|') if x <> '']
-from {{ ref('macro') }}
+from {{ ref('macro_regions') }}
