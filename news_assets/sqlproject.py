@@ -388,7 +388,10 @@ class SqlProject:
         where = f"{path.name}: {m.name}.{column}" if column else f"{path.name}: {m.name}"
         reserved = {"name", "test_name", "arguments", "config", "description"}
         args = {**{k: v for k, v in body.items() if k not in reserved}, **(body.get("arguments") or {})}
-        severity = str((body.get("config") or {}).get("severity", "error")).lower()
+        config = body.get("config") or {}
+        if set(config) - {"severity"}:  # where, limit, error_if ... would count other rows than dbt
+            raise ValueError(f"{where}: the runner knows no test config but severity: {sorted(set(config) - {'severity'})}")
+        severity = str(config.get("severity", "error")).lower()
         if severity not in ("error", "warn"):
             raise ValueError(f"{where}: severity must be error or warn")
         name = body.get("name")
