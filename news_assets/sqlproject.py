@@ -614,11 +614,11 @@ class SqlProject:
                 m = self.models[name]
                 if m.materialized == "view":
                     continue  # views read the updated tables as they are
-                if m.materialized == "incremental":  # delete+insert on unique_key publish_date
-                    con.execute(f"CREATE TEMP TABLE __new AS {self.render(m, incremental=True)}")
+                if m.materialized == "incremental":
+                    # delete+insert on unique_key publish_date, after the staging pre-hook's delete of
+                    # every changed date; {{ this }} in the SELECT reads only dates that stay
                     con.execute(f"DELETE FROM {ident(name)} WHERE {_changed_dates_filter('publish_date')}")
-                    con.execute(f"INSERT INTO {ident(name)} BY NAME SELECT * FROM __new")
-                    con.execute("DROP TABLE __new")
+                    con.execute(f"INSERT INTO {ident(name)} BY NAME {self.render(m, incremental=True)}")
                 else:
                     con.execute(f"CREATE OR REPLACE TABLE {ident(name)} AS {self.render(m)}")
 
