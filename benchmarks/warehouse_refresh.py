@@ -7,6 +7,7 @@ the warehouse once, then lands one more day of pages and times the refresh.
 
     python benchmarks/warehouse_refresh.py                 # 1k and 100k pages of history
     python benchmarks/warehouse_refresh.py --pages 1000 --tmp /tmp/bench
+    python benchmarks/warehouse_refresh.py --pages 1000 --dbt   # also time dbt build (pip install -e '.[dbt]')
 
 The template lake comes from `news-warehouse demo` over the bundled sample, run here in a temporary
 directory (about 6 s) unless --template names an existing warehouse directory.
@@ -123,7 +124,18 @@ def checksum(path: Path) -> tuple[int, int]:
         con.close()
 
 
-def bench(pages: int, tmp: Path, tpl, project: SqlProject) -> dict:
+def dbt_build(lake: Lake, tmp: Path, *extra: str) -> float:
+    """Seconds of `dbt build` of dbt_like_sql/ over this lake (into <lake>/dbt.duckdb), as a user runs it."""
+    project_dir = Path(__file__).resolve().parent.parent / "dbt_like_sql"
+    env = {**os.environ, "NEWS_WAREHOUSE_DIR": str(lake.root.path), "DO_NOT_TRACK": "1"}
+    t0 = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("dbt")), "build", *extra, "--project-dir", str(project_dir),
+                    "--profiles-dir", str(project_dir), "--target-path", str(tmp / "dbt-target"),
+                    "--log-path", str(tmp / "dbt-logs")], check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def bench(pages: int, tmp: Path, tpl, project: SqlProject, with_dbt: bool = False) -> dict:
     root = tmp / f"lake-{pages}"
     shutil.rmtree(root, ignore_errors=True)
     lake = Lake(root)
@@ -132,8 +144,10 @@ def bench(pages: int, tmp: Path, tpl, project: SqlProject) -> dict:
     t_write = time.perf_counter() - t0
     first = project.build(lake)
     refresh_nothing = project.build(lake)  # nothing changed since the last build
+    dbt_first = dbt_build(lake, tmp) if with_dbt else None
     write_day(lake, tpl, new_day, max(1, pages // DAYS), random.Random(99), earlier)
     refresh = project.build(lake)
+    dbt_refresh = dbt_build(lake, tmp, "--vars", f"{{changed_dates: ['{new_day}']}}") if with_dbt else None
     arts, facts = checksum(refresh.path)
     incremental = table_checksums(refresh.path, project.order)
     full = project.build(lake, tmp / f"full-{pages}.duckdb", full_refresh=True)
@@ -143,7 +157,7 @@ def bench(pages: int, tmp: Path, tpl, project: SqlProject) -> dict:
             "refresh_unchanged_s": refresh_nothing.seconds, "refresh_new_day_s": refresh.seconds,
             "mode": getattr(refresh, "mode", "full"), "articles": arts, "facts": facts,
             "db_mb": refresh.path.stat().st_size / 1e6, "full_rebuild_s": full.seconds,
-            "same": "yes" if same else "NO"}
+            "same": "yes" if same else "NO", "dbt_first_s": dbt_first, "dbt_refresh_s": dbt_refresh}
 
 
 def main(argv=None) -> int:
@@ -152,6 +166,7 @@ def main(argv=None) -> int:
     ap.add_argument("--tmp", type=Path, default=None, help="scratch directory (default: a temporary one)")
     ap.add_argument("--template", type=Path, default=None, help="a warehouse directory to clone pages from")
     ap.add_argument("--keep", action="store_true", help="keep the synthetic lakes")
+    ap.add_argument("--dbt", action="store_true", help="also time dbt build, full and over the new day")
     args = ap.parse_args(argv)
     tmp = args.tmp or Path(tempfile.mkdtemp(prefix="bench-refresh-"))
     tmp.mkdir(parents=True, exist_ok=True)
@@ -159,7 +174,7 @@ def main(argv=None) -> int:
     project = SqlProject()
     rows = []
     for n in args.pages:
-        r = bench(n, tmp, tpl, project)
+        r = bench(n, tmp, tpl, project, args.dbt)
         rows.append(r)
         print(f"  {n} pages done", file=sys.stderr)
         if not args.keep:
@@ -167,12 +182,15 @@ def main(argv=None) -> int:
     print(f"cores: {os.cpu_count()}  duckdb {duckdb.__version__}  models: {len(project.order)}")
     hdr = ["history pages", "write lake s", "first build s", "refresh, nothing new s", "refresh after new day s",
            "mode", "same tables as a full rebuild", "full rebuild s", "articles", "facts", "db MB"]
+    if args.dbt:
+        hdr += ["dbt build s", "dbt build --vars changed_dates s"]
     print(" | ".join(hdr))
     for r in rows:
         print(" | ".join([f"{r['pages']:,}", f"{r['write_lake_s']:.1f}", f"{r['first_build_s']:.2f}",
                           f"{r['refresh_unchanged_s']:.2f}", f"{r['refresh_new_day_s']:.2f}", r["mode"],
                           r["same"], f"{r['full_rebuild_s']:.2f}",
-                          f"{r['articles']:,}", f"{r['facts']:,}", f"{r['db_mb']:.0f}"]))
+                          f"{r['articles']:,}", f"{r['facts']:,}", f"{r['db_mb']:.0f}",
+                          *([f"{r['dbt_first_s']:.2f}", f"{r['dbt_refresh_s']:.2f}"] if args.dbt else [])]))
     return 0
 
 

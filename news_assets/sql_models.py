@@ -11,7 +11,7 @@ import hashlib
 import dagster as dg
 
 from .resources import WarehouseResource
-from .sqlproject import LAKE_TABLES, SqlProject, ident
+from .sqlproject import SqlProject, ident
 
 GROUP = "warehouse"
 POOL = "duckdb_writer"
@@ -32,7 +32,7 @@ def model_key(name: str) -> dg.AssetKey:
 
 
 def _code_version(project: SqlProject, name: str) -> str:
-    """Changes when the model's SQL, or the SQL of anything it refs, changes."""
+    """Changes when the model's SQL, or the SQL (or seed) of anything it refs, changes."""
     h = hashlib.sha256()
     seen: set[str] = set()
 
@@ -40,6 +40,9 @@ def _code_version(project: SqlProject, name: str) -> str:
         if n in seen:
             return
         seen.add(n)
+        if n in project.seeds:
+            h.update(project.seeds[n].path.read_bytes())
+            return
         h.update(project.models[n].sql.encode("utf-8"))
         for r in project.models[n].refs:
             add(r)
@@ -80,8 +83,8 @@ def build_sql_assets(project: SqlProject | None = None) -> dg.AssetsDefinition:
     specs, checks = [], []
     for name in project.order:
         m = project.models[name]
-        deps = [model_key(r) for r in m.refs]
-        deps += sorted({dg.AssetKey(LAKE_TABLES[t][1]) for s, t in m.sources if s == "lake"}, key=str)
+        deps = [model_key(r) for r in m.refs if r in project.models]  # seeds: in the code_version
+        deps += sorted({dg.AssetKey(project.sources[s].asset_key) for s in m.sources}, key=str)
         columns = [dg.TableColumn(c, description=d or None) for c, d in m.columns.items()]
         specs.append(
             dg.AssetSpec(

@@ -1,17 +1,23 @@
-"""A small dbt-like runner for dbt_like_sql/: one SELECT per model file, refs, sources, YAML tests.
+"""Runs dbt_like_sql/, a dbt project, without dbt: models, refs, sources, seeds and YAML tests.
 
-Builds the whole DuckDB warehouse into a new file and renames it over the old one, so a reader
-(the CLI, an analyst's DuckDB session) never meets the writer's file lock: it opens either the old
-complete file or the new complete file. Lake tables are attached as temporary views over the
-Parquet partitions; nothing from the lake is formatted into SQL text.
+dbt-duckdb builds the same folder into its own file (`dbt build --project-dir dbt_like_sql`); this
+runner adds what a warehouse that analysts read all day needs. It builds into a new file and renames
+it over the old one, so a reader (the CLI, an analyst's DuckDB session) never meets the writer's file
+lock: it opens either the old complete file or the new complete file. It rebuilds only the publish
+dates whose partition files changed (the incremental models' delete+insert on publish_date, with
+var('changed_dates') bound as a query parameter), and it starts in milliseconds. Lake tables are
+attached as temporary views over the Parquet partitions; nothing from the lake is formatted into SQL.
 """
 
 from __future__ import annotations
 
+import csv
+import glob
 import hashlib
 import os
 import re
 import shutil
+import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -26,29 +32,31 @@ import yaml
 from . import schemas
 from .lake import Lake, file_lock
 
-# The lake tables the SQL can read with {{ source('lake', name) }}, and the asset that writes each.
-LAKE_TABLES: dict[str, tuple[dict, str]] = {
-    "raw_html": (schemas.MANIFEST, "raw_html"),
-    "articles": (schemas.ARTICLES, "articles"),
-    "facts": (schemas.FACTS, "facts"),
-    "region_mentions": (schemas.REGION_MENTIONS, "region_mentions"),
-    "date_mentions": (schemas.DATE_MENTIONS, "date_mentions"),
-    "quarantine_raw_html": (schemas.QUARANTINE, "raw_html"),
-    "quarantine_articles": (schemas.QUARANTINE, "articles"),
-    "quarantine_facts": (schemas.QUARANTINE, "facts"),
-}
-# Bundled reference tables ({{ source('ref', name) }}): read from news_assets/data/reference/*.tsv.
-REF_DIR = Path(__file__).resolve().parent / "data" / "reference"
-REF_TABLES = ("divisions", "countries", "macro", "currencies")
+LAKE_SOURCE = "lake"
+# the lake layout the runner reads (Lake.partition_path); the sources' external_location must match it
+_LAKE_GLOB = "/{name}/publish_date=*/part.parquet"
 _SOURCE_REF = re.compile(r"""source\(\s*['"](\w+)['"]\s*,\s*['"](\w+)['"]\s*\)""")
 _MODEL_REF = re.compile(r"""ref\(\s*['"](\w+)['"]\s*\)""")
+_TEST_BLOCK = re.compile(r"\{%(-?)\s*test\s+(\w+)\s*\(")
+_LOOKS_LIKE_CALL = re.compile(r"^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$")  # as dbt tells them
+_END_TEST = re.compile(r"\{%(-?)\s*endtest\s*(-?)%\}")
+# dbt's own generic tests (not_null, unique, accepted_values, relationships), for this runner
+BUILTIN_TESTS = Path(__file__).resolve().parent / "data" / "dbt_builtin_tests.sql"
+# the packaged reference tables the seeds are written from (python -m news_assets.sqlproject write-seeds)
+REF_DIR = Path(__file__).resolve().parent / "data" / "reference"
+SEED_SOURCES = {"divisions": "divisions.tsv", "countries": "countries.tsv", "macro_regions": "macro.tsv"}
 
 
 SQL_DIR_ENV = "NEWS_SQL_DIR"
-RUNNER_VERSION = "2"  # bump when the runner builds tables differently: forces a full build
+RUNNER_VERSION = "3"  # bump when the runner builds tables differently: forces a full build
 STATE_TABLE = "_warehouse_partitions"
 META_TABLE = "_warehouse_build"
+RESULTS_TABLE = "_warehouse_results"  # row counts and test results of the build, for an unchanged lake
 _PARTITION_DIR = re.compile(r"publish_date=(\d{4}-\d{2}-\d{2})")
+# dbt_project.yml's staging pre-hook; the runner's incremental step does this delete itself
+_DELETE_CHANGED_DATES = ("{% if is_incremental() %}delete from {{ this }} where "
+                         "{{ changed_dates_filter('publish_date') }}{% endif %}")
+_PROJECT_FILES = ("models", "seeds", "tests", "macros", "dbt_project.yml")  # not target/ or logs/
 
 
 class _NeedsFullBuild(Exception):
@@ -96,19 +104,38 @@ def _write_state(con, state: dict[tuple[str, str], tuple[str, str]], project_fp:
                 [project_fp, mode])
 
 
-_KNOWN_SOURCES = {("lake", t) for t in LAKE_TABLES} | {("ref", t) for t in REF_TABLES}
+def _write_results(con, counts: dict[str, int], tests: list[TestResult]) -> None:
+    con.execute(f"CREATE OR REPLACE TABLE {RESULTS_TABLE} (model VARCHAR, test VARCHAR, failures BIGINT, error VARCHAR)")
+    rows = [[m, None, n, None] for m, n in counts.items()] + [[t.model, t.test.name, t.failures, t.error] for t in tests]
+    con.executemany(f"INSERT INTO {RESULTS_TABLE} VALUES (?, ?, ?, ?)", rows)
+
+
+def _failing_tests(path: Path) -> set[tuple[str, str]]:
+    """(model, test) of the tests that failed in the build that wrote `path`."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return set(con.execute(f"SELECT model, test FROM {RESULTS_TABLE} WHERE test IS NOT NULL "
+                               "AND (failures <> 0 OR error IS NOT NULL)").fetchall())
+    except duckdb.CatalogException:
+        return set()
+    finally:
+        con.close()
 
 
 def _read_config(sql: str) -> dict[str, Any]:
-    """The keyword arguments of the model's {{ config(...) }} call, if any."""
+    """The keyword arguments of the file's {{ config(...) }} call, if any."""
     captured: dict[str, Any] = {}
 
     def config(**kw: Any) -> str:
         captured.update(kw)
         return ""
 
+    def anything(*a: Any, **kw: Any) -> str:
+        return ""
+
     jinja2.Environment(undefined=jinja2.Undefined).from_string(sql).render(
-        config=config, ref=lambda *a: "", source=lambda *a: "", is_incremental=lambda: False, changed_dates="")
+        config=config, ref=anything, source=anything, is_incremental=lambda: False, var=anything,
+        changed_dates_filter=anything)
     return captured
 
 
@@ -125,18 +152,32 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-GENERIC_TESTS = ("not_null", "unique", "accepted_values", "relationships", "expression_is_true",
-                 "unique_combination")
-
-
 @dataclass
 class Test:
     name: str  # unique within the model, used as the Dagster check name
-    kind: str  # a generic test (tests/generic/<kind>.sql) or "singular" (tests/singular/<name>.sql)
+    kind: str  # a generic test ({% test kind(...) %}) or "singular" (tests/singular/<name>.sql)
     column: str | None
     args: dict[str, Any] = field(default_factory=dict)
     severity: str = "error"  # error | warn
     description: str = ""
+
+
+@dataclass
+class Source:
+    source: str
+    name: str
+    record: dict  # the table's columns and types (news_assets/schemas.py)
+    asset_key: list[str]  # the Dagster asset that writes it
+    description: str = ""
+
+
+@dataclass
+class Seed:
+    name: str
+    path: Path
+    column_types: dict[str, str]
+    description: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -150,7 +191,7 @@ class Model:
     description: str = ""
     columns: dict[str, str] = field(default_factory=dict)
     tests: list[Test] = field(default_factory=list)
-    config: dict[str, Any] = field(default_factory=dict)  # from {{ config(...) }} in the .sql file
+    config: dict[str, Any] = field(default_factory=dict)  # dbt_project.yml's folder config + {{ config(...) }}
 
     @property
     def materialized(self) -> str:
@@ -182,100 +223,213 @@ class BuildResult:
 class SqlProject:
     def __init__(self, root: Path | None = None):
         self.root = Path(root) if root else default_project_dir()
-        self.models = self._load_models()
-        self._apply_schema_yml()
-        self.order = self._topo_order()
+        self.project = self._read_project_file()
         self._env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-        self._generic = {
-            p.stem: p.read_text(encoding="utf-8") for p in sorted((self.root / "tests" / "generic").glob("*.sql"))
-        }
+        specs = self._read_yaml()
+        self.sources = self._load_sources(specs["sources"])
+        self.seeds = self._load_seeds(specs["seeds"])
+        self.models = self._load_models()
+        self._apply_model_specs(specs["models"])
+        self._load_singular_tests()
+        self.order = self._topo_order()
+        self._generic = self._load_generic_tests()
+        self._macros = self._load_macros()
 
     # ---- loading ---------------------------------------------------------------------------
+    def _read_project_file(self) -> dict[str, Any]:
+        path = self.root / "dbt_project.yml"
+        if not path.exists():
+            raise FileNotFoundError(f"{self.root}: no dbt_project.yml: not a dbt project")
+        project = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not project.get("name"):
+            raise ValueError(f"{path}: the project needs a name")
+        return project
+
+    def _read_yaml(self) -> dict[str, list[tuple[Path, dict]]]:
+        """Every property file under models/ and seeds/, as (file, entry) per source, model and seed."""
+        out: dict[str, list[tuple[Path, dict]]] = {"sources": [], "models": [], "seeds": []}
+        for folder in ("models", "seeds"):
+            for path in sorted((self.root / folder).rglob("*.yml")):
+                spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                for kind in out:
+                    out[kind] += [(path, entry) for entry in spec.get(kind) or []]
+        return out
+
+    def _load_sources(self, entries) -> dict[tuple[str, str], Source]:
+        out = {}
+        for path, src in entries:
+            if src["name"] != LAKE_SOURCE:
+                raise ValueError(f"{path}: source {src['name']!r}: the runner reads only the {LAKE_SOURCE!r} source")
+            location = (src.get("meta") or {}).get("external_location", "")
+            if _LAKE_GLOB not in location:
+                raise ValueError(f"{path}: source {LAKE_SOURCE}: meta.external_location must read "
+                                 f"<warehouse>{_LAKE_GLOB}, the lake's layout")
+            for t in src.get("tables") or []:
+                meta = t.get("meta") or {}
+                record = getattr(schemas, meta.get("record", ""), None)
+                if not isinstance(record, dict):
+                    raise ValueError(f"{path}: {LAKE_SOURCE}.{t['name']}: meta.record must name a record "
+                                     "of news_assets/schemas.py")
+                key = (meta.get("dagster") or {}).get("asset_key") or [t["name"]]
+                out[(LAKE_SOURCE, t["name"])] = Source(LAKE_SOURCE, t["name"], record, list(key),
+                                                       (t.get("description") or "").strip())
+        return out
+
+    def _load_seeds(self, entries) -> dict[str, Seed]:
+        specs = {e["name"]: e for _, e in entries}
+        out = {}
+        for path in sorted((self.root / "seeds").glob("*.csv")):
+            spec = specs.get(path.stem) or {}
+            types = ((spec.get("config") or {}).get("column_types")) or {}
+            with path.open(encoding="utf-8", newline="") as f:
+                header = next(csv.reader(f))
+            if sorted(types) != sorted(header):
+                raise ValueError(f"{path}: config.column_types must type every column {header} (so that dbt "
+                                 "and the runner load the same types)")
+            cols = {c["name"]: (c.get("description") or "").strip() for c in spec.get("columns") or []}
+            out[path.stem] = Seed(path.stem, path, {c: types[c] for c in header},
+                                  (spec.get("description") or "").strip(), cols)
+        return out
+
+    def _folder_config(self, path: Path) -> dict[str, Any]:
+        """dbt_project.yml's `models:` configs (`+materialized: view`) for the model's folder."""
+        node = ((self.project.get("models") or {}).get(self.project["name"])) or {}
+        cfg = {k.lstrip("+"): v for k, v in node.items() if k.startswith("+")}
+        for part in path.relative_to(self.root / "models").parent.parts:
+            node = node.get(part) or {}
+            cfg.update({k.lstrip("+"): v for k, v in node.items() if k.startswith("+")})
+        return cfg
+
     def _load_models(self) -> dict[str, Model]:
         models: dict[str, Model] = {}
         for path in sorted((self.root / "models").rglob("*.sql")):
             sql = path.read_text(encoding="utf-8")
             name = path.stem
-            if name in models:
-                raise ValueError(f"two models named {name!r}: {models[name].path} and {path}")
-            sources = [(a, b) for a, b in _SOURCE_REF.findall(sql)]
-            for src, table in sources:
-                if (src, table) not in _KNOWN_SOURCES:
-                    raise ValueError(f"{path}: unknown source {src!r}, {table!r}")
+            if name in models or name in self.seeds:
+                raise ValueError(f"two models or seeds named {name!r}: {path}")
+            sources = sorted(set(_SOURCE_REF.findall(sql)))
+            for src in sources:
+                if src not in self.sources:
+                    raise ValueError(f"{path}: unknown source {src[0]!r}, {src[1]!r}")
             model = Model(name, path.parent.name, path, sql, sorted(set(_MODEL_REF.findall(sql))), sources)
-            model.config = _read_config(sql)
-            if model.materialized not in ("table", "view", "incremental"):
-                raise ValueError(f"{path}: materialized must be table, view or incremental, not {model.materialized!r}")
-            if model.materialized == "view" and sources:
-                raise ValueError(f"{path}: a view may only ref() models (sources exist during the build only)")
+            model.config = {**self._folder_config(path), **_read_config(sql)}
+            self._check_config(model)
             models[name] = model
         for m in models.values():
             for r in m.refs:
-                if r not in models:
-                    raise ValueError(f"{m.path}: ref('{r}') names no model")
+                if r not in models and r not in self.seeds:
+                    raise ValueError(f"{m.path}: ref('{r}') names no model or seed")
         return models
 
-    def _apply_schema_yml(self) -> None:
-        path = self.root / "schema.yml"
-        spec = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-        for entry in spec.get("models", []) or []:
+    @staticmethod
+    def _check_config(m: Model) -> None:
+        for hook in ("pre-hook", "post-hook", "pre_hook", "post_hook"):
+            if m.config.get(hook) not in (None, _DELETE_CHANGED_DATES):
+                raise ValueError(f"{m.path}: the runner runs no {hook} but the one that empties the changed dates")
+        if m.materialized not in ("table", "view", "incremental"):
+            raise ValueError(f"{m.path}: materialized must be table, view or incremental, not {m.materialized!r}")
+        if m.materialized == "view" and m.sources:
+            raise ValueError(f"{m.path}: a view may only ref() models and seeds (sources exist during the build only)")
+        if m.materialized == "incremental":
+            # the runner rebuilds changed publish dates; dbt's delete+insert on that key does the same
+            if m.config.get("incremental_strategy") != "delete+insert" or m.config.get("unique_key") != "publish_date":
+                raise ValueError(f"{m.path}: an incremental model needs incremental_strategy='delete+insert' "
+                                 "and unique_key='publish_date'")
+
+    def _apply_model_specs(self, entries) -> None:
+        for path, entry in entries:
             m = self.models.get(entry["name"])
             if m is None:
-                raise ValueError(f"schema.yml describes {entry['name']!r}, which has no .sql file")
+                raise ValueError(f"{path}: describes {entry['name']!r}, which has no .sql file")
             m.description = (entry.get("description") or "").strip()
-            unknown = set(entry) - {"name", "description", "columns", "tests", "config"}
+            unknown = set(entry) - {"name", "description", "columns", "tests", "data_tests", "config", "meta", "docs"}
             if unknown:
-                raise ValueError(f"schema.yml: {m.name}: unknown keys {sorted(unknown)}")
+                raise ValueError(f"{path}: {m.name}: unknown keys {sorted(unknown)}")
             for col in entry.get("columns", []) or []:
-                unknown = set(col) - {"name", "description", "tests", "data_type"}
+                unknown = set(col) - {"name", "description", "tests", "data_tests", "data_type", "meta", "quote"}
                 if unknown:  # usually an unquoted comma in a {name: x, description: a, b} flow mapping
-                    raise ValueError(f"schema.yml: {m.name}.{col.get('name')}: unknown keys {sorted(unknown)} "
+                    raise ValueError(f"{path}: {m.name}.{col.get('name')}: unknown keys {sorted(unknown)} "
                                      "(quote descriptions that contain commas)")
                 m.columns[col["name"]] = (col.get("description") or "").strip()
-                for t in col.get("tests", []) or []:
-                    m.tests.append(self._parse_test(m, col["name"], t))
-            for t in entry.get("tests", []) or []:  # model-level tests
-                m.tests.append(self._parse_test(m, None, t))
-        for path in sorted((self.root / "tests" / "singular").glob("*.sql")):
+                for t in _tests_of(col):
+                    m.tests.append(self._parse_test(m, col["name"], t, path))
+            for t in _tests_of(entry):  # model-level tests
+                m.tests.append(self._parse_test(m, None, t, path))
+
+    def _load_singular_tests(self) -> None:
+        for path in sorted((self.root / "tests").rglob("*.sql")):
+            if "generic" in path.relative_to(self.root / "tests").parts:
+                continue
             # dbt's singular tests: a SELECT of failing rows; the check belongs to the first model it refs
             sql = path.read_text(encoding="utf-8")
             refs = _MODEL_REF.findall(sql)
             if not refs or refs[0] not in self.models:
                 raise ValueError(f"{path}: a singular test must ref('model') the model it checks")
+            severity = str(_read_config(sql).get("severity", "error")).lower()
             comments = [ln.strip()[2:].strip() for ln in sql.splitlines() if ln.strip().startswith("--")]
-            severity = "warn" if any(re.fullmatch(r"severity:\s*warn", c) for c in comments) else "error"
-            about = next((c for c in comments if not c.startswith("severity:")), "")
-            self.models[refs[0]].tests.append(Test(path.stem, "singular", None, {"sql": sql}, severity, about))
+            test = Test(path.stem, "singular", None, {"sql": sql}, severity, comments[0] if comments else "")
+            self.models[refs[0]].tests.append(test)
         for m in self.models.values():
             names = [t.name for t in m.tests]
             dupes = {n for n in names if names.count(n) > 1}
             if dupes:
-                raise ValueError(f"schema.yml: {m.name}: two tests named {sorted(dupes)}; give one a 'name'")
+                raise ValueError(f"{m.name}: two tests named {sorted(dupes)}; give one a 'name'")
 
-    def _parse_test(self, m: Model, column: str | None, t: Any) -> Test:
-        kind, args = (t, {}) if isinstance(t, str) else next(iter(t.items()))
-        args = dict(args or {})
-        where = f"{m.name}.{column}" if column else m.name
-        if kind not in GENERIC_TESTS:
-            raise ValueError(f"schema.yml: {where}: unknown test {kind!r}")
-        if column is None and kind not in ("expression_is_true", "unique_combination"):
-            raise ValueError(f"schema.yml: {where}: {kind} needs a column")
-        if kind == "relationships":
-            target = _MODEL_REF.search(args["to"])
-            if not target or target.group(1) not in self.models:
-                raise ValueError(f"schema.yml: {where}: relationships 'to' must be ref('model')")
-            args["to"] = target.group(1)
-        severity = args.pop("severity", "error")
+    def _parse_test(self, m: Model, column: str | None, t: Any, path: Path) -> Test:
+        """One entry of data_tests: `kind`, `{kind: {arguments, config, description}}` or
+        `{name, test_name, arguments, config, description}` (dbt's forms)."""
+        if isinstance(t, str):
+            kind, body = t, {}
+        elif "test_name" in t:
+            kind, body = t["test_name"], t
+        else:
+            (kind, body), = t.items()
+            body = dict(body or {})
+        where = f"{path.name}: {m.name}.{column}" if column else f"{path.name}: {m.name}"
+        reserved = {"name", "test_name", "arguments", "config", "description"}
+        args = {**{k: v for k, v in body.items() if k not in reserved}, **(body.get("arguments") or {})}
+        config = body.get("config") or {}
+        if set(config) - {"severity"}:  # where, limit, error_if ... would count other rows than dbt
+            raise ValueError(f"{where}: the runner knows no test config but severity: {sorted(set(config) - {'severity'})}")
+        severity = str(config.get("severity", "error")).lower()
         if severity not in ("error", "warn"):
-            raise ValueError(f"schema.yml: {where}: severity must be error or warn")
-        description = args.pop("description", "")
-        name = args.pop("name", None)
+            raise ValueError(f"{where}: severity must be error or warn")
+        name = body.get("name")
         if not name:
             if kind == "unique_combination":
                 name = "unique_" + "_".join(args["columns"])
             else:
                 name = f"{kind}_{column}" if column else kind
-        return Test(name, kind, column, args, severity, description)
+        return Test(name, kind, column, args, severity, (body.get("description") or "").strip())
+
+    def _load_generic_tests(self) -> dict[str, Any]:
+        """{% test %} blocks of tests/generic/ and macros/ (the project's), over dbt's built-in ones."""
+        files = [BUILTIN_TESTS, *sorted((self.root / "tests" / "generic").glob("*.sql")),
+                 *sorted((self.root / "macros").glob("*.sql"))]
+        out = {}
+        for path in files:
+            src = path.read_text(encoding="utf-8")
+            names = [n for _, n in _TEST_BLOCK.findall(src)]
+            if not names:
+                continue
+            # a test block is a macro named test_<name> (as dbt compiles it)
+            src = _END_TEST.sub(r"{%\1 endmacro \2%}", _TEST_BLOCK.sub(r"{%\1 macro test_\2(", src))
+            module = self._env.from_string(src).module
+            out.update({n: getattr(module, f"test_{n}") for n in names})
+        for m in self.models.values():
+            for t in m.tests:
+                if t.kind != "singular" and t.kind not in out:
+                    raise ValueError(f"{m.name}: unknown test {t.kind!r} (no {{% test {t.kind}(...) %}} block)")
+        return out
+
+    def _load_macros(self) -> dict[str, Any]:
+        """The project's macros, callable from models; changed_dates_filter is the runner's own."""
+        out: dict[str, Any] = {}
+        for path in sorted((self.root / "macros").glob("*.sql")):
+            module = self._env.from_string(path.read_text(encoding="utf-8"), globals={"var": _no_var}).module
+            out.update({n: getattr(module, n) for n in dir(module) if not n.startswith("_")})
+        out["changed_dates_filter"] = _changed_dates_filter
+        return out
 
     def _topo_order(self) -> list[str]:
         order: list[str] = []
@@ -288,7 +442,8 @@ class SqlProject:
                 raise ValueError("ref cycle: " + " -> ".join((*trail, n)))
             state[n] = 1
             for r in self.models[n].refs:
-                visit(r, (*trail, n))
+                if r in self.models:
+                    visit(r, (*trail, n))
             state[n] = 2
             order.append(n)
 
@@ -298,71 +453,86 @@ class SqlProject:
 
     # ---- rendering -------------------------------------------------------------------------
     def render(self, model: Model, *, incremental: bool = False) -> str:
-        """The model's SELECT. In an incremental build `is_incremental()` is true and `changed_dates`
-        names a table of the publish dates being rebuilt (dbt's idiom), so a model that reads another
-        model can limit itself to those dates."""
-        return self._render(model.sql, incremental=incremental)
+        """The model's SELECT. In an incremental build `is_incremental()` is true and
+        `changed_dates_filter(column)` keeps the publish dates being rebuilt (bound as parameters
+        through the temporary table __changed_dates), as dbt's var('changed_dates') does."""
+        return self._render(model.sql, incremental=incremental, this=model.name)
 
-    def _render(self, sql: str, *, incremental: bool = False) -> str:
+    def _render(self, sql: str, *, incremental: bool = False, this: str | None = None) -> str:
         def source(src: str, table: str) -> str:
             return ident(f"{src}__{table}")
 
+        def ref(name: str) -> str:
+            if name not in self.models and name not in self.seeds:
+                raise ValueError(f"ref('{name}') names no model or seed")
+            return ident(name)
+
         return self._env.from_string(sql).render(
-            ref=ident, source=source, config=lambda **kw: "", is_incremental=lambda: incremental,
-            changed_dates="__changed_dates",
+            ref=ref, source=source, config=lambda **kw: "", is_incremental=lambda: incremental,
+            this=ident(this) if this else None, var=_no_var, **self._macros,
         ).strip().rstrip(";")
 
-    def test_sql(self, model: Model, test: Test) -> tuple[str, list[Any]]:
+    def _render_arg(self, value: Any) -> Any:
+        """A test argument as dbt renders it: strings are Jinja, and one that looks like a call of
+        ref/source/var (`to: ref('articles')`) is one expression."""
+        if isinstance(value, list):
+            return [self._render_arg(v) for v in value]
+        if not isinstance(value, str):
+            return value
+        if _LOOKS_LIKE_CALL.match(value):
+            value = "{{ " + value + " }}"
+        return self._render(value)
+
+    def test_sql(self, model: Model, test: Test) -> tuple[str, dict[str, Any]]:
+        """The test's SELECT of failing rows and its bound parameters."""
         if test.kind == "singular":
-            return self._render(test.args["sql"]), []
-        template = self._generic[test.kind]
-        ctx: dict[str, Any] = {"model": ident(model.name), "column": ident(test.column) if test.column else None}
-        params: list[Any] = []
-        if test.kind == "accepted_values":
-            params = [list(test.args["values"])]
-        if test.kind == "relationships":
-            ctx.update(to=ident(test.args["to"]), field=ident(test.args["field"]))
-        if test.kind == "expression_is_true":
-            # a SQL expression written in schema.yml (project code, like a model), never user data
-            ctx.update(expression=test.args["expression"])
-        if test.kind == "unique_combination":
-            ctx.update(columns=", ".join(ident(c) for c in test.args["columns"]))
-        return self._env.from_string(template).render(**ctx).strip().rstrip(";"), params
+            return self._render(test.args["sql"]), {}
+        args = {k: self._render_arg(v) for k, v in test.args.items()}
+        if test.column:
+            args["column_name"] = ident(test.column)
+        sql = str(self._generic[test.kind](model=ident(model.name), **args)).strip().rstrip(";")
+        params = {"values": [str(v) for v in test.args["values"]]} if "$values" in sql else {}
+        return sql, params
 
     # ---- building --------------------------------------------------------------------------
-    def attach_reference(self, con: duckdb.DuckDBPyConnection) -> None:
-        needed = {t for m in self.models.values() for s, t in m.sources if s == "ref"}
-        for table in sorted(needed):
-            con.register(f"ref__{table}", reference_table(table).to_arrow())
+    def load_seeds(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Every seed as a table typed by its column_types, as `dbt seed` loads it."""
+        for s in self.seeds.values():
+            cols = ", ".join(f"{ident(c)} {ty}" for c, ty in s.column_types.items())  # project YAML, not data
+            con.execute(f"CREATE OR REPLACE TABLE {ident(s.name)} ({cols})")
+            con.execute(f"INSERT INTO {ident(s.name)} BY NAME "
+                        "SELECT * FROM read_csv(?, header = true, all_varchar = true)", [str(s.path)])
+
+    def lake_tables(self) -> list[str]:
+        return sorted({t for m in self.models.values() for s, t in m.sources if s == LAKE_SOURCE})
 
     def attach_lake(self, con: duckdb.DuckDBPyConnection, lake: Lake,
                     files: dict[str, list[str]] | None = None) -> None:
         """A view lake__<table> per lake table the models read: over `files` when given (the changed
         partitions of an incremental build), else over every partition file."""
-        needed = {t for m in self.models.values() for s, t in m.sources if s == "lake"}
-        for table in sorted(needed):
-            schema, _ = LAKE_TABLES[table]
+        for table in self.lake_tables():
             paths = files.get(table, []) if files is not None else lake.partition_files(table)
             if paths:
                 con.read_parquet(paths, union_by_name=True).create_view(f"lake__{table}", replace=True)
             else:  # no partition yet: an empty relation with the right columns, for this session only
-                con.register(f"lake__{table}", pl.DataFrame(schema=schema).to_arrow())
+                record = self.sources[(LAKE_SOURCE, table)].record
+                con.register(f"lake__{table}", pl.DataFrame(schema=record).to_arrow())
 
     def fingerprint(self) -> str:
-        """Changes whenever anything that shapes the tables changes: SQL, schema.yml, tests, reference data."""
+        """Changes whenever anything that shapes the tables changes: SQL, YAML, tests, macros, seeds."""
         h = hashlib.sha256(RUNNER_VERSION.encode())
-        for path in sorted(self.root.rglob("*")):
-            if path.is_file() and path.suffix in (".sql", ".yml", ".yaml"):
-                h.update(str(path.relative_to(self.root)).encode() + b"\0" + path.read_bytes())
-        for table in REF_TABLES:
-            h.update((REF_DIR / f"{table}.tsv").read_bytes())
+        h.update(BUILTIN_TESTS.read_bytes())
+        for top in _PROJECT_FILES:
+            base = self.root / top
+            for path in sorted(base.rglob("*")) if base.is_dir() else [base]:
+                if path.is_file() and path.suffix in (".sql", ".yml", ".yaml", ".csv"):
+                    h.update(str(path.relative_to(self.root)).encode() + b"\0" + path.read_bytes())
         return h.hexdigest()
 
     def lake_state(self, lake: Lake) -> dict[tuple[str, str], tuple[str, str]]:
         """(table, publish_date) -> (file, fingerprint) for every partition file the models read."""
-        needed = {t for m in self.models.values() for s, t in m.sources if s == "lake"}
         out = {}
-        for table in sorted(needed):
+        for table in self.lake_tables():
             for f in lake.partition_files(table):
                 day = _PARTITION_DIR.search(f).group(1)
                 out[(table, day)] = (f, _file_fingerprint(f))
@@ -372,14 +542,16 @@ class SqlProject:
         """Bring the warehouse file up to date with the lake.
 
         With a previous build of the same project in place, only publish dates whose partition files
-        changed are rebuilt in the incremental models (the rest is copied), then the table models are
-        recomputed over them; nothing changed means nothing rebuilt. Otherwise (first build, changed
-        SQL or reference data, `full_refresh`) every model is built from scratch. Either way the result
-        is written to a new file and renamed over the old one.
+        changed are rebuilt in the incremental models (delete+insert on publish_date; the rest is
+        copied), then the table models are recomputed over them; nothing changed means nothing rebuilt.
+        Otherwise (first build, changed SQL, YAML or seeds, `full_refresh`), or when an incremental
+        build fails an error-severity test that the previous build passed (a page moved to an earlier
+        date, say), every model is built from scratch. Either way the result is written to a new file and renamed over the old one.
         """
         target = Path(target) if target else lake.duckdb_path
         target.parent.mkdir(parents=True, exist_ok=True)
         with writer_lock(target):
+            remove_stale_builds(target)
             t0 = time.perf_counter()
             state = self.lake_state(lake)  # before reading: a partition rewritten meanwhile shows up next time
             project_fp = self.fingerprint()
@@ -397,16 +569,29 @@ class SqlProject:
             return self._build_full(lake, target, state, project_fp, t0)
 
     def _unchanged(self, target: Path, t0: float) -> BuildResult:
+        """Nothing changed: the file's tables, and so its row counts and test results, are the ones its
+        build recorded (same project fingerprint, same tests): read them instead of recomputing."""
         con = duckdb.connect(str(target), read_only=True)
         try:
-            counts = {n: con.execute(f"SELECT count(*) FROM {ident(n)}").fetchone()[0] for n in self.order}
-            tests = self.run_tests(con)
+            try:
+                rows = con.execute(f"SELECT model, test, failures, error FROM {RESULTS_TABLE}").fetchall()
+            except duckdb.CatalogException:  # a file from before the runner recorded them
+                rows = []
+            counts = {m: n for m, t, n, _ in rows if t is None}
+            recorded = {(m, t): (n, e) for m, t, n, e in rows if t is not None}
+            tests = [TestResult(n, t, *recorded[(n, t.name)]) for n in self.order for t in self.models[n].tests
+                     if (n, t.name) in recorded]
+            if set(counts) != set(self.order) or len(tests) != len(recorded) or len(tests) != sum(
+                    len(self.models[n].tests) for n in self.order):
+                counts = {n: con.execute(f"SELECT count(*) FROM {ident(n)}").fetchone()[0] for n in self.order}
+                tests = self.run_tests(con)
         finally:
             con.close()
         return BuildResult(target, counts, tests, time.perf_counter() - t0, "unchanged", _column_types(target))
 
     def _build_full(self, lake, target, state, project_fp, t0) -> BuildResult:
         def work(con):
+            self.load_seeds(con)
             self.attach_lake(con, lake)
             for name in self.order:
                 m = self.models[name]
@@ -430,35 +615,36 @@ class SqlProject:
                 if m.materialized == "view":
                     continue  # views read the updated tables as they are
                 if m.materialized == "incremental":
-                    key = ident(m.config.get("partition_by", "publish_date"))
-                    con.execute(f"DELETE FROM {ident(name)} WHERE {key} IN (SELECT publish_date FROM __changed_dates)")
+                    # delete+insert on unique_key publish_date, after the staging pre-hook's delete of
+                    # every changed date; {{ this }} in the SELECT reads only dates that stay
+                    con.execute(f"DELETE FROM {ident(name)} WHERE {_changed_dates_filter('publish_date')}")
                     con.execute(f"INSERT INTO {ident(name)} BY NAME {self.render(m, incremental=True)}")
-                    unique = m.config.get("unique_key")
-                    if unique:
-                        n, distinct = con.execute(
-                            f"SELECT count(*), count(DISTINCT {ident(unique)}) FROM {ident(name)}").fetchone()
-                        if n != distinct:  # a key moved between publish dates: rebuild everything instead
-                            raise _NeedsFullBuild(f"{name}.{unique} repeats across publish dates")
                 else:
                     con.execute(f"CREATE OR REPLACE TABLE {ident(name)} AS {self.render(m)}")
 
         return self._write(target, target, work, state, project_fp, t0, "incremental")
 
     def _write(self, target: Path, base: Path | None, work, state, project_fp, t0, mode) -> BuildResult:
-        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.building")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}.building")
+        failing_before = _failing_tests(base) if base is not None else set()
         counts: dict[str, int] = {}
         try:
             if base is not None:
                 shutil.copyfile(base, tmp)
             con = duckdb.connect(str(tmp))
             try:
-                self.attach_reference(con)
                 work(con)
                 for name in self.order:
                     counts[name] = con.execute(f"SELECT count(*) FROM {ident(name)}").fetchone()[0]
                 tests = self.run_tests(con)
+                new_failures = [(t.model, t.test.name) for t in tests if not t.passed and t.test.severity == "error"
+                                and (t.model, t.test.name) not in failing_before]
+                if mode == "incremental" and new_failures:
+                    # a full build decides: never report a failure that only the per-day patch made
+                    raise _NeedsFullBuild(new_failures)
                 _drop_lake_views(con)
                 _write_state(con, state, project_fp, mode)
+                _write_results(con, counts, tests)
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
@@ -476,37 +662,85 @@ class SqlProject:
             for t in m.tests:
                 sql, params = self.test_sql(m, t)
                 try:
-                    n = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+                    n = con.execute(f"SELECT count(*) FROM ({sql})", params or None).fetchone()[0]
                     out.append(TestResult(name, t, int(n)))
                 except duckdb.Error as e:
                     out.append(TestResult(name, t, -1, str(e)))
         return out
 
 
-def reference_table(name: str) -> pl.DataFrame:
-    """One bundled reference table (news_assets/data/reference) as a typed frame."""
-    rows = []
-    with (REF_DIR / f"{name}.tsv").open(encoding="utf-8") as f:
-        next(f)
-        for line in f:
-            if line.strip():
-                rows.append(line.rstrip("\n").split("\t"))
+def _tests_of(entry: dict) -> list[Any]:
+    return (entry.get("data_tests") or []) + (entry.get("tests") or [])  # `tests:` is dbt's older name
+
+
+def _no_var(name: str, default: Any = None) -> Any:
+    """var() in the runner: no project vars; changed_dates goes through changed_dates_filter."""
+    return default
+
+
+def _changed_dates_filter(column: str) -> str:
+    """The runner's changed_dates_filter macro: the dates are rows of a temporary table, filled with
+    bound parameters, where dbt's macro writes var('changed_dates') into the SQL."""
+    return f"({column} IN (SELECT publish_date FROM __changed_dates))"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_builds(target: Path) -> list[Path]:
+    """Delete what builds that died (killed, out of memory, a power cut) left beside `target`: each
+    `.<name>.<pid>.<uuid>.building` and its `.wal` is a full copy of the warehouse. Called under the
+    writer lock, so no other build of this file runs; a file whose pid still lives (another host, a
+    writer that skipped the lock) is left alone all the same."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:(\d+)\.)?[0-9a-f]{{32}}\.building(?:\.wal)?")
+    removed = []
+    for path in target.parent.glob(f".{glob.escape(target.name)}.*.building*"):
+        m = pattern.fullmatch(path.name)
+        if not m:
+            continue
+        pid = int(m.group(1)) if m.group(1) else None
+        if pid is not None and pid != os.getpid() and _pid_alive(pid):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def reference_seed(name: str) -> list[list[str]]:
+    """A packaged reference table as the rows of its seed CSV (header first): the TSVs have ragged
+    alias columns, which a seed lists in one `|`-separated column."""
+    with (REF_DIR / SEED_SOURCES[name]).open(encoding="utf-8") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
     if name == "divisions":
-        return pl.DataFrame(
-            [{"code": r[0], "name": r[1], "short_names": [x for x in r[2].split("|") if x], "level": r[3],
-              "province_code": r[4] or None, "parent_code": r[5] or None, "valid_from": int(r[6]),
-              "valid_to": int(r[7]) if r[7] else None,
-              "successors": [x.split("[")[0] for x in r[8].split(";") if x] if len(r) > 8 else []}
-             for r in rows],
-            schema={"code": pl.String, "name": pl.String, "short_names": pl.List(pl.String), "level": pl.String,
-                    "province_code": pl.String, "parent_code": pl.String, "valid_from": pl.Int32,
-                    "valid_to": pl.Int32, "successors": pl.List(pl.String)}, orient="row")
-    if name in ("countries", "macro"):
-        return pl.DataFrame([{"code": r[0], "name": r[1], "aliases": r[2:]} for r in rows],
-                            schema={"code": pl.String, "name": pl.String, "aliases": pl.List(pl.String)})
-    if name == "currencies":
-        return pl.DataFrame([{"word": r[0], "code": r[1]} for r in rows], schema={"word": pl.String, "code": pl.String})
-    raise ValueError(f"unknown reference table {name!r}")
+        return rows
+    return [["code", "name", "aliases"]] + [[r[0], r[1], "|".join(r[2:])] for r in rows[1:]]
+
+
+def seed_text(name: str) -> str:
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(reference_seed(name))
+    return buf.getvalue()
+
+
+def write_seeds(root: Path | None = None, *, check: bool = False) -> list[str]:
+    """Write (or with `check`, compare) dbt_like_sql/seeds/*.csv from the packaged reference tables;
+    returns the names of the seeds that differed."""
+    seeds = (Path(root) if root else default_project_dir()) / "seeds"
+    stale = [n for n in SEED_SOURCES if not (seeds / f"{n}.csv").exists()
+             or (seeds / f"{n}.csv").read_text(encoding="utf-8") != seed_text(n)]
+    if not check:
+        for n in stale:
+            (seeds / f"{n}.csv").write_text(seed_text(n), encoding="utf-8")
+    return stale
 
 
 def writer_lock(target: Path):
@@ -562,3 +796,13 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     if not Path(path).exists():
         raise FileNotFoundError(f"no warehouse database at {path}: materialise the warehouse first")
     return duckdb.connect(str(path), read_only=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] != ["write-seeds"]:
+        sys.exit("usage: python -m news_assets.sqlproject write-seeds [--check]")
+    check = "--check" in sys.argv
+    differed = write_seeds(check=check)
+    verb = "differ from news_assets/data/reference" if check else "written"
+    print(f"seeds {verb}: {', '.join(differed)}" if differed else "seeds are current")
+    sys.exit(1 if differed and "--check" in sys.argv else 0)

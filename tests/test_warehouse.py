@@ -152,8 +152,13 @@ def test_checks_catch_real_problems(tmp_path):
               arts=[article("a", day, "x.cn"), article("e", day, "x.cn", body="")],
               facts=[money("a", day, 0), money("a", day, 7, region="ZZ", start=30), money("a", day, 7, start=30)],
               quarantined=[f"https://x.cn/{i}" for i in range(5)])
-    failed = {(t.model, t.test.name): (t.failures, t.test.severity) for t in SqlProject().build(lake).tests
+    project = SqlProject()
+    failed = {(t.model, t.test.name): (t.failures, t.test.severity) for t in project.build(lake).tests
               if not t.passed}
+    again = project.build(lake)  # nothing changed: the recorded results, not a fresh pass
+    assert again.mode == "unchanged"
+    assert {(t.model, t.test.name): (t.failures, t.test.severity) for t in again.tests if not t.passed} == failed
+    assert len(again.tests) == sum(len(m.tests) for m in project.models.values())
     assert failed == {
         ("stg_articles", "body_not_empty"): (1, "error"),              # an article without a body
         ("stg_facts", "unique_fact_id"): (1, "error"),                 # a duplicate key

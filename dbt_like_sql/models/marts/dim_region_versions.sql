@@ -9,4 +9,4 @@ select
     d.valid_from,
     d.valid_to,
     d.successors as successor_codes
-from {{ source('ref', 'divisions') }} d
+from {{ ref('stg_divisions') }} d

@@ -11,7 +11,7 @@ with divisions as (
         case when bool_or(valid_to is null) then null else max(valid_to) end as valid_to,
         list_sort(list_distinct(flatten(list(successors)))) as successor_codes,
         list_sort(list_distinct(list(name))) as all_names
-    from {{ source('ref', 'divisions') }}
+    from {{ ref('stg_divisions') }}
     group by code
 ),
 provinces as (select region_code, name from divisions where level = 'province')
@@ -33,7 +33,7 @@ from divisions d
 left join provinces p on p.region_code = d.province_code
 union all
 select code, name, 'country', 'country', null, null, null, null, null, true, list_sort(aliases), [name], []
-from {{ source('ref', 'countries') }}
+from {{ ref('stg_named_regions') }} where kind = 'country'
 union all
 select code, name, 'macro', 'macro', null, null, null, null, null, true, list_sort(aliases), [name], []
-from {{ source('ref', 'macro') }}
+from {{ ref('stg_named_regions') }} where kind = 'macro'

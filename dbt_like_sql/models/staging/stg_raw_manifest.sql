@@ -1,5 +1,5 @@
 -- Every discovered URL and how its fetch ended.
-{{ config(materialized='incremental') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='publish_date') }}
 select
     cast(publish_date as date) as publish_date,
     source,
@@ -17,3 +17,4 @@ select
     error,
     date_source
 from {{ source('lake', 'raw_html') }}
+{% if is_incremental() %}where {{ changed_dates_filter('cast(publish_date as date)') }}{% endif %}

@@ -1,5 +1,5 @@
 -- Region mentions of staged articles, with the number of the sentence they stand in.
-{{ config(materialized='incremental') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='publish_date') }}
 select
     m.article_id,
     cast(m.publish_date as date) as publish_date,
@@ -16,3 +16,4 @@ semi join {{ ref('stg_articles') }} a
     on a.article_id = m.article_id and a.publish_date = cast(m.publish_date as date)
 left join {{ ref('stg_sentences') }} s
     on s.article_id = m.article_id and m.start >= s.start and m.start < s."end"
+{% if is_incremental() %}where {{ changed_dates_filter('cast(m.publish_date as date)') }}{% endif %}

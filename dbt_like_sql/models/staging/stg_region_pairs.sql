@@ -1,10 +1,10 @@
 -- Pairs of regions named in the same article (region_a < region_b), with the number of sentences naming
 -- both. A region and the province or country that contains it are not a pair.
-{{ config(materialized='incremental') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='publish_date') }}
 with m as (
     select distinct article_id, publish_date, sentence_no, region_code
     from {{ ref('stg_region_mentions') }}
-    {% if is_incremental() %}where publish_date in (select publish_date from {{ changed_dates }}){% endif %}
+    {% if is_incremental() %}where {{ changed_dates_filter('publish_date') }}{% endif %}
 ),
 per_article as (select distinct article_id, publish_date, region_code from m),
 sentence_pairs as (

@@ -1,9 +1,9 @@
-{{ config(materialized='incremental') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='publish_date') }}
 -- Sentence spans of every staged article body (split after 。！？!?；; and line breaks), character offsets.
 with parts as (
     select article_id, publish_date, string_split_regex(body, '[。！？!?；;\n]') as parts
     from {{ ref('stg_articles') }}
-    {% if is_incremental() %}where publish_date in (select publish_date from {{ changed_dates }}){% endif %}
+    {% if is_incremental() %}where {{ changed_dates_filter('publish_date') }}{% endif %}
 ),
 numbered as (
     select article_id, publish_date, unnest(range(1, len(parts) + 1)) as sentence_no, unnest(parts) as part

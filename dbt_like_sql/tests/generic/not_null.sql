@@ -1,2 +1,0 @@
--- rows where the column is null (a passing test returns none)
-select * from {{ model }} where {{ column }} is null
