@@ -55,16 +55,6 @@ class _NeedsFullBuild(Exception):
     pass
 
 
-def _file_fingerprint(path: str) -> str:
-    st = os.stat(path) if "://" not in path else None
-    if st is not None:
-        return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-    from upath import UPath
-
-    info = UPath(path).fs.info(path)
-    return f"{info.get('size')}:{info.get('ETag') or info.get('etag') or info.get('mtime') or info.get('LastModified')}"
-
-
 def _read_state(target: Path, project_fp: str) -> dict[tuple[str, str], str] | None:
     """The lake partitions the existing warehouse file was built from, if built by this same project."""
     if not target.exists():
@@ -340,6 +330,7 @@ class SqlProject:
         """A view lake__<table> per lake table the models read: over `files` when given (the changed
         partitions of an incremental build), else over every partition file."""
         needed = {t for m in self.models.values() for s, t in m.sources if s == "lake"}
+        lake.prepare_duckdb(con)  # object storage: httpfs or the lake's fsspec filesystem
         for table in sorted(needed):
             schema, _ = LAKE_TABLES[table]
             paths = files.get(table, []) if files is not None else lake.partition_files(table)
@@ -363,9 +354,9 @@ class SqlProject:
         needed = {t for m in self.models.values() for s, t in m.sources if s == "lake"}
         out = {}
         for table in sorted(needed):
-            for f in lake.partition_files(table):
+            for f, fp in lake.partition_fingerprints(table).items():
                 day = _PARTITION_DIR.search(f).group(1)
-                out[(table, day)] = (f, _file_fingerprint(f))
+                out[(table, day)] = (f, fp)
         return out
 
     def build(self, lake: Lake, target: Path | None = None, *, full_refresh: bool = False) -> BuildResult:
