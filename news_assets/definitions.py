@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from . import execution
 from .assets.lake_assets import articles, extract_facts, raw_html
 from .partitions import START_DATE, TIMEZONE
 from .resources import SourcesResource, WarehouseResource
@@ -105,4 +106,5 @@ defs = dg.Definitions(
     schedules=[daily_news],
     sensors=[rebuild_warehouse_after_news],
     resources={"warehouse": WarehouseResource(), "sources": SourcesResource()},
+    executor=execution.executor(),  # None: Dagster's default; Celery workers when NEWS_EXECUTOR=celery
 )

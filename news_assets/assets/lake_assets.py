@@ -7,7 +7,7 @@ A run over a range (single-run backfill) loops over context.partition_keys.
 
 import dagster as dg
 
-from .. import pipeline, schemas
+from .. import execution, pipeline, schemas
 from ..facts import EXTRACTOR_VERSION
 from ..parse import PARSER_VERSION
 from ..partitions import publish_date_partitions
@@ -17,7 +17,7 @@ from ._common import GROUP, column_schema, partition_keys, preview_md, run_days
 
 FETCH_FAILURE_SHARE_LIMIT = 0.2  # failed URLs are retried next run; this many means throttling or an outage
 BAD_PAGE_SHARE_LIMIT = 0.5  # above this share of quarantined pages something is broken, not just a bad page
-SINGLE_RUN = dg.BackfillPolicy.single_run()
+SINGLE_RUN = execution.backfill_policy()  # one run per range locally; runs of N days on Celery
 
 
 def _totals(results: list[pipeline.StageResult], what: str = "counts") -> dict[str, int]:
