@@ -15,8 +15,8 @@ spawn() {  # spawn NAME CMD...: in a new session, so stop.sh ends it and its chi
   echo $! >"$NEWS_SCALE_RUN/$name.pid"
 }
 
-wait_port() {  # wait_port PORT NAME
-  for _ in $(seq 1 300); do
+wait_port() {  # wait_port PORT NAME [SECONDS]
+  for _ in $(seq 1 $((${3:-30} * 10))); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     sleep 0.1
   done
@@ -51,7 +51,7 @@ start_servers() {
   dagster instance migrate >/dev/null  # create the storage once, before two processes race to
   spawn webserver dagster-webserver -w workspace.yaml -h 127.0.0.1 -p "$NEWS_WEB_PORT"
   spawn daemon dagster-daemon run -w workspace.yaml
-  wait_port "$NEWS_WEB_PORT" webserver
+  wait_port "$NEWS_WEB_PORT" webserver 240  # it loads the code location first
 }
 
 case "${1:-all}" in
