@@ -100,13 +100,10 @@ def build_site(srv: LoopbackServer, pages: int, days: list[str], corpus: Path) -
 
 
 def step_seconds(instance, run_id: str) -> dict[str, float]:
-    import dagster as dg
-
     out: dict[str, float] = {}
     for s in instance.get_run_step_stats(run_id):
         if s.end_time and s.start_time:
             out[s.step_key] = out.get(s.step_key, 0.0) + s.end_time - s.start_time
-    del dg
     return out
 
 
