@@ -39,7 +39,9 @@ def storage_options(root: str) -> dict:
     """
     if root.split("://", 1)[0] not in S3_PROTOCOLS or "://" not in root:
         return {}
-    opts: dict = {}
+    # No cached listings: a long-lived worker would otherwise open objects other workers have since
+    # replaced with the ETag it listed earlier, and S3 answers 412 Precondition Failed.
+    opts: dict = {"use_listings_cache": False}
     endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
     if endpoint:
         opts["endpoint_url"] = endpoint
@@ -134,7 +136,8 @@ class Lake:
         raises LakeReadError naming the table, the day, the file and the remedy."""
         path = self.partition_path(table, publish_date)
         try:
-            data = self._read_local(path.path) if self.is_local else path.read_bytes()
+            # one plain GET (cat_file): no If-Match on an ETag that a concurrent re-run may have changed
+            data = self._read_local(path.path) if self.is_local else path.fs.cat_file(path.path)
         except FileNotFoundError:
             return None
         except OSError as e:

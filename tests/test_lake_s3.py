@@ -104,3 +104,20 @@ def test_truncated_partition_names_table_day_and_file(tmp_path):
         pipeline.run_facts(lake, "2024-05-25")
     msg = str(e.value)
     assert "'articles'" in msg and "2024-05-25" in msg and path in msg and "re-materialise" in msg
+
+
+def test_read_after_another_process_replaced_the_partition(s3):
+    """A long-lived worker that listed the lake earlier still reads the object another worker wrote
+    since (no stale ETag in a cached listing, no 412 Precondition Failed)."""
+    import io
+
+    import boto3
+
+    lake = Lake("s3://news/lake")
+    lake.write_partition("t", "2024-05-20", pl.DataFrame({"a": [1]}))
+    assert lake.partition_files("t") and lake.read_partition("t", "2024-05-20")["a"].to_list() == [1]
+    buf = io.BytesIO()
+    pl.DataFrame({"a": [2, 3]}).write_parquet(buf)
+    boto3.client("s3", endpoint_url=s3).put_object(Bucket="news", Key="lake/t/publish_date=2024-05-20/part.parquet",
+                                                  Body=buf.getvalue())
+    assert lake.read_partition("t", "2024-05-20")["a"].to_list() == [2, 3]
