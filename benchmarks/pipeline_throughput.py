@@ -6,6 +6,10 @@ run (single-run backfill, days fanned out to worker processes), the way a year's
 
     python benchmarks/pipeline_throughput.py --pages 20000 --days 365
     python benchmarks/pipeline_throughput.py --corpus ../shared/corpus --workers 2
+    python benchmarks/pipeline_throughput.py --fixed-cost --pages 60 --days 30
+
+--fixed-cost runs the same pages over 1 date and over --days dates and prints the difference per extra
+partition: the fixed cost of a partition in a range run (issue 11).
 
 Prints pages/s, articles and facts written, and peak memory of the parent and of one worker.
 """
@@ -67,31 +71,18 @@ def seed_lake(lake: Lake, pages: list[tuple[str, bytes]], n: int, days: list[str
         lake.write_partition("raw_html", day, schemas.frame(rows, schemas.MANIFEST))
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
-    ap.add_argument("--pages", type=int, default=20000)
-    ap.add_argument("--days", type=int, default=365)
-    ap.add_argument("--start", default="2024-01-01")
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--warehouse", help="keep the lake here (default: a temporary directory)")
-    args = ap.parse_args()
-    warnings.filterwarnings("ignore")
-
-    pages = corpus_pages(Path(args.corpus))
-    start = dt.date.fromisoformat(args.start)
-    days = [(start + dt.timedelta(days=i)).isoformat() for i in range(args.days)]
+def run_range(pages, n: int, days: list[str], workers: int, warehouse: str | None = None) -> dict:
+    """Seed the lake, run articles + facts over `days` as one run; seconds and rows."""
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(args.warehouse or tmp)
+        root = Path(warehouse or tmp)
         lake = Lake(root)
         t0 = time.perf_counter()
-        seed_lake(lake, pages, args.pages, days)
+        seed_lake(lake, pages, n, days)
         seed_s = time.perf_counter() - t0
-
         job = dg.define_asset_job("bench", selection=dg.AssetSelection.assets(articles, extract_facts))
         defs = dg.Definitions(
             assets=[raw_html, articles, extract_facts], jobs=[job],
-            resources={"warehouse": WarehouseResource(root=str(root), workers=args.workers),
+            resources={"warehouse": WarehouseResource(root=str(root), workers=workers),
                        "sources": SourcesResource(bundled_sample=True)},
         )
         t0 = time.perf_counter()
@@ -104,10 +95,41 @@ def main() -> int:
             )
         run_s = time.perf_counter() - t0
         assert result.success
-        n_articles = sum(lake.read_partition("articles", d).height for d in days)
-        n_quar = sum(lake.read_partition("quarantine_articles", d).height for d in days)
-        n_facts = sum(lake.read_partition("facts", d).height for d in days)
-        n_regions = sum(lake.read_partition("region_mentions", d).height for d in days)
+        counts = {t: sum(lake.read_partition(t, d).height for d in days)
+                  for t in ("articles", "quarantine_articles", "facts", "region_mentions")}
+    return {"seed_s": seed_s, "run_s": run_s, **counts}
+
+
+def fixed_cost(pages, args, days: list[str]) -> int:
+    one = run_range(pages, args.pages, days[:1], args.workers)
+    many = run_range(pages, args.pages, days, args.workers)
+    per = (many["run_s"] - one["run_s"]) / (len(days) - 1) * 1000
+    print(f"{args.pages} pages: 1 publish date {one['run_s']:.1f} s, {len(days)} publish dates {many['run_s']:.1f} s")
+    print(f"fixed cost per extra partition (articles + facts, one range run): {per:.0f} ms")
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    ap.add_argument("--pages", type=int, default=20000)
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--start", default="2024-01-01")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--warehouse", help="keep the lake here (default: a temporary directory)")
+    ap.add_argument("--fixed-cost", action="store_true", help="1 date vs --days dates: cost per partition")
+    args = ap.parse_args()
+    warnings.filterwarnings("ignore")
+
+    pages = corpus_pages(Path(args.corpus))
+    start = dt.date.fromisoformat(args.start)
+    days = [(start + dt.timedelta(days=i)).isoformat() for i in range(args.days)]
+    if args.fixed_cost:
+        return fixed_cost(pages, args, days)
+    r = run_range(pages, args.pages, days, args.workers, args.warehouse)
+    seed_s, run_s = r["seed_s"], r["run_s"]
+    n_articles, n_quar, n_facts, n_regions = (r["articles"], r["quarantine_articles"], r["facts"],
+                                              r["region_mentions"])
 
     self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

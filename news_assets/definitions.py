@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from . import execution
 from .assets.lake_assets import articles, extract_facts, raw_html
 from .partitions import START_DATE, TIMEZONE
 from .resources import SourcesResource, WarehouseResource
@@ -138,4 +139,5 @@ defs = dg.Definitions(
     schedules=[daily_news],
     sensors=[rebuild_warehouse_after_news, load_folder_archive],
     resources={"warehouse": WarehouseResource(), "sources": SourcesResource()},
+    executor=execution.executor(),  # None: Dagster's default; Celery workers when NEWS_EXECUTOR=celery
 )

@@ -1,8 +1,9 @@
 """The warehouse directory: raw bytes by sha256, one Parquet file per asset and partition.
 
 Writes go to a temporary name and are renamed into place, so a re-run replaces a partition whole
-and parallel runs never see half a file. Paths go through UPath so the same code can point at
-object storage (where a single PUT is already atomic).
+and parallel runs never see half a file. Paths go through UPath so the same code points at object
+storage (`s3://bucket/prefix`, endpoint and keys from the usual AWS_* variables): there every object
+is written with one PUT, which S3 makes visible whole or not at all, so no temp name is needed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,33 @@ from upath import UPath
 
 WAREHOUSE_ENV = "NEWS_WAREHOUSE_DIR"
 DEFAULT_WAREHOUSE = "warehouse"
+DATABASE_ENV = "NEWS_WAREHOUSE_DB"  # the DuckDB file; defaults to <root>/news.duckdb for a local lake
+S3_PROTOCOLS = ("s3", "s3a")
+DUCKDB_IO_ENV = "NEWS_LAKE_DUCKDB_IO"  # how DuckDB reads an object-storage lake: auto | httpfs | fsspec
+
+
+class LakeReadError(RuntimeError):
+    """A lake partition exists but cannot be read (truncated, not Parquet, unreachable)."""
+
+
+def storage_options(root: str) -> dict:
+    """fsspec options for an object-storage root, from the AWS_* variables every S3 client reads.
+
+    botocore reads AWS_ENDPOINT_URL itself in recent releases; passing it keeps older ones (and
+    MinIO, Ceph, R2 endpoints) working the same way.
+    """
+    if root.split("://", 1)[0] not in S3_PROTOCOLS or "://" not in root:
+        return {}
+    # No cached listings: a long-lived worker would otherwise open objects other workers have since
+    # replaced with the ETag it listed earlier, and S3 answers 412 Precondition Failed.
+    opts: dict = {"use_listings_cache": False}
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        opts["endpoint_url"] = endpoint
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if region:
+        opts["client_kwargs"] = {"region_name": region}
+    return opts
 
 
 @contextlib.contextmanager
@@ -39,11 +67,28 @@ def default_warehouse_dir() -> str:
     return os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
 
 
+def _s3_secret_sql() -> str:
+    """CREATE SECRET for httpfs from the AWS_* variables. DDL takes no bound parameters, so the
+    values (from the environment, never from queries) are quoted as SQL string literals."""
+    def lit(v: str) -> str:
+        return "'" + v.replace("'", "''") + "'"
+
+    fields = {"KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID"), "SECRET": os.environ.get("AWS_SECRET_ACCESS_KEY"),
+              "SESSION_TOKEN": os.environ.get("AWS_SESSION_TOKEN"),
+              "REGION": os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")}
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    parts = ["TYPE s3"] + [f"{k} {lit(v)}" for k, v in fields.items() if v]
+    if endpoint:
+        scheme, _, host = endpoint.partition("://")
+        parts += [f"ENDPOINT {lit(host.rstrip('/'))}", "URL_STYLE 'path'", f"USE_SSL {str(scheme == 'https').lower()}"]
+    return f"CREATE OR REPLACE SECRET news_lake ({', '.join(parts)})"
+
+
 class Lake:
     """Everything the partitioned stages read and write lives under one root."""
 
     def __init__(self, root: str | os.PathLike[str] | UPath):
-        self.root = UPath(root)
+        self.root = root if isinstance(root, UPath) else UPath(root, **storage_options(str(root)))
         self.is_local = self.root.protocol in ("", "file", "local")
         self._dirs: set[str] = set()  # local directories known to exist
 
@@ -87,24 +132,101 @@ class Lake:
         return path
 
     def read_partition(self, table: str, publish_date: str) -> pl.DataFrame | None:
+        """One partition, or None when it was never written. A file that is there but unreadable
+        raises LakeReadError naming the table, the day, the file and the remedy."""
         path = self.partition_path(table, publish_date)
-        if not path.exists():
+        try:
+            # one plain GET (cat_file): no If-Match on an ETag that a concurrent re-run may have changed
+            data = self._read_local(path.path) if self.is_local else path.fs.cat_file(path.path)
+        except FileNotFoundError:
             return None
-        return pl.read_parquet(io.BytesIO(path.read_bytes()))
+        except OSError as e:
+            raise self._read_error(table, publish_date, path, e) from e
+        try:
+            return pl.read_parquet(io.BytesIO(data))
+        except Exception as e:  # polars raises ComputeError / OSError / PanicException for bad files
+            raise self._read_error(table, publish_date, path, e) from e
+
+    @staticmethod
+    def _read_local(path: str) -> bytes:
+        with open(path, "rb") as fh:
+            return fh.read()
+
+    @staticmethod
+    def _read_error(table: str, day: str, path: UPath, e: BaseException) -> LakeReadError:
+        return LakeReadError(
+            f"lake table {table!r}, publish date {day}: cannot read {path} ({type(e).__name__}: {e}). "
+            f"The file is damaged or was cut short; re-materialise the {table!r} partition {day} "
+            f"(e.g. `dagster asset materialize --select <asset> --partition {day}`) to write it again."
+        )
 
     def partition_files(self, table: str) -> list[str]:
-        """Every partition file of a table, as paths DuckDB can read."""
+        """Every partition file of a table, as paths DuckDB can read (s3://... on object storage)."""
         base = self.root / table
+        if not self.is_local:
+            # another process (a Celery worker) may have written partitions since this one last listed
+            base.fs.invalidate_cache(base.path)
         if not base.exists():
             return []
-        files = sorted(str(p) for p in base.glob("publish_date=*/part.parquet"))
-        return files
+        if self.is_local:
+            return sorted(str(p) for p in base.glob("publish_date=*/part.parquet"))
+        proto = self.root.protocol
+        return sorted(f"{proto}://{p}" for p in base.fs.glob(f"{base.path}/publish_date=*/part.parquet"))
 
     @property
     def duckdb_path(self) -> Path:
-        if not self.is_local:
-            raise ValueError("the DuckDB file must live on a local disk; set a local warehouse root")
-        return Path(self.root.path) / "news.duckdb"
+        """The analyst's DuckDB file: always on a local disk, even when the lake is on object storage
+        ($NEWS_WAREHOUSE_DB, else <root>/news.duckdb locally, else ./warehouse/news.duckdb)."""
+        env = os.environ.get(DATABASE_ENV)
+        if env:
+            return Path(env)
+        if self.is_local:
+            return Path(self.root.path) / "news.duckdb"
+        return Path(DEFAULT_WAREHOUSE) / "news.duckdb"
+
+    def partition_fingerprints(self, table: str) -> dict[str, str]:
+        """partition file -> a fingerprint that changes whenever the file is rewritten. On object
+        storage one listing gives every object's size and ETag (no request per file)."""
+        if self.is_local:
+            out = {}
+            for f in self.partition_files(table):
+                st = os.stat(f)
+                out[f] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+            return out
+        base = self.root / table
+        base.fs.invalidate_cache(base.path)
+        if not base.exists():
+            return {}
+        found = base.fs.glob(f"{base.path}/publish_date=*/part.parquet", detail=True)
+        proto = self.root.protocol
+        return {f"{proto}://{k}": f"{v.get('size')}:{v.get('ETag') or v.get('etag') or v.get('LastModified')}"
+                for k, v in sorted(found.items())}
+
+    def prepare_duckdb(self, con) -> str:
+        """Let a DuckDB connection read this lake's files; returns how: local, httpfs or fsspec.
+
+        httpfs is DuckDB's own S3 reader (faster), used when the extension loads; where extensions
+        cannot be installed the lake's fsspec filesystem is registered on the connection instead.
+        $NEWS_LAKE_DUCKDB_IO forces one (httpfs | fsspec).
+        """
+        if self.is_local:
+            return "local"
+        import duckdb
+
+        mode = os.environ.get(DUCKDB_IO_ENV, "auto").strip().lower() or "auto"
+        if mode not in ("auto", "httpfs", "fsspec"):
+            raise ValueError(f"{DUCKDB_IO_ENV} must be auto, httpfs or fsspec, not {mode!r}")
+        if mode in ("auto", "httpfs"):
+            try:
+                con.load_extension("httpfs")
+            except duckdb.Error:
+                if mode == "httpfs":
+                    raise
+            else:
+                con.execute(_s3_secret_sql())
+                return "httpfs"
+        con.register_filesystem(self.root.fs)
+        return "fsspec"
 
     def state_path(self, *parts: str) -> UPath:
         return self.root.joinpath("_state", *parts)

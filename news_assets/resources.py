@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 from pydantic import Field
 
+from .execution import default_step_workers
 from .lake import Lake, default_warehouse_dir
 from .sources import SourceConfig, default_sources, load_sources
 
@@ -16,7 +17,9 @@ class WarehouseResource(dg.ConfigurableResource):
         default_factory=default_warehouse_dir,
         description="Warehouse root (local path or fsspec URL). Defaults to $NEWS_WAREHOUSE_DIR or ./warehouse.",
     )
-    workers: int = Field(default=2, description="Processes used when a run covers several partitions.")
+    workers: int = Field(default_factory=default_step_workers,
+                         description="Processes used when a run covers several partitions "
+                                     "(2 locally, 1 on a Celery worker).")
 
     def lake(self) -> Lake:
         return Lake(self.root)

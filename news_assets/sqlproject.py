@@ -63,16 +63,6 @@ class _NeedsFullBuild(Exception):
     pass
 
 
-def _file_fingerprint(path: str) -> str:
-    st = os.stat(path) if "://" not in path else None
-    if st is not None:
-        return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-    from upath import UPath
-
-    info = UPath(path).fs.info(path)
-    return f"{info.get('size')}:{info.get('ETag') or info.get('etag') or info.get('mtime') or info.get('LastModified')}"
-
-
 def _read_state(target: Path, project_fp: str) -> dict[tuple[str, str], str] | None:
     """The lake partitions the existing warehouse file was built from, if built by this same project."""
     if not target.exists():
@@ -510,6 +500,7 @@ class SqlProject:
                     files: dict[str, list[str]] | None = None) -> None:
         """A view lake__<table> per lake table the models read: over `files` when given (the changed
         partitions of an incremental build), else over every partition file."""
+        lake.prepare_duckdb(con)  # object storage: httpfs or the lake's fsspec filesystem
         for table in self.lake_tables():
             paths = files.get(table, []) if files is not None else lake.partition_files(table)
             if paths:
@@ -533,9 +524,9 @@ class SqlProject:
         """(table, publish_date) -> (file, fingerprint) for every partition file the models read."""
         out = {}
         for table in self.lake_tables():
-            for f in lake.partition_files(table):
+            for f, fp in lake.partition_fingerprints(table).items():
                 day = _PARTITION_DIR.search(f).group(1)
-                out[(table, day)] = (f, _file_fingerprint(f))
+                out[(table, day)] = (f, fp)
         return out
 
     def build(self, lake: Lake, target: Path | None = None, *, full_refresh: bool = False) -> BuildResult:

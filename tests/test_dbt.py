@@ -16,7 +16,7 @@ import pytest
 from news_assets import pipeline, schemas
 from news_assets.lake import Lake
 from news_assets.runner import sample_dates
-from news_assets.sources import default_sources
+from news_assets.sources import RunCache, default_sources
 from news_assets.sqlproject import SqlProject, table_checksums
 
 pytest.importorskip("dbt.adapters.duckdb", reason="dbt-duckdb is not installed: pip install -e '.[dbt]' (CI does)")
@@ -40,9 +40,9 @@ def dbt(*args: str, warehouse: Path, scratch: Path) -> dict:
 
 def sample_lake(root: Path) -> Lake:
     """The bundled sample through the same stages the Dagster assets run."""
-    lake, srcs, indexes = Lake(root), default_sources(), {}
+    lake, srcs, cache = Lake(root), default_sources(), RunCache()
     for day in sample_dates(lake):
-        pipeline.run_raw_html(lake, day, srcs, indexes)
+        pipeline.run_raw_html(lake, day, srcs, cache)
         pipeline.run_articles(lake, day)
         pipeline.run_facts(lake, day)
     return lake

@@ -8,7 +8,7 @@ import warnings
 
 import dagster as dg
 
-from .. import pipeline, schemas
+from .. import execution, pipeline, schemas
 from ..facts import EXTRACTOR_VERSION
 from ..parse import PARSER_VERSION
 from ..partitions import publish_date_partitions
@@ -18,7 +18,7 @@ from ._common import GROUP, column_schema, partition_keys, preview_md, run_days
 
 FETCH_FAILURE_SHARE_LIMIT = 0.2  # failed URLs are retried next run; this many means throttling or an outage
 BAD_PAGE_SHARE_LIMIT = 0.5  # above this share of quarantined pages something is broken, not just a bad page
-SINGLE_RUN = dg.BackfillPolicy.single_run()
+SINGLE_RUN = execution.backfill_policy()  # one run per range locally; runs of N days on Celery
 # Dagster 1.13 still marks `backfill_policy=` on @asset as beta, though the single-run policy is how
 # a range becomes one run (DESIGN.md). Silence exactly that notice, for our decorators only; drop this
 # filter once a Dagster release marks the parameter stable.

@@ -1,0 +1,252 @@
+"""A backfill end to end: N pages over D publish dates, from a loopback web site to the DuckDB warehouse.
+
+A loopback HTTP server serves a generated site: a sitemap index with one news sitemap per publish
+date, and N pages built from the real corpus pages (benchmarks/pipeline_throughput.corpus_pages) with
+their publish date moved to the target day and their numbers and region names varied per copy, so no
+two pages are the same bytes and nothing is cached away. Then, as one Dagster run over the range
+(the local default) or, with --celery, as a GraphQL backfill on the deploy/celery/ deployment
+(started here with its own ports and stopped by PID at the end):
+
+    python benchmarks/backfill.py --pages 10000 --days 365
+    python benchmarks/backfill.py --pages 2000 --days 30 --celery
+    python benchmarks/backfill.py --corpus ../shared/corpus --pages 100000 --days 365
+
+Prints wall time per stage (fetch = raw_html, articles, facts, warehouse build), pages/s, the peak RSS
+of every process (this one, its largest child; with --celery every worker process), and the share of
+the lake stages' wall time spent outside the project's own stage functions (Dagster, process start-up,
+event writes): 1 - (time inside pipeline.run_* summed over days / processes) / stage wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from pipeline_throughput import corpus_pages  # noqa: E402
+
+from news_assets.sources.testserver import LoopbackServer, Reply  # noqa: E402
+
+PROVINCES = ["北京", "天津", "河北", "山西", "辽宁", "吉林", "上海", "江苏", "浙江", "安徽", "福建", "江西",
+             "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "陕西",
+             "甘肃", "青海", "宁夏", "新疆"]
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(?=\s*(?:亿|万|家|%|个|名|元|美元|吨))")
+
+
+def _date_forms(d: dt.date) -> list[str]:
+    return [d.isoformat(), f"{d.year}年{d.month:02d}月{d.day:02d}日", f"{d.year}年{d.month}月{d.day}日",
+            f"{d.year}/{d.month:02d}/{d.day:02d}", f"{d.year}.{d.month:02d}.{d.day:02d}", d.strftime("%Y%m%d")]
+
+
+def templates(corpus: Path) -> list[tuple[str, dt.date]]:
+    """(decoded html, publish date) of every corpus page the parser dates: the pages to vary."""
+    from news_assets.parse import parse_html
+
+    out = []
+    for url, data in corpus_pages(corpus):
+        art = parse_html(data, url if url.startswith("http") else f"http://example.com/{url}")
+        if art.is_article and art.publish_time is not None and (art.body or "").strip():
+            out.append((data.decode(art.charset or "utf-8", errors="replace"), art.publish_time.date()))
+    return out
+
+
+def vary(html: str, old: dt.date, new: dt.date, rng: random.Random) -> bytes:
+    """The page moved to `new`, its amounts scaled and one province swapped for another."""
+    for a, b in zip(_date_forms(old), _date_forms(new), strict=True):
+        html = html.replace(a, b)
+    factor = 1 + rng.randint(1, 90) / 100
+    html = _AMOUNT.sub(lambda m: f"{float(m.group(1)) * factor:.1f}".rstrip("0").rstrip("."), html)
+    present = [p for p in PROVINCES if p in html]
+    if present:
+        html = html.replace(rng.choice(present), rng.choice(PROVINCES))
+    html = re.sub(r"<meta[^>]+charset=[^>]+>", '<meta charset="utf-8">', html, count=1, flags=re.I)
+    return html.encode("utf-8")
+
+
+def build_site(srv: LoopbackServer, pages: int, days: list[str], corpus: Path) -> None:
+    tpl = templates(corpus)
+    rng = random.Random(11)
+    per_day: dict[str, list[str]] = {d: [] for d in days}
+    for i in range(pages):
+        html, old = tpl[i % len(tpl)]
+        day = days[i % len(days)]
+        path = f"/news/{day.replace('-', '')}/{i}.html"
+        srv.routes[path] = Reply(vary(html, old, dt.date.fromisoformat(day), rng))
+        per_day[day].append(path)
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+    for day, paths in per_day.items():
+        urls = "".join(f"<url><loc>{srv.url(p)}</loc><news:news><news:publication><news:name>Bench</news:name>"
+                       f"<news:language>zh</news:language></news:publication><news:publication_date>{day}T10:00:00+08:00"
+                       f"</news:publication_date><news:title>t</news:title></news:news></url>" for p in paths)
+        srv.routes[f"/sitemap-{day}.xml"] = Reply(f'<?xml version="1.0" encoding="UTF-8"?><urlset {ns}>{urls}</urlset>'.encode(),
+                                                  content_type="application/xml")
+    index = "".join(f"<sitemap><loc>{srv.url(f'/sitemap-{d}.xml')}</loc><lastmod>{d}</lastmod></sitemap>" for d in days)
+    srv.routes["/sitemap.xml"] = Reply(f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex {ns}>{index}</sitemapindex>'.encode(),
+                                       content_type="application/xml")
+    srv.routes["/robots.txt"] = Reply(b"User-agent: *\nAllow: /\n", content_type="text/plain")
+
+
+def step_seconds(instance, run_id: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for s in instance.get_run_step_stats(run_id):
+        if s.end_time and s.start_time:
+            out[s.step_key] = out.get(s.step_key, 0.0) + s.end_time - s.start_time
+    return out
+
+
+def run_local(root: Path, days: list[str], workers: int) -> tuple[dict[str, float], float]:
+    import dagster as dg
+
+    from news_assets.definitions import defs
+    from news_assets.lake import Lake
+    from news_assets.resources import SourcesResource, WarehouseResource
+    from news_assets.sqlproject import SqlProject
+
+    resources = {"warehouse": WarehouseResource(root=str(root), workers=workers), "sources": SourcesResource()}
+    with dg.instance_for_test() as instance:
+        t0 = time.perf_counter()
+        result = defs.resolve_job_def("news_job").execute_in_process(
+            instance=instance, resources=resources,
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            tags={"dagster/asset_partition_range_start": days[0], "dagster/asset_partition_range_end": days[-1]})
+        wall = time.perf_counter() - t0
+        assert result.success, "news_job failed"
+        stages = step_seconds(instance, result.run_id)
+    t0 = time.perf_counter()
+    SqlProject().build(Lake(root))
+    stages["warehouse build"] = time.perf_counter() - t0
+    return stages, wall
+
+
+def inside_seconds(root: Path, days: list[str]) -> float:
+    """Seconds the stage functions themselves took, summed over days (pipeline.StageResult.seconds
+    is not recorded; re-time the days' articles and facts functions here, sequentially)."""
+    from news_assets import pipeline
+    from news_assets.lake import Lake
+
+    lake, total = Lake(root), 0.0
+    for d in days:
+        t0 = time.perf_counter()
+        pipeline.run_articles(lake, d)
+        pipeline.run_facts(lake, d)
+        total += time.perf_counter() - t0
+    return total
+
+
+def lake_counts(root: Path, days: list[str]) -> dict[str, int]:
+    """Rows the run wrote, so a figure is never quoted for a run that quarantined everything."""
+    from news_assets.lake import Lake
+
+    lake = Lake(root)
+    out = {}
+    for table in ("raw_html", "articles", "quarantine_articles", "facts"):
+        out[table] = sum(df.height for d in days if (df := lake.read_partition(table, d)) is not None)
+    return out
+
+
+def vm_hwm_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_celery(tmp: Path, days: list[str], sources: Path) -> tuple[dict[str, float], float, dict[str, float]]:
+    """Start deploy/celery (own ports), backfill, read every worker's peak RSS, stop by PID."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import importlib.util
+
+    from scale_support import free_port
+
+    spec = importlib.util.spec_from_file_location("deploy_backfill", ROOT / "deploy" / "celery" / "backfill.py")
+    bf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bf)
+    run_dir, web = tmp / "run", free_port()
+    env = {**os.environ, "NEWS_SCALE_RUN": str(run_dir), "NEWS_REDIS_PORT": str(free_port()),
+           "NEWS_S3_PORT": str(free_port()), "NEWS_WEB_PORT": str(web), "NEWS_SOURCES": str(sources),
+           "NEWS_WAREHOUSE_DB": str(tmp / "celery.duckdb"), "DAGSTER_HOME": str(run_dir / "dagster_home")}
+    env.pop("NEWS_WAREHOUSE_DIR", None)
+    rss: dict[str, float] = {}
+    try:
+        subprocess.run([str(ROOT / "deploy" / "celery" / "start.sh")], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        client = bf.Client(f"http://127.0.0.1:{web}")
+        t0 = time.perf_counter()
+        state, builds = client.wait(client.launch(days, "bench"), 6 * 3600)
+        wall = time.perf_counter() - t0
+        for pidfile in run_dir.glob("*.pid"):
+            pgid = int(pidfile.read_text())
+            for p in Path("/proc").iterdir():
+                if p.name.isdigit():
+                    try:
+                        if os.getpgid(int(p.name)) == pgid:
+                            rss[f"{pidfile.stem}:{p.name}"] = vm_hwm_mb(int(p.name))
+                    except (ProcessLookupError, FileNotFoundError, PermissionError):
+                        pass
+        print(f"backfill {state['status']}, {len(state['runs'])} runs; builds {[b['status'] for b in builds]}")
+    finally:
+        subprocess.run([str(ROOT / "deploy" / "celery" / "stop.sh")], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return {}, wall, rss
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    ap.add_argument("--pages", type=int, default=10000)
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--start", default="2024-01-01")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--celery", action="store_true", help="run on the deploy/celery/ deployment")
+    args = ap.parse_args()
+    warnings.filterwarnings("ignore")
+    start = dt.date.fromisoformat(args.start)
+    days = [(start + dt.timedelta(days=i)).isoformat() for i in range(args.days)]
+    with tempfile.TemporaryDirectory() as tmp_s, LoopbackServer() as srv:
+        tmp = Path(tmp_s)
+        t0 = time.perf_counter()
+        build_site(srv, args.pages, days, Path(args.corpus))
+        print(f"site: {args.pages} pages over {len(days)} publish dates at {srv.base} ({time.perf_counter() - t0:.1f} s to build)")
+        sources = tmp / "sources.yaml"
+        sources.write_text(f"- name: bench\n  type: sitemap\n  url: {srv.url('/sitemap.xml')}\n"
+                           f"  delay: 0\n  per_host: 16\n  concurrency: 16\n", encoding="utf-8")
+        os.environ["NEWS_SOURCES"] = str(sources)
+        if args.celery:
+            _, wall, rss = run_celery(tmp, days, sources)
+            print(f"{'end to end (celery)':<24}{wall:>9.1f} s{args.pages / wall:>9.0f} pages/s")
+            for k, v in sorted(rss.items()):
+                print(f"peak RSS {k:<28}{v:>8.0f} MB")
+            return 0
+        root = tmp / "lake"
+        stages, wall = run_local(root, days, args.workers)
+        counts = lake_counts(root, days)
+        inside = inside_seconds(root, days)
+    print("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    lake_wall = sum(v for k, v in stages.items() if k != "warehouse build")
+    total = wall + stages["warehouse build"]
+    print(f"{'stage':<24}{'seconds':>9}{'pages/s':>10}")
+    for k, v in stages.items():
+        print(f"{k:<24}{v:>9.1f}{args.pages / v if v else 0:>10.0f}")
+    print(f"{'end to end':<24}{total:>9.1f}{args.pages / total:>10.0f}")
+    parse_facts = stages.get("articles", 0) + stages.get("extract_facts", 0)
+    outside = 1 - (inside / args.workers) / parse_facts if parse_facts else 0.0
+    print(f"outside own code (articles + facts steps): {outside:.0%}  (stage functions {inside:.1f} s over "
+          f"{args.workers} processes vs {parse_facts:.1f} s of step wall time; lake stages {lake_wall:.1f} s)")
+    print(f"peak RSS: this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
+          f"largest child {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
