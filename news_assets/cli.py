@@ -271,8 +271,9 @@ def cmd_load(args) -> int:
           + (f"{days[0]} .. {days[-1]}, " if days else "") + f"{len(chunk_days(days))} runs", flush=True)
     undated = [f for f, why in outside if why == "no date in the page"]
     if undated:
-        print(f"warning: {len(undated)} pages give no date and their file's date is no partition yet: not "
-              f"loaded; give each a publish_date in the folder's index.json, e.g. {undated[0]}", file=sys.stderr)
+        print(f"warning: {len(undated)} pages give no date: the first run quarantines them (no_publish_date) "
+              f"in its first day; give each a publish_date in the folder's index.json to load it, e.g. "
+              f"{undated[0]}", file=sys.stderr)
     if len(outside) > len(undated):
         early = [(f, why) for f, why in outside if why != "no date in the page"]
         print(f"warning: {len(early)} pages are dated outside the partitions and are not loaded "

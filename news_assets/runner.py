@@ -72,22 +72,23 @@ class RunCounts:
 
 
 def _counts(result, days: int) -> RunCounts:
-    """Pages, articles and quarantined pages of the run: the articles materialisation of a single
-    day, or the sum of the per-partition observations of a range."""
+    """Pages, articles and quarantined pages of the run, from the raw_html and articles metadata: a
+    single day's materialisations, or the per-partition observations of a range. Pages quarantined
+    before parsing (undated, empty or failed URLs: raw_html's quarantine) count as pages too."""
     out = RunCounts(days=days)
-    for ev in result.get_asset_materialization_events():
-        mat = ev.event_specific_data.materialization
-        if mat.asset_key == dg.AssetKey("articles") and "dagster/row_count" in mat.metadata:
-            md = mat.metadata
-            out.pages, out.quarantined = int(md["pages"].value), int(md["quarantined"].value)
-            out.articles = int(md["dagster/row_count"].value)
-            return out
-    for ev in result.get_asset_observation_events():
-        obs = ev.event_specific_data.asset_observation
-        if obs.asset_key == dg.AssetKey("articles"):
-            out.pages += int(obs.metadata["pages"].value)
-            out.quarantined += int(obs.metadata["quarantined"].value)
-            out.articles += int(obs.metadata["dagster/row_count"].value)
+    events = [ev.event_specific_data.materialization for ev in result.get_asset_materialization_events()]
+    events += [ev.event_specific_data.asset_observation for ev in result.get_asset_observation_events()]
+    for e in events:
+        md = e.metadata
+        if "dagster/row_count" not in md:  # a range's materialisation: its days are in the observations
+            continue
+        if e.asset_key == dg.AssetKey("articles"):
+            out.pages += int(md["pages"].value)
+            out.quarantined += int(md["quarantined"].value)
+            out.articles += int(md["dagster/row_count"].value)
+        elif e.asset_key == dg.AssetKey("raw_html"):
+            out.pages += int(md["quarantined"].value)
+            out.quarantined += int(md["quarantined"].value)
     return out
 
 
@@ -155,7 +156,7 @@ def folder_pages(sources, lake: Lake) -> tuple[dict[str, list[str]], list[tuple[
             if day and first <= day <= last:
                 per_day.setdefault(day, []).append(meta["sha256"])
             else:
-                why = "no date in the page" if not day or meta.get("date_source") == "file_mtime" else day
+                why = "no date in the page" if not day else day
                 outside.append((f"{s.name}/{rel}", why))
     return per_day, outside
 

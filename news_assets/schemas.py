@@ -25,7 +25,7 @@ MANIFEST = {
     "size": pl.Int64,
     "sha256": pl.String,
     "error": pl.String,
-    "date_source": pl.String,  # where the partition date came from: listing, sitemap, parsed, file_mtime
+    "date_source": pl.String,  # where the partition date came from: listing, sitemap, parsed, index (a folder's index.json)
 }
 
 ARTICLES = {
