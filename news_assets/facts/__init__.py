@@ -10,12 +10,12 @@ scripts/build_reference.py from the areacodes dataset, CC0) and loaded once per 
 from __future__ import annotations
 
 import bisect
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from ..settings import env_int
 from . import _ref
 from .amounts import find_amounts
 from .dates import DATELINE_RE, dateline_day, find_dates
@@ -97,16 +97,7 @@ DEFAULT_MAX_CHARS = 200_000
 
 
 def max_chars_setting() -> int:
-    raw = os.environ.get("NEWS_FACTS_MAX_CHARS", "").strip()
-    if not raw:
-        return DEFAULT_MAX_CHARS
-    try:
-        n = int(raw)
-    except ValueError as e:
-        raise ValueError(f"NEWS_FACTS_MAX_CHARS must be a whole number of characters (0 = no cap), got {raw!r}") from e
-    if n < 0:
-        raise ValueError(f"NEWS_FACTS_MAX_CHARS must be >= 0 (0 = no cap), got {n}")
-    return n
+    return env_int("NEWS_FACTS_MAX_CHARS", DEFAULT_MAX_CHARS, minimum=0, meaning="characters; 0 = no cap")
 
 
 _SENT_END = re.compile(r"[。！？!?\n]+[”’」』\"]*")

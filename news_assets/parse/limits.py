@@ -14,28 +14,17 @@ change them without code, and passed per call to ``parse_html(limits=...)``.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from itertools import accumulate, repeat
+
+from ..settings import env_int
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 512
 MAX_BYTES_ENV = "NEWS_PARSE_MAX_BYTES"
 MAX_DEPTH_ENV = "NEWS_PARSE_MAX_DEPTH"
 
-
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        v = int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name}={raw!r} is not an integer") from exc
-    if v <= 0:
-        raise ValueError(f"{name}={raw!r} must be positive")
-    return v
 
 
 @dataclass(frozen=True)
@@ -45,8 +34,8 @@ class ParseLimits:
 
     @classmethod
     def from_env(cls) -> ParseLimits:
-        return cls(max_bytes=_env_int(MAX_BYTES_ENV, DEFAULT_MAX_BYTES),
-                   max_depth=_env_int(MAX_DEPTH_ENV, DEFAULT_MAX_DEPTH))
+        return cls(max_bytes=env_int(MAX_BYTES_ENV, DEFAULT_MAX_BYTES),
+                   max_depth=env_int(MAX_DEPTH_ENV, DEFAULT_MAX_DEPTH))
 
 
 # elements that never hold children, and those an open sibling of the same name implicitly closes
