@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
+from news_assets.backfill_api import BACKFILL, LAKE_KEYS, LAUNCH
 from news_assets.lake import Lake
 from news_assets.sources.config import bundled_sample_dir
 from news_assets.sqlproject import SqlProject, table_checksums
@@ -34,7 +35,6 @@ from news_assets.sqlproject import SqlProject, table_checksums
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LOCATION = "news_assets.definitions:defs"
-LAKE_KEYS = [["raw_html"], ["articles"], ["facts"], ["region_mentions"], ["date_mentions"]]
 SAMPLE_DAYS = [f"2024-05-{d:02d}" for d in range(5, 27)]  # every publish date of the bundled sample
 OVERLAP_DAYS = [f"2024-05-{d:02d}" for d in range(15, 27)]
 LOOKBACK = 2
@@ -42,11 +42,6 @@ LOOKBACK = 2
 VOLATILE = {"stg_raw_manifest": ["fetched_at"]}
 TIMEOUT = 600  # seconds for one round of backfills (the daemon looks every 30 s; a busy 2-core CI box is slow)
 
-LAUNCH = """mutation($p: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $p) {
-  __typename ... on LaunchBackfillSuccess { backfillId }
-  ... on PythonError { message } ... on InvalidSubsetError { message } ... on UnauthorizedError { message } } }"""
-BACKFILL = """query($id: String!) { partitionBackfillOrError(backfillId: $id) { __typename
-  ... on PartitionBackfill { status runs { runId status } } } }"""
 RUNS = """query($f: RunsFilter) { runsOrError(filter: $f) { ... on Runs { results {
   runId jobName status tags { key value } stepStats { stepKey startTime endTime } } } } }"""
 CHECKS = """{ assetNodes(group: {groupName: "warehouse", repositoryName: "__repository__",

@@ -19,12 +19,8 @@ import time
 import urllib.request
 from datetime import date, timedelta
 
-LAKE_KEYS = [["raw_html"], ["articles"], ["facts"], ["region_mentions"], ["date_mentions"]]
-LAUNCH = """mutation($p: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $p) {
-  __typename ... on LaunchBackfillSuccess { backfillId }
-  ... on PythonError { message } ... on InvalidSubsetError { message } ... on UnauthorizedError { message } } }"""
-BACKFILL = """query($id: String!) { partitionBackfillOrError(backfillId: $id) { __typename
-  ... on PartitionBackfill { status runs { runId status } } } }"""
+from news_assets.backfill_api import BACKFILL, LAKE_KEYS, LAUNCH
+
 RUNS = """query($f: RunsFilter) { runsOrError(filter: $f) { ... on Runs { results {
   runId jobName status tags { key value } } } } }"""
 DONE = ("SUCCESS", "FAILURE", "CANCELED")
