@@ -95,7 +95,7 @@ def report(index: dict, db: Path, seconds: float, log: str) -> None:
         con.close()
     days = sorted({m["date"] for m in index.values() if m["date_source"] == "parsed"})
     runs = sum(1 for line in log.splitlines() if line.startswith("run "))
-    on_its_day = sum(1 for m in index.values() if arts.get(m["url"]) == m["date"])
+    on_its_day = sum(1 for m in index.values() if m["url"] in arts and arts[m["url"]] == m["date"])
     elsewhere = sum(1 for m in index.values() if m["url"] in arts and arts[m["url"]] != m["date"])
     quarantined = sum(1 for m in index.values() if m["url"] in quar and m["url"] not in arts)
     lost = [m["url"] for m in index.values() if m["url"] not in arts and m["url"] not in quar]
