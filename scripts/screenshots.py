@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PAGES = {
     # the asset graph: the partitioned lake group feeding the DuckDB models of the warehouse group
+    # (zoomed out to fit, Dagster shortens names over ~17 characters in the middle; zoom in to read them)
     "asset-graph.png": ("/assets/duckdb/money_by_region_month?view=lineage&lineageScope=upstream&lineageDepth=4",
                         "1600,1000"),
     # a partitioned asset: its daily publish-date partitions and one partition's metadata
@@ -81,7 +82,9 @@ def main(argv=None) -> int:
     # the project's settings without the local-storage block: runs live in this DAGSTER_HOME
     (home / "dagster.yaml").write_text(
         (REPO / "dagster.yaml").read_text(encoding="utf-8").split("# >>> local storage", 1)[0], encoding="utf-8")
-    env = {**os.environ, "DAGSTER_HOME": str(home), "NEWS_WAREHOUSE_DIR": str(warehouse)}
+    # partitions from the month the sample starts, as a user sets NEWS_PARTITION_START for their archive
+    env = {**os.environ, "DAGSTER_HOME": str(home), "NEWS_WAREHOUSE_DIR": str(warehouse),
+           "NEWS_PARTITION_START": "2024-05-01"}
     env.pop("NEWS_SOURCES", None)
     server = None
     try:
