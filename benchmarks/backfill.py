@@ -220,7 +220,9 @@ def main() -> int:
         print(f"site: {args.pages} pages over {len(days)} publish dates at {srv.base} ({time.perf_counter() - t0:.1f} s to build)")
         sources = tmp / "sources.yaml"
         sources.write_text(f"- name: bench\n  type: sitemap\n  url: {srv.url('/sitemap.xml')}\n"
-                           f"  delay: 0\n  per_host: 16\n  concurrency: 16\n", encoding="utf-8")
+                           f"  delay: 0\n  per_host: 16\n  concurrency: 16\n"
+                           f"  max_sitemaps: {len(days) + 10}\n",  # one sitemap per day, as news sites keep them
+                           encoding="utf-8")
         os.environ["NEWS_SOURCES"] = str(sources)
         if args.celery:
             _, wall, rss = run_celery(tmp, days, sources)
