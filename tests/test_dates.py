@@ -291,3 +291,58 @@ def test_the_parsers_dateline_day_anchors_the_facts(tmp_path):
     assert mentions[:3] == [("30日", dl), ("30日", dl), ("今天", dl)]
     # the CLI path (plain text, no parser) reads the dateline itself, by the same rule
     assert found(art["body"], PUB)[:3] == [("30日", dl, dl), ("30日", dl, dl), ("今天", dl, dl)]
+
+
+# ------------------------------------------------------------------ a relative year sets the year of what follows
+@pytest.mark.parametrize("text,mention,start,end", [
+    ("他去年3月入职，到5月已升任主管。", "5月", D(2023, 5, 1), D(2023, 5, 31)),
+    ("去年10月1日签约后，项目于12月20日开工。", "12月20日", D(2023, 12, 20), D(2023, 12, 20)),
+    ("前年4月调研时，村里还没有通路，8月才动工。", "8月", D(2022, 8, 1), D(2022, 8, 31)),
+    ("明年1月起执行新标准，3月全面推开。", "3月", D(2025, 3, 1), D(2025, 3, 31)),
+])
+def test_a_relative_year_is_the_context_year(text, mention, start, end):
+    assert (mention, start, end) in found(text)
+
+
+# ------------------------------------------------------------------ school years, issue-day starts, plans in quotes
+@pytest.mark.parametrize("text,pub,mention,start,end", [
+    ("上学年全校共招收新生1200人。", D(2022, 2, 12), "上学年", D(2020, 9, 1), D(2021, 8, 31)),
+    ("本学年全市新增学位5000个。", D(2023, 10, 8), "本学年", D(2023, 9, 1), D(2024, 8, 31)),
+    ("下学年将增设两个班。", D(2024, 5, 26), "下学年", D(2024, 9, 1), D(2025, 8, 31)),
+])
+def test_school_years(text, pub, mention, start, end):
+    assert (mention, start, end) in found(text, pub)
+
+
+@pytest.mark.parametrize("text,mention", [
+    ("本办法自本通告发布之日起施行。", "自本通告发布之日起"),
+    ("本规定自印发之日起实施，有效期五年。", "自印发之日起"),
+    ("以上措施从公布之日起执行。", "从公布之日起"),
+])
+def test_a_rule_in_force_from_its_issue_day_is_the_publish_day(text, mention):
+    assert found(text, D(2022, 1, 28)) == [(mention, D(2022, 1, 28), D(2022, 1, 28))]
+
+
+@pytest.mark.parametrize("text,mention,start,end", [
+    ("“十五”时期，全省生产总值年均增长10%。", "“十五”时期", D(2001, 1, 1), D(2005, 12, 31)),
+    ("“九五”期间，该市新建学校30所。", "“九五”期间", D(1996, 1, 1), D(2000, 12, 31)),
+    ("“十五”规划提出，到2005年……", "十五", D(2001, 1, 1), D(2005, 12, 31)),
+    ("“十一五”时期是关键五年。", "“十一五”时期", D(2006, 1, 1), D(2010, 12, 31)),
+])
+def test_five_year_plans_in_quotes(text, mention, start, end):
+    assert (mention, start, end) in found(text)
+
+
+def test_fifteen_alone_is_no_plan():
+    assert found("十五年来，村里变化很大。") == []
+    assert found("他们“十五”人一组。") == []
+
+
+@pytest.mark.parametrize("text,mention,start,end", [
+    ("18世纪早期的建筑保存完好。", "18世纪早期", D(1700, 1, 1), D(1719, 12, 31)),
+    ("这种工艺在19世纪晚期传入。", "19世纪晚期", D(1880, 1, 1), D(1899, 12, 31)),
+    ("上世纪后期，工厂陆续关停。", "上世纪后期", D(1980, 1, 1), D(1999, 12, 31)),
+    ("二十世纪初期的照片", "二十世纪初期", D(1900, 1, 1), D(1919, 12, 31)),
+])
+def test_parts_of_centuries(text, mention, start, end):
+    assert found(text) == [(mention, start, end)]

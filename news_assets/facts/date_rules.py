@@ -585,11 +585,13 @@ def _decade(g, st):  # 80年代初, 1980年代, 上世纪90年代中后期, 十�
     return date(start + a, 1, 1), date(start + b, 12, 31), "range"
 
 
-_CENTURY_PARTS = {"初": (0, 19), "末": (80, 99), "中叶": (40, 59), "中期": (40, 59), "上半叶": (0, 49),
+# a part of a century is a fifth of it at either end (初/早期/前期 = years 0-19, 末/晚期/后期 = 80-99)
+_CENTURY_PARTS = {"初": (0, 19), "初期": (0, 19), "早期": (0, 19), "前期": (0, 19), "末": (80, 99), "末期": (80, 99),
+                  "晚期": (80, 99), "后期": (80, 99), "中叶": (40, 59), "中期": (40, 59), "上半叶": (0, 49),
                   "下半叶": (50, 99)}
 
 
-@rule(r"(?P<cent>" + CENT + r")(?P<cp>上半叶|下半叶|中叶|中期|初|末)?")
+@rule(r"(?P<cent>" + CENT + r")(?P<cp>上半叶|下半叶|中叶|中期|初期|早期|前期|末期|晚期|后期|初|末)?")
 def _century(g, st):  # 上世纪, 20世纪初, 十九世纪末
     c = _century_start(g["cent"], st.ref)
     if c is None:
@@ -598,9 +600,11 @@ def _century(g, st):  # 上世纪, 20世纪初, 十九世纪末
     return date(c + a, 1, 1), date(c + b, 12, 31), "range"
 
 
-@rule(r"(?<![第])(?P<k>十[一二三四五六七八九])五(?=时期|规划|期间|末|”|\"|」|』|的|以来|开局)")
-def _five_year_plan(g, st):  # 十四五 -> the 14th plan, 2021-2025 (the 3rd began in 1966)
-    start = 1966 + 5 * (num(g["k"]) - 3)
+@rule(r"[“\"「『](?P<kq>十[一二三四五六七八九]?|[六七八九])五[”\"」』](?:时期|期间)"
+      r"|(?<![第])(?P<k>十[一二三四五六七八九])五(?=时期|规划|期间|末|”|\"|」|』|的|以来|开局)"
+      r"|(?<=[“\"「『])(?P<kb>十|[六七八九])五(?=[”\"」』](?:规划|计划|末|以来))")
+def _five_year_plan(g, st):  # 十四五, “十五”时期 -> the 15th plan, 2001-2005 (the 3rd began in 1966)
+    start = 1966 + 5 * (num(g["k"] or g["kq"] or g["kb"]) - 3)
     return date(start, 1, 1), date(start + 4, 12, 31), "range"
 
 
@@ -672,8 +676,7 @@ def _year_then(g, st):  # 2023年, 2023年5月25日, 今年一季度, 19年7月8
     y = year_head(g, st, has_suffix)
     if y is None:
         return None
-    if not g["yr"]:
-        st.saw_year(y)  # an absolute year sets the context for what follows
+    st.saw_year(y)  # a year, written or relative (去年3月…到5月), sets the context for what follows
     r = in_year(g, y, st)
     return year_span(y) if r is False else r
 
@@ -758,6 +761,20 @@ def _day_of_ref_month(dd: int, st: Ctx) -> Span | None:
     ref = st.ref
     y, mo = (ref.year, ref.month) if dd <= ref.day + 7 else add_months(ref.year, ref.month, -1)
     return day_span(safe(y, mo, dd))
+
+
+_SCHOOL_YEAR = {"上": -1, "本": 0, "这": 0, "下": 1}
+
+
+@rule(r"(?P<w>[上本这下])一?学年(?!度?[的]?[第初])")
+def _school_year(g, st):  # 上学年, 本学年: the school year that starts on 1 September
+    y = (st.ref.year if st.ref.month >= 9 else st.ref.year - 1) + _SCHOOL_YEAR[g["w"]]
+    return date(y, 9, 1), date(y + 1, 8, 31), "range"
+
+
+@rule(r"(?P<w>[自从](?:本|该)?[\u4e00-\u9fff]{0,6}?(?:发布|印发|公布|颁布|下发|发出)之日起)")
+def _from_issue_day(g, st):  # 自本通告发布之日起, 自印发之日起: a rule in force from the day it is issued
+    return day_span(st.pub)
 
 
 @rule(r"(?P<w>时至今日|迄今为止)")
