@@ -194,7 +194,7 @@ def test_offsets_from_a_stated_base():
 
 def test_a_day_word_explained_in_brackets_is_that_day():
     assert found("报道称，从今天（10月1日）起实行新规。", D(2020, 10, 4))[0] == ("今天", D(2020, 10, 1), D(2020, 10, 1))
-    assert found("事发当天（9月28日），他在学校。", D(2020, 10, 4))[0] == ("当天", D(2020, 9, 28), D(2020, 9, 28))
+    assert found("事发当天（9月28日），他在学校。", D(2020, 10, 4))[0] == ("事发当天", D(2020, 9, 28), D(2020, 9, 28))
 
 
 def test_rolling_windows_are_durations():
@@ -346,3 +346,63 @@ def test_fifteen_alone_is_no_plan():
 ])
 def test_parts_of_centuries(text, mention, start, end):
     assert found(text) == [(mention, start, end)]
+
+
+# ------------------------------------------------------------------ incident days: 事发当天（9月28日）… 事发次日
+def test_incident_days_count_from_the_incident():
+    text = ("10月20日，警方通报了调查结果。事发当天（9月28日），两人发生争执。"
+            "11月2日，家属再次到场。事发次日，他被送往医院；事发第三天，他出院。")
+    got = found(text, D(2019, 11, 25))
+    assert ("事发当天", D(2019, 9, 28), D(2019, 9, 28)) in got
+    assert ("事发次日", D(2019, 9, 29), D(2019, 9, 29)) in got
+    assert ("事发第三天", D(2019, 9, 30), D(2019, 9, 30)) in got
+
+
+def test_an_incident_day_without_brackets_is_the_day_named_before():
+    got = found("8月3日晚，一辆货车在国道侧翻。案发次日，交警部门公布了原因。", D(2023, 8, 10))
+    assert ("案发次日", D(2023, 8, 4), D(2023, 8, 4)) in got
+
+
+def test_second_and_third_day_count_from_the_same_day():
+    got = found("3月5日他住进医院，第二天开始发烧，第三天才退烧。", D(2024, 3, 20))
+    assert ("第二天", D(2024, 3, 6), D(2024, 3, 6)) in got
+    assert ("第三天", D(2024, 3, 7), D(2024, 3, 7)) in got
+
+
+@pytest.mark.parametrize("text", [
+    "把豆子在头一天晚上泡好。\n第二天熬粥时，先把水烧开。",
+    "第一天参观博物馆，第二天游览古镇。",
+])
+def test_steps_of_a_plan_or_recipe_are_not_days(text):
+    assert [t for t, *_ in found(text)] == []
+
+
+def test_a_day_anaphor_far_from_any_day_is_dropped():
+    text = "1967年4月23日，飞船发射。\n" + "他回忆起往事。\n" * 6 + "次日上午，记者又买来两个手电筒。"
+    assert [t for t, *_ in found(text, D(2005, 1, 6))] == ["1967年4月23日"]
+
+
+@pytest.mark.parametrize("text,pub", [
+    ("2023年6月1日，这条有轨电车在运营13年后正式停运。", D(2024, 5, 10)),
+    ("2020年他出狱，坐了5年牢，30年后才被平反。", D(2024, 5, 10)),
+])
+def test_a_year_offset_past_the_publish_year_is_a_duration(text, pub):
+    assert all("年后" not in t for t, *_ in found(text, pub))
+
+
+def test_a_year_offset_from_a_past_year_is_kept():
+    assert ("10年后", D(1929, 1, 1), D(1929, 12, 31)) in found("1919年他离开家乡，10年后才回来。", D(2004, 7, 16))
+
+
+@pytest.mark.parametrize("text", [
+    "腊八节要吃腊八粥，豆子要提前泡。",
+    "端午节的由来有多种说法。",
+    "中秋节赏月是传统。",
+    "春节的习俗各地不同。",
+])
+def test_a_festival_as_the_topic_of_a_custom_is_no_date(text):
+    assert found(text, D(2021, 1, 20)) == []
+
+
+def test_a_festival_that_places_an_event_is_a_date():
+    assert found("春节期间，全市接待游客120万人次。", D(2024, 2, 20))[0][1] == D(2024, 2, 10)

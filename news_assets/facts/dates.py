@@ -106,7 +106,7 @@ def _prefilter() -> str:
             "|[上下本这那当同次翌该今去明后前昨大新]"
             f"[年月日天周星礼个一上下半世晚晨早夜季期旬末底初中前后学{cn}0-9]"
             f"|{_cls(w[0] for w in words)}{_cls(w[1] for w in words if len(w) > 1)}"
-            "|年[初中末底内]|岁[末初尾]|时至|迄今|即日|周[一二三四五六日天]|星期|礼拜)")
+            "|年[初中末底内]|岁[末初尾]|时至|迄今|即日|事[发故]|案发|发案|周[一二三四五六日天]|星期|礼拜)")
 
 
 DATE_RE, _BY_NAME = _compile()
@@ -229,14 +229,26 @@ def find_dates(norm: str, pub: date, ref: date | None = None):
         _tails(norm, item, name, st)
         st.last_end = item[1]
         if gran == "day":
+            _explained(norm, out, st)
             st.last_day = item[3] if end is not None else d1
-    _explained(norm, out)
+            st.last_day_end = item[1]
+            if name != "anaphoric_day" or not g["w"].startswith("第"):
+                st.anchor_day = st.last_day  # 第二天……第三天: both count from the day before them
+            if name == "event_day" and st.event_day is None:
+                st.event_day = d1
     return [tuple(x[:5]) for x in out]
 
 
-def _explained(norm: str, out: list) -> None:
+_EXPLAINABLE = ("day_word", "anaphoric_day", "event_day")
+
+
+def _explained(norm: str, out: list, st: Ctx) -> None:
     """今天（10月1日）/ 事发当天（9月28日）: a day word followed by the day in brackets is that day."""
-    for a, b in zip(out, out[1:], strict=False):
-        if (a[4] == "day" and b[4] == "day" and b[0] == a[1] + 1 and norm[a[1]] in "（("
-                and a[6] in ("day_word", "anaphoric_day")):
-            a[2] = a[3] = b[2]
+    if len(out) < 2:
+        return
+    a, b = out[-2], out[-1]
+    if (a[4] == "day" and b[4] == "day" and b[0] == a[1] + 1 and norm[a[1]] in "（("
+            and a[6] in _EXPLAINABLE):
+        a[2] = a[3] = b[2]
+        if a[6] == "event_day":
+            st.event_day = b[2]
