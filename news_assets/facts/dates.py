@@ -82,7 +82,17 @@ def _compile() -> tuple[re.Pattern, dict[str, R.Rule]]:
         p = re.sub(r"\(\?P<(\w+)>", lambda m, n=r.name: f"(?P<{n}__{m.group(1)}>", p)
         p = re.sub(r"\(\?P=(\w+)\)", lambda m, n=r.name: f"(?P={n}__{m.group(1)})", p)
         parts.append(f"{guard}(?P<{r.name}>{p})")
-    return re.compile(_prefilter() + "(?:" + "|".join(parts) + ")"), {r.name: r for r in R.RULES}
+    pre = _prefilter()
+    return re.compile(_first_class(pre) + pre + "(?:" + "|".join(parts) + ")"), {r.name: r for r in R.RULES}
+
+
+def _first_class(pre: str) -> str:
+    """A one-character class in front of the prefilter: sre skips the positions it rejects in C, about
+    0.6 of the time of the date scan, where the prefilter's branches are tried at every position."""
+    first, nullable = _first_chars(_P.parse(pre.removeprefix("(?=").removesuffix(")")))  # the lookahead's body
+    if first is None or nullable:
+        return ""
+    return "(?=" + _cls(first) + ")"
 
 
 def _cls(chars) -> str:
