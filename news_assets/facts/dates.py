@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from . import date_rules as R
 from .date_rules import Ctx, G, safe
+from .hits import DateHit
 
 
 def _first_chars(items) -> tuple[set[str] | None, bool]:
@@ -216,7 +217,7 @@ def _tails(norm: str, item: list, name: str, st: Ctx) -> None:
 
 
 def find_dates(norm: str, pub: date, ref: date | None = None):
-    """Return [(start, end, start_date, end_date, granularity)] in text order."""
+    """The date mentions of the normalised text in order (DateHit rows)."""
     st = Ctx(norm, pub, ref or pub)
     out: list[list] = []
     for m in DATE_RE.finditer(norm):
@@ -246,7 +247,7 @@ def find_dates(norm: str, pub: date, ref: date | None = None):
                 st.anchor_day = st.last_day  # 第二天……第三天: both count from the day before them
             if name == "event_day" and st.event_day is None:
                 st.event_day = d1
-    return [tuple(x[:5]) for x in out]
+    return [DateHit(*x[:5]) for x in out]
 
 
 _EXPLAINABLE = ("day_word", "anaphoric_day", "event_day")

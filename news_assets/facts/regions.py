@@ -9,6 +9,7 @@ from functools import lru_cache
 import ahocorasick
 
 from . import _ref
+from .hits import RegionHit
 
 # Characters that, right after a bare short name, show it is part of a smaller place or an institution
 # (朝天门, 明月湖, 新华社, 金凤实验室, 南京路): the name is then not a division mention.
@@ -128,7 +129,7 @@ def _entries(surface: str, year: int) -> tuple:
 
 
 def find_regions(norm: str, year: int, dateline_code: str | None = None):
-    """Return a list of (start, end, code, name, level, province_code) for the normalised text."""
+    """The region mentions of the normalised text, in order (RegionHit rows)."""
     cands = _candidates(norm, year)
     anchors = _anchors(norm, cands, dateline_code)
     accepted = _accept_divisions(norm, cands, anchors)
@@ -274,7 +275,7 @@ def _collocations(norm: str) -> list[tuple]:
     return out
 
 
-def _leftmost_longest(accepted: list[tuple], year: int) -> list[tuple]:
+def _leftmost_longest(accepted: list[tuple], year: int) -> list[RegionHit]:
     """Non-overlapping mentions, leftmost-longest, as output rows."""
     accepted.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     out = []
@@ -285,15 +286,15 @@ def _leftmost_longest(accepted: list[tuple], year: int) -> list[tuple]:
         last_end = end
         if kind == "division":
             d = payload
-            out.append((start, end, d.code, d.name, d.level, d.province))
+            out.append(RegionHit(start, end, d.code, d.name, d.level, d.province))
         elif kind in ("country", "macro"):
             code, name = payload
-            out.append((start, end, code, name, kind, None))
+            out.append(RegionHit(start, end, code, name, kind, None))
         else:
             code = payload[1]
             name = _ref.current_name(code, year) or code
             level = "province" if code.endswith("0000") else "prefecture"
-            out.append((start, end, code, name, level, code[:2] + "0000"))
+            out.append(RegionHit(start, end, code, name, level, code[:2] + "0000"))
     return out
 
 
