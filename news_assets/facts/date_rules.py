@@ -167,18 +167,16 @@ class Ctx:
 
 
 class G:
-    """A rule's own groups of a match: g['d'] is the rule's group d."""
+    """A rule's own groups of a match: g['d'] is the rule's group d (None when the rule has no such group)."""
 
-    __slots__ = ("m", "p")
+    __slots__ = ("m", "idx")
 
-    def __init__(self, m: re.Match, prefix: str):
-        self.m, self.p = m, prefix
+    def __init__(self, m: re.Match, idx: dict[str, int]):
+        self.m, self.idx = m, idx  # idx: the rule's group names -> their numbers in the joined pattern
 
     def __getitem__(self, k: str) -> str | None:
-        try:
-            return self.m.group(self.p + k)
-        except IndexError:  # a group this rule's pattern leaves out (IN_YEAR_ALONE)
-            return None
+        i = self.idx.get(k)
+        return None if i is None else self.m.group(i)
 
     @property
     def start(self) -> int:

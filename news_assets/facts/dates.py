@@ -121,6 +121,12 @@ def _prefilter() -> str:
 
 
 DATE_RE, _BY_NAME = _compile()
+# each rule's group names (d, m, fest …) -> their numbers in DATE_RE, so a lookup is one dict get
+_GROUPS: dict[str, dict[str, int]] = {r: {} for r in _BY_NAME}
+for _full, _i in DATE_RE.groupindex.items():
+    _rule, _, _own = _full.partition("__")
+    if _own:
+        _GROUPS[_rule][_own] = _i
 RANGE_SEP = re.compile(r"\s?(?:-|~|至|到|—{1,2}|–|－)\s?")
 BETWEEN_SEP = re.compile(r"(?:和|与|跟)")
 BETWEEN_END = re.compile(r"之?间")
@@ -225,7 +231,7 @@ def find_dates(norm: str, pub: date, ref: date | None = None):
         if s and norm[s - 1] == "《" or out and s < out[-1][1]:
             continue  # the title of a work (《明日之后》), or a word the last mention absorbed (当天)
         name = m.lastgroup
-        g = G(m, name + "__")
+        g = G(m, _GROUPS[name])
         st.pos = s
         span = _BY_NAME[name].resolve(g, st)
         if span is None:
