@@ -406,3 +406,14 @@ def test_a_festival_as_the_topic_of_a_custom_is_no_date(text):
 
 def test_a_festival_that_places_an_event_is_a_date():
     assert found("春节期间，全市接待游客120万人次。", D(2024, 2, 20))[0][1] == D(2024, 2, 10)
+
+
+# ------------------------------------------------------------------ two-digit years in a range share a century
+@pytest.mark.parametrize("text,pub,start,end", [
+    ("18年10月1日到19年2月3日，展览持续四个月。", D(2018, 8, 30), D(2018, 10, 1), D(2019, 2, 3)),
+    ("98年至02年，他在深圳工作。", D(2001, 6, 1), D(1998, 1, 1), D(2002, 12, 31)),
+    ("99年到01年，厂里扩建了两次。", D(2000, 3, 1), D(1999, 1, 1), D(2001, 12, 31)),
+])
+def test_the_second_two_digit_year_of_a_range_follows_the_first(text, pub, start, end):
+    got = found(text, pub)
+    assert len(got) == 1 and got[0][1:] == (start, end), got

@@ -162,6 +162,13 @@ def dateline_day(norm: str, pub: date) -> date | None:
 def _borrow(name: str, g: G, prev: list, d1: date, d2: date) -> tuple[date, date]:
     """The second half of a range takes what it omits from the first: 3月5日至8日, 2000年3月至5月, 8月至2月."""
     p0 = prev[2]
+    if name == "year_then" and (g["y2"] or g["yc2"]) and d1 < p0:
+        # 18年10月1日到19年2月3日 in a 2018 article: the second two-digit year is in the first one's century
+        k = (p0.year - d1.year + 99) // 100
+        try:
+            return d1.replace(year=d1.year + 100 * k), d2.replace(year=d2.year + 100 * k)
+        except ValueError:
+            return d1, d2
     if name in ("bare_day", "bare_day_cn"):
         d = safe(p0.year, p0.month, d1.day)
         return (d, d) if d else (d1, d2)
