@@ -417,3 +417,13 @@ def test_a_festival_that_places_an_event_is_a_date():
 def test_the_second_two_digit_year_of_a_range_follows_the_first(text, pub, start, end):
     got = found(text, pub)
     assert len(got) == 1 and got[0][1:] == (start, end), got
+
+
+@pytest.mark.parametrize("text,dates", [
+    ("普通人在专业医师指导下一个月减8斤并非不可能。", []),
+    ("在家人的陪同下一个月内走完了全程。", []),
+    ("下一个月，全市将启动新一轮检查。", [("下一个月", D(2024, 6, 1), D(2024, 6, 30))]),
+    ("公司计划下个月发布新品。", [("下个月", D(2024, 6, 1), D(2024, 6, 30))]),
+])
+def test_xia_closing_a_frame_is_not_next_month(text, dates):
+    assert found(text) == dates

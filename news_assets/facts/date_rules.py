@@ -694,7 +694,12 @@ def _year_then(g, st):  # 2023年, 2023年5月25日, 今年一季度, 19年7月8
     return year_span(y) if r is False else r
 
 
-@rule(r"(?P<mr>上上个?月|下下个?月|上一个月|下一个月|本月|这个月|上个?月|下个?月|当月|(?<![连共相不])同月|次月)"
+# 在医师指导下一个月减8斤: 下 closes a 在…下 frame and 一个月 is a duration, not "next month"
+_FRAME_DOWN = r"(?<!指导|帮助|情况|条件|影响|支持|领导|带领|协助|推动|作用|背景|前提|监督|陪同)"
+
+
+@rule(r"(?P<mr>上上个?月|下下个?月|上一个月|" + _FRAME_DOWN + r"下一个月|本月|这个月|上个?月|" + _FRAME_DOWN
+      + r"下个?月|当月|(?<![连共相不])同月|次月)"
       + r"(?:的)?" + IN_MONTH + r"?|(?<![个月])(?P<mhalf0>[上下])半月")
 def _month_rel(g, st):  # 本月6日, 上个月20号, 下月初, 当月, 上半月 (of the reference month)
     if g["mhalf0"]:
