@@ -6,7 +6,7 @@
 Prints the whole set, then the pages whose id starts with each --group prefix (default "cwced:") apart.
 A page without a publish date, or with only a month ("1998-03"), is extracted against a stand-in date
 (the first of its month, else 2000-01-01); its date items that depend on the publish date (no four-digit
-year written in them) are left out on both sides and counted, and its money periods are scored only
+year written in them, or ending on the stand-in date: 从1961年起) are left out on both sides and counted, and its money periods are scored only
 when the labelled period is one such absolute date.
 
 A found item matches a gold item of the same page when its text is equal and its normalised value is
@@ -61,6 +61,11 @@ _ABS_YEAR = re.compile(r"\d{4}|[〇零○一二三四五六七八九]{4}|世纪"
 FALLBACK_DAY = date(2000, 1, 1)
 
 
+def _relative(text: str, end: str, pub: date) -> bool:
+    """Whether a date item of an undated page depends on the stand-in publish date."""
+    return not _ABS_YEAR.search(text) or end == pub.isoformat()
+
+
 def publish_day(pt: str | None) -> tuple[date, bool]:
     """(date to extract against, whether the page states a full day)."""
     if pt and len(pt) >= 10:
@@ -108,9 +113,10 @@ def score_page(item: dict, body: str, scores: list[Score], verbose: bool, link_e
     found_dates = ex.dates
     left_out = 0
     if not dated:
-        left_out = sum(1 for d in gold_dates if not _ABS_YEAR.search(d["text"]))
-        gold_dates = [d for d in gold_dates if _ABS_YEAR.search(d["text"])]
-        found_dates = [d for d in found_dates if _ABS_YEAR.search(d.text)]
+        # a since form (从1961年起) ends on the publish date, so it depends on it even with a year written
+        left_out = sum(1 for d in gold_dates if _relative(d["text"], d["end"], pub))
+        gold_dates = [d for d in gold_dates if not _relative(d["text"], d["end"], pub)]
+        found_dates = [d for d in found_dates if not _relative(d.text, d.end_date.isoformat(), pub)]
     keys = {
         "money": (
             [(m["text"], num(m["value"]), m["currency"]) for m in item.get("money", [])],

@@ -194,7 +194,7 @@ def test_offsets_from_a_stated_base():
 
 def test_a_day_word_explained_in_brackets_is_that_day():
     assert found("报道称，从今天（10月1日）起实行新规。", D(2020, 10, 4))[0] == ("今天", D(2020, 10, 1), D(2020, 10, 1))
-    assert found("事发当天（9月28日），他在学校。", D(2020, 10, 4))[0] == ("当天", D(2020, 9, 28), D(2020, 9, 28))
+    assert found("事发当天（9月28日），他在学校。", D(2020, 10, 4))[0] == ("事发当天", D(2020, 9, 28), D(2020, 9, 28))
 
 
 def test_rolling_windows_are_durations():
@@ -291,3 +291,139 @@ def test_the_parsers_dateline_day_anchors_the_facts(tmp_path):
     assert mentions[:3] == [("30日", dl), ("30日", dl), ("今天", dl)]
     # the CLI path (plain text, no parser) reads the dateline itself, by the same rule
     assert found(art["body"], PUB)[:3] == [("30日", dl, dl), ("30日", dl, dl), ("今天", dl, dl)]
+
+
+# ------------------------------------------------------------------ a relative year sets the year of what follows
+@pytest.mark.parametrize("text,mention,start,end", [
+    ("他去年3月入职，到5月已升任主管。", "5月", D(2023, 5, 1), D(2023, 5, 31)),
+    ("去年10月1日签约后，项目于12月20日开工。", "12月20日", D(2023, 12, 20), D(2023, 12, 20)),
+    ("前年4月调研时，村里还没有通路，8月才动工。", "8月", D(2022, 8, 1), D(2022, 8, 31)),
+    ("明年1月起执行新标准，3月全面推开。", "3月", D(2025, 3, 1), D(2025, 3, 31)),
+])
+def test_a_relative_year_is_the_context_year(text, mention, start, end):
+    assert (mention, start, end) in found(text)
+
+
+# ------------------------------------------------------------------ school years, issue-day starts, plans in quotes
+@pytest.mark.parametrize("text,pub,mention,start,end", [
+    ("上学年全校共招收新生1200人。", D(2022, 2, 12), "上学年", D(2020, 9, 1), D(2021, 8, 31)),
+    ("本学年全市新增学位5000个。", D(2023, 10, 8), "本学年", D(2023, 9, 1), D(2024, 8, 31)),
+    ("下学年将增设两个班。", D(2024, 5, 26), "下学年", D(2024, 9, 1), D(2025, 8, 31)),
+])
+def test_school_years(text, pub, mention, start, end):
+    assert (mention, start, end) in found(text, pub)
+
+
+@pytest.mark.parametrize("text,mention", [
+    ("本办法自本通告发布之日起施行。", "自本通告发布之日起"),
+    ("本规定自印发之日起实施，有效期五年。", "自印发之日起"),
+    ("以上措施从公布之日起执行。", "从公布之日起"),
+])
+def test_a_rule_in_force_from_its_issue_day_is_the_publish_day(text, mention):
+    assert found(text, D(2022, 1, 28)) == [(mention, D(2022, 1, 28), D(2022, 1, 28))]
+
+
+@pytest.mark.parametrize("text,mention,start,end", [
+    ("“十五”时期，全省生产总值年均增长10%。", "“十五”时期", D(2001, 1, 1), D(2005, 12, 31)),
+    ("“九五”期间，该市新建学校30所。", "“九五”期间", D(1996, 1, 1), D(2000, 12, 31)),
+    ("“十五”规划提出，到2005年……", "十五", D(2001, 1, 1), D(2005, 12, 31)),
+    ("“十一五”时期是关键五年。", "“十一五”时期", D(2006, 1, 1), D(2010, 12, 31)),
+])
+def test_five_year_plans_in_quotes(text, mention, start, end):
+    assert (mention, start, end) in found(text)
+
+
+def test_fifteen_alone_is_no_plan():
+    assert found("十五年来，村里变化很大。") == []
+    assert found("他们“十五”人一组。") == []
+
+
+@pytest.mark.parametrize("text,mention,start,end", [
+    ("18世纪早期的建筑保存完好。", "18世纪早期", D(1700, 1, 1), D(1719, 12, 31)),
+    ("这种工艺在19世纪晚期传入。", "19世纪晚期", D(1880, 1, 1), D(1899, 12, 31)),
+    ("上世纪后期，工厂陆续关停。", "上世纪后期", D(1980, 1, 1), D(1999, 12, 31)),
+    ("二十世纪初期的照片", "二十世纪初期", D(1900, 1, 1), D(1919, 12, 31)),
+])
+def test_parts_of_centuries(text, mention, start, end):
+    assert found(text) == [(mention, start, end)]
+
+
+# ------------------------------------------------------------------ incident days: 事发当天（9月28日）… 事发次日
+def test_incident_days_count_from_the_incident():
+    text = ("10月20日，警方通报了调查结果。事发当天（9月28日），两人发生争执。"
+            "11月2日，家属再次到场。事发次日，他被送往医院；事发第三天，他出院。")
+    got = found(text, D(2019, 11, 25))
+    assert ("事发当天", D(2019, 9, 28), D(2019, 9, 28)) in got
+    assert ("事发次日", D(2019, 9, 29), D(2019, 9, 29)) in got
+    assert ("事发第三天", D(2019, 9, 30), D(2019, 9, 30)) in got
+
+
+def test_an_incident_day_without_brackets_is_the_day_named_before():
+    got = found("8月3日晚，一辆货车在国道侧翻。案发次日，交警部门公布了原因。", D(2023, 8, 10))
+    assert ("案发次日", D(2023, 8, 4), D(2023, 8, 4)) in got
+
+
+def test_second_and_third_day_count_from_the_same_day():
+    got = found("3月5日他住进医院，第二天开始发烧，第三天才退烧。", D(2024, 3, 20))
+    assert ("第二天", D(2024, 3, 6), D(2024, 3, 6)) in got
+    assert ("第三天", D(2024, 3, 7), D(2024, 3, 7)) in got
+
+
+@pytest.mark.parametrize("text", [
+    "把豆子在头一天晚上泡好。\n第二天熬粥时，先把水烧开。",
+    "第一天参观博物馆，第二天游览古镇。",
+])
+def test_steps_of_a_plan_or_recipe_are_not_days(text):
+    assert [t for t, *_ in found(text)] == []
+
+
+def test_a_day_anaphor_far_from_any_day_is_dropped():
+    text = "1967年4月23日，飞船发射。\n" + "他回忆起往事。\n" * 6 + "次日上午，记者又买来两个手电筒。"
+    assert [t for t, *_ in found(text, D(2005, 1, 6))] == ["1967年4月23日"]
+
+
+@pytest.mark.parametrize("text,pub", [
+    ("2023年6月1日，这条有轨电车在运营13年后正式停运。", D(2024, 5, 10)),
+    ("2020年他出狱，坐了5年牢，30年后才被平反。", D(2024, 5, 10)),
+])
+def test_a_year_offset_past_the_publish_year_is_a_duration(text, pub):
+    assert all("年后" not in t for t, *_ in found(text, pub))
+
+
+def test_a_year_offset_from_a_past_year_is_kept():
+    assert ("10年后", D(1929, 1, 1), D(1929, 12, 31)) in found("1919年他离开家乡，10年后才回来。", D(2004, 7, 16))
+
+
+@pytest.mark.parametrize("text", [
+    "腊八节要吃腊八粥，豆子要提前泡。",
+    "端午节的由来有多种说法。",
+    "中秋节赏月是传统。",
+    "春节的习俗各地不同。",
+])
+def test_a_festival_as_the_topic_of_a_custom_is_no_date(text):
+    assert found(text, D(2021, 1, 20)) == []
+
+
+def test_a_festival_that_places_an_event_is_a_date():
+    assert found("春节期间，全市接待游客120万人次。", D(2024, 2, 20))[0][1] == D(2024, 2, 10)
+
+
+# ------------------------------------------------------------------ two-digit years in a range share a century
+@pytest.mark.parametrize("text,pub,start,end", [
+    ("18年10月1日到19年2月3日，展览持续四个月。", D(2018, 8, 30), D(2018, 10, 1), D(2019, 2, 3)),
+    ("98年至02年，他在深圳工作。", D(2001, 6, 1), D(1998, 1, 1), D(2002, 12, 31)),
+    ("99年到01年，厂里扩建了两次。", D(2000, 3, 1), D(1999, 1, 1), D(2001, 12, 31)),
+])
+def test_the_second_two_digit_year_of_a_range_follows_the_first(text, pub, start, end):
+    got = found(text, pub)
+    assert len(got) == 1 and got[0][1:] == (start, end), got
+
+
+@pytest.mark.parametrize("text,dates", [
+    ("普通人在专业医师指导下一个月减8斤并非不可能。", []),
+    ("在家人的陪同下一个月内走完了全程。", []),
+    ("下一个月，全市将启动新一轮检查。", [("下一个月", D(2024, 6, 1), D(2024, 6, 30))]),
+    ("公司计划下个月发布新品。", [("下个月", D(2024, 6, 1), D(2024, 6, 30))]),
+])
+def test_xia_closing_a_frame_is_not_next_month(text, dates):
+    assert found(text) == dates

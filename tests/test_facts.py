@@ -335,7 +335,7 @@ def test_same_name_resolved_by_parent():
 def test_plan_periods_and_comparison_base():
     ex = extract("“十四五”时期,2023年GDP超过126万亿元,比上年增长5.2%。", date(2024, 1, 18))
     assert [(d.text, d.start_date, d.end_date) for d in ex.dates] == [
-        ("十四五", date(2021, 1, 1), date(2025, 12, 31)),
+        ("“十四五”时期", date(2021, 1, 1), date(2025, 12, 31)),  # the quoted plan with its 时期 (gold SPEC)
         ("2023年", date(2023, 1, 1), date(2023, 12, 31)),
         ("上年", date(2022, 1, 1), date(2022, 12, 31)),
     ]

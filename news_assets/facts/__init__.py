@@ -22,7 +22,7 @@ from .dates import DATELINE_RE, dateline_day, find_dates
 from .numbers import to_json_number
 from .regions import find_regions, place_code
 
-EXTRACTOR_VERSION = "facts-0.2.0"
+EXTRACTOR_VERSION = "facts-0.3.0"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -322,6 +322,7 @@ class _Index:
 
 
 def _link(norm, text, facts, regions, dates, dl_code, publish_date):
+    """Each fact's sentence, region, period, metric and (percentages) change, in text order."""
     ix = _Index(norm, regions, _link_regions(norm, regions), dates)
     last_in_clause: dict[int, Fact] = {}
     last_in_sent: Fact | None = None
@@ -336,24 +337,31 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date):
         f.cumulative = ix.last_before(ix.cumul, ss, f.start) >= 0
         _link_region(norm, ix, f, ss, se, gs, prev_sent, dl_code, prev_end, facts)
         _link_period(norm, ix, f, ss, prev_sent, publish_date)
-
-        # metric: the phrase between the last mention (or the segment start) and the amount
-        mstart = ix.metric_start(gs, f.start)
-        if gs <= prev_end <= f.start:  # 赔偿损失3万元及合理开支5000元: the second metric is 合理开支
-            mstart = max(mstart, prev_end)
+        _link_metric(norm, ix, f, gs, prev_end)
         prev_end = f.end
-        f.metric = _metric(norm[mstart:f.start])
         if f.kind == "percent":
-            f.change, f.change_basis = _change(norm, cs, f, se)
-            prev = last_in_clause.get(cs)
-            if f.metric is None and prev is not None and prev.kind != "percent":
-                f.metric = prev.metric  # 新设港资企业25家、同比增长56%
-            elif (f.metric is None and prev is None and last_in_sent is not None
-                  and last_in_sent.sentence_start == ss and _COMPARISON_LEAD.match(norm, cs, f.start)):
-                # 实现地区生产总值128.5亿元，同比增长6.2% / CPI同比上涨0.3%，环比下降0.3% / GDP…，增速5.4%
-                f.metric = last_in_sent.metric
+            _link_change(norm, f, cs, ss, se, last_in_clause.get(cs), last_in_sent)
         last_in_clause[cs] = f
         last_in_sent = f
+
+
+def _link_metric(norm, ix, f, gs, prev_end):
+    """The metric: the phrase between the last mention (or the segment start) and the amount."""
+    mstart = ix.metric_start(gs, f.start)
+    if gs <= prev_end <= f.start:  # 赔偿损失3万元及合理开支5000元: the second metric is 合理开支
+        mstart = max(mstart, prev_end)
+    f.metric = _metric(norm[mstart:f.start])
+
+
+def _link_change(norm, f, cs, ss, se, prev, last_in_sent):
+    """A percentage's direction and base; without a metric of its own, that of the amount it qualifies."""
+    f.change, f.change_basis = _change(norm, cs, f, se)
+    if f.metric is None and prev is not None and prev.kind != "percent":
+        f.metric = prev.metric  # 新设港资企业25家、同比增长56%
+    elif (f.metric is None and prev is None and last_in_sent is not None
+          and last_in_sent.sentence_start == ss and _COMPARISON_LEAD.match(norm, cs, f.start)):
+        # 实现地区生产总值128.5亿元，同比增长6.2% / CPI同比上涨0.3%，环比下降0.3% / GDP…，增速5.4%
+        f.metric = last_in_sent.metric
 
 
 def _link_region(norm, ix, f, ss, se, gs, prev_sent, dl_code, prev_end, facts):

@@ -15,6 +15,7 @@ from functools import lru_cache
 from itertools import chain as _chain
 
 from . import _ref
+from .hits import CountHit, MoneyHit, PercentHit
 from .numbers import parse_number, parse_pair
 
 _D = "零〇一二两三四五六七八九壹贰叁参肆伍陆柒捌玖"
@@ -185,8 +186,8 @@ def _coins(m: re.Match, val: Decimal) -> Decimal:
     return _clean(val)
 
 
-def find_money(norm: str):
-    """[(start, end, value, value_high, currency, qualifier)] in text order."""
+def find_money(norm: str) -> list[MoneyHit]:
+    """Money mentions in text order."""
     money_re, nocur_re, after_re, _ = _patterns()
     curmap, scales = _ref.currencies(), _ref.currency_scales()
     out = []
@@ -223,7 +224,7 @@ def find_money(norm: str):
         elif cur == "元" and m.group("pcur"):
             cur = m.group("pcur")
         qual = _qualifier(m, q1[2], "approx" if q1[1] is not None else "gt")
-        out.append((start, end, lo, hi, curmap.get(cur, "CNY"), qual))
+        out.append(MoneyHit(start, end, lo, hi, curmap.get(cur, "CNY"), qual))
     taken = [(a, b) for a, b, *_ in out]
     scales = sorted(_finds(norm, "万") + _finds(norm, "亿") + _finds(norm, "兆"))
     for m in _chain(_scan(nocur_re, norm, scales, 40, 16), _scan(after_re, norm, scales, 30, 16)):
@@ -241,8 +242,8 @@ def find_money(norm: str):
         if rng is None:
             continue
         qual = _qualifier(m, q1[2], "approx" if q1[1] is not None else "gt")
-        out.append((s0, e0, rng[0], rng[1], "CNY", qual))
-    out.sort(key=lambda t: t[0])
+        out.append(MoneyHit(s0, e0, rng[0], rng[1], "CNY", qual))
+    out.sort(key=lambda t: t.start)
     return _merge_subunits(norm, out)
 
 
@@ -254,18 +255,18 @@ def _merge_subunits(norm: str, out: list) -> list:
     merged = [out[0]]
     for row in out[1:]:
         prev = merged[-1]
-        gap = norm[prev[1]:row[0]]
-        cur_word = norm[row[0]:row[1]]
-        if (gap in ("", "又", "零") and row[4] == prev[4] and prev[3] is None and row[3] is None
-                and any(cur_word.endswith(w) for w in scales) and row[2] < 1):
-            merged[-1] = (prev[0], row[1], _clean(prev[2] + row[2]), None, prev[4], prev[5])
+        gap = norm[prev.end:row.start]
+        cur_word = norm[row.start:row.end]
+        if (gap in ("", "又", "零") and row.currency == prev.currency and prev.value_high is None
+                and row.value_high is None and any(cur_word.endswith(w) for w in scales) and row.value < 1):
+            merged[-1] = prev._replace(end=row.end, value=_clean(prev.value + row.value))
         else:
             merged.append(row)
     return merged
 
 
-def find_counts(norm: str, taken: list[tuple[int, int]]):
-    """[(start, end, value, value_high, unit, qualifier)]; skips spans already taken by money/dates."""
+def find_counts(norm: str, taken: list[tuple[int, int]]) -> list[CountHit]:
+    """Counts (3500多家, 25名); skips spans already taken by money/dates."""
     count_re = _patterns()[3]
     taken = sorted(taken)
     taken_starts = [a for a, _ in taken]
@@ -295,7 +296,7 @@ def find_counts(norm: str, taken: list[tuple[int, int]]):
             continue
         start = m.start() if m.group("pre") else s
         qual = _qualifier(m, q1[2], "approx" if q1[1] is not None else "gt")
-        out.append((start, m.end(), rng[0], rng[1], m.group("unit"), qual))
+        out.append(CountHit(start, m.end(), rng[0], rng[1], m.group("unit"), qual))
     return out
 
 
@@ -327,8 +328,8 @@ def _cn_fraction(raw: str) -> tuple[Decimal, int] | None:
     return None
 
 
-def find_percents(norm: str):
-    """[(start, end, value, qualifier)]: 56%, -3.9%, 百分之五, 百分之2.4, 千分之五 (= 0.5), 万分之三 (= 0.03).
+def find_percents(norm: str) -> list[PercentHit]:
+    """Percentages: 56%, -3.9%, 百分之五, 百分之2.4, 千分之五 (= 0.5), 万分之三 (= 0.03).
 
     成/折 and 个百分点 are not percentages (the gold conventions)."""
     out = []
@@ -358,7 +359,7 @@ def find_percents(norm: str):
                 e = m.start("pn") + used
             den = _DEN[m.group("den").replace("佰", "百").replace("仟", "千")]
             v = v * 100 / den
-        out.append((s, e, _clean(v), _around(norm, s, e)))
+        out.append(PercentHit(s, e, _clean(v), _around(norm, s, e)))
     return out
 
 
@@ -412,7 +413,7 @@ def find_amounts(norm: str, date_spans: list[tuple[int, int]]):
     view, back = _view(norm)
     if back is None:
         money = find_money(norm)
-        counts = find_counts(norm, [(m[0], m[1]) for m in money] + date_spans)
+        counts = find_counts(norm, [(m.start, m.end) for m in money] + date_spans)
         return money, counts, find_percents(norm)
     def fwd(a):  # norm offset -> view offset (None inside a removed break)
         k = bisect.bisect_left(back, a)
@@ -421,8 +422,8 @@ def find_amounts(norm: str, date_spans: list[tuple[int, int]]):
     dspans = [(x, y) for x, y in ((fwd(a), fwd(b)) for a, b in date_spans) if x is not None and y is not None]
 
     def out(rows):  # end offsets map through the last character, so a break stays inside the span
-        return [(back[r[0]], back[r[1] - 1] + 1, *r[2:]) for r in rows]
+        return [r._replace(start=back[r.start], end=back[r.end - 1] + 1) for r in rows]
 
     money = find_money(view)
-    counts = find_counts(view, [(m[0], m[1]) for m in money] + dspans)
+    counts = find_counts(view, [(m.start, m.end) for m in money] + dspans)
     return out(money), out(counts), out(find_percents(view))

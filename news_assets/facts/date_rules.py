@@ -47,6 +47,7 @@ IN_MONTH = (
 )
 # parts of a year after a year or alone: 一季度, 上半年, 前4个月, 年底, 春节, 夏天, 第N周
 _NOT_SEASON = r"(?![节风雨光色装运耕播种收景奥达令营毕学班赛档招款])"  # 春节, 秋风, 夏季达沃斯, 冬奥
+_CUSTOM = r"(?!节?(?:要?[吃喝包赏挂贴]|的?(?:习俗|风俗|由来|来历|传说|起源)))"
 _IN_YEAR_PARTS = [  # (group, pattern, may stand alone)
     ("mf", r"(?P<mf>" + MON_AR + r")" + SEP + r"(?P<mt>" + MON_AR + r")月(?!\d)", True),
     ("lunar", r"(?P<lunar>" + LUNAR + r")", True),  # before months: 十月初一 is lunar, 十月初 solar
@@ -65,7 +66,8 @@ _IN_YEAR_PARTS = [  # (group, pattern, may stand alone)
     ("season", r"(?P<season>[春夏秋冬])(?:季|天)" + _NOT_SEASON, True),
     ("season1", r"(?P<season1>[春夏秋冬])(?![季天晚])" + _NOT_SEASON, False),  # 2015年春
     ("summer", r"(?P<summer>暑假|暑期)", False),
-    ("fest", r"(?:第(?:\d{1,3}|[一二三四五六七八九十百]{1,4})个)?(?P<fest>@FEST@)(?![粥蒜饭面])", True),  # 第35个教师节
+    # 第35个教师节; a festival as the topic of a custom (腊八节要吃腊八粥, 端午节的由来) places nothing in time
+    ("fest", r"(?:第(?:\d{1,3}|[一二三四五六七八九十百]{1,4})个)?(?P<fest>@FEST@)(?![粥蒜饭面])" + _CUSTOM, True),
     ("lmonth", r"(?P<lmonth>" + LUNAR_MONTH + r")", True),
     ("part", r"(?P<part>年?初|年?中期(?![报业财票借贷策])|年中|年?末|年?底|年?内|岁末|年终"
      r"|中(?=[,，。、；;至到\-以前后]|$))", False),
@@ -126,9 +128,11 @@ def guess_year(m: int, ref: date) -> int:
 
 
 # ---------------------------------------------------------------- the context a resolver sees
+_PARA_BREAK = re.compile(r"\n[\s\u3000]*")
+
 class Ctx:
     __slots__ = ("pub", "ref", "norm", "pos", "last_year", "last_year_end", "last_day", "last_end", "week",
-                 "week_end")
+                 "week_end", "event_day", "anchor_day", "last_day_end")
 
     def __init__(self, norm: str, pub: date, ref: date):
         self.pub, self.ref, self.norm, self.pos = pub, ref, norm, 0
@@ -138,6 +142,9 @@ class Ctx:
         self.last_end = -1  # where the last mention ended
         self.week: date | None = None  # Monday of the week last named (下星期…星期一)
         self.week_end = 0
+        self.event_day: date | None = None  # the day 事发当天 was said to be (事发当天（9月28日）)
+        self.anchor_day: date | None = None  # the day 第二天/第三天 count from (not moved by them)
+        self.last_day_end = 0  # where the last day was named
 
     def saw_year(self, year: int) -> None:
         self.last_year, self.last_year_end = year, self.pos
@@ -145,6 +152,10 @@ class Ctx:
     def _near(self, end: int, stops: int = 1) -> bool:
         between = self.norm[end:self.pos]
         return sum(between.count(c) for c in "。！？!?\n") <= stops
+
+    def paragraphs_since(self, end: int) -> int:
+        """Paragraph breaks between end and here (blank lines count once)."""
+        return len(_PARA_BREAK.findall(self.norm, end, self.pos))
 
     def context_year(self) -> int | None:
         """The year written in this or the previous sentence (2023年…。分季度看,一季度…)."""
@@ -156,18 +167,16 @@ class Ctx:
 
 
 class G:
-    """A rule's own groups of a match: g['d'] is the rule's group d."""
+    """A rule's own groups of a match: g['d'] is the rule's group d (None when the rule has no such group)."""
 
-    __slots__ = ("m", "p")
+    __slots__ = ("m", "idx")
 
-    def __init__(self, m: re.Match, prefix: str):
-        self.m, self.p = m, prefix
+    def __init__(self, m: re.Match, idx: dict[str, int]):
+        self.m, self.idx = m, idx  # idx: the rule's group names -> their numbers in the joined pattern
 
     def __getitem__(self, k: str) -> str | None:
-        try:
-            return self.m.group(self.p + k)
-        except IndexError:  # a group this rule's pattern leaves out (IN_YEAR_ALONE)
-            return None
+        i = self.idx.get(k)
+        return None if i is None else self.m.group(i)
 
     @property
     def start(self) -> int:
@@ -585,11 +594,13 @@ def _decade(g, st):  # 80年代初, 1980年代, 上世纪90年代中后期, 十�
     return date(start + a, 1, 1), date(start + b, 12, 31), "range"
 
 
-_CENTURY_PARTS = {"初": (0, 19), "末": (80, 99), "中叶": (40, 59), "中期": (40, 59), "上半叶": (0, 49),
+# a part of a century is a fifth of it at either end (初/早期/前期 = years 0-19, 末/晚期/后期 = 80-99)
+_CENTURY_PARTS = {"初": (0, 19), "初期": (0, 19), "早期": (0, 19), "前期": (0, 19), "末": (80, 99), "末期": (80, 99),
+                  "晚期": (80, 99), "后期": (80, 99), "中叶": (40, 59), "中期": (40, 59), "上半叶": (0, 49),
                   "下半叶": (50, 99)}
 
 
-@rule(r"(?P<cent>" + CENT + r")(?P<cp>上半叶|下半叶|中叶|中期|初|末)?")
+@rule(r"(?P<cent>" + CENT + r")(?P<cp>上半叶|下半叶|中叶|中期|初期|早期|前期|末期|晚期|后期|初|末)?")
 def _century(g, st):  # 上世纪, 20世纪初, 十九世纪末
     c = _century_start(g["cent"], st.ref)
     if c is None:
@@ -598,9 +609,11 @@ def _century(g, st):  # 上世纪, 20世纪初, 十九世纪末
     return date(c + a, 1, 1), date(c + b, 12, 31), "range"
 
 
-@rule(r"(?<![第])(?P<k>十[一二三四五六七八九])五(?=时期|规划|期间|末|”|\"|」|』|的|以来|开局)")
-def _five_year_plan(g, st):  # 十四五 -> the 14th plan, 2021-2025 (the 3rd began in 1966)
-    start = 1966 + 5 * (num(g["k"]) - 3)
+@rule(r"[“\"「『](?P<kq>十[一二三四五六七八九]?|[六七八九])五[”\"」』](?:时期|期间)"
+      r"|(?<![第])(?P<k>十[一二三四五六七八九])五(?=时期|规划|期间|末|”|\"|」|』|的|以来|开局)"
+      r"|(?<=[“\"「『])(?P<kb>十|[六七八九])五(?=[”\"」』](?:规划|计划|末|以来))")
+def _five_year_plan(g, st):  # 十四五, “十五”时期 -> the 15th plan, 2001-2005 (the 3rd began in 1966)
+    start = 1966 + 5 * (num(g["k"] or g["kq"] or g["kb"]) - 3)
     return date(start, 1, 1), date(start + 4, 12, 31), "range"
 
 
@@ -647,6 +660,8 @@ def _offset(g, st):  # 三年前, 两天后, 10年后 (from the year just named)
         return None  # 30年后 / 一周后 with no stated base: a hypothetical, not a calendar time
     if u == "年":
         base = (st.context_year() if sign > 0 else None) or st.ref.year
+        if sign > 0 and base + lo > st.pub.year:
+            return None  # 运营13年后 from 2023: a duration after an event, not a year yet to come
         return date(base + lo, 1, 1), date(base + hi, 12, 31), "year" if lo == hi else "range"
     if u == "个月":
         y1, m1 = add_months(st.ref.year, st.ref.month, lo)
@@ -672,13 +687,19 @@ def _year_then(g, st):  # 2023年, 2023年5月25日, 今年一季度, 19年7月8
     y = year_head(g, st, has_suffix)
     if y is None:
         return None
-    if not g["yr"]:
-        st.saw_year(y)  # an absolute year sets the context for what follows
+    if not g["yr"] or g["m"] is not None:
+        st.saw_year(y)  # a written year sets the context for what follows; a relative one with its month too
+        # (去年3月…到5月), not alone (比上年增长…一季度 stays in the year written before)
     r = in_year(g, y, st)
     return year_span(y) if r is False else r
 
 
-@rule(r"(?P<mr>上上个?月|下下个?月|上一个月|下一个月|本月|这个月|上个?月|下个?月|当月|(?<![连共相不])同月|次月)"
+# 在医师指导下一个月减8斤: 下 closes a 在…下 frame and 一个月 is a duration, not "next month"
+_FRAME_DOWN = r"(?<!指导|帮助|情况|条件|影响|支持|领导|带领|协助|推动|作用|背景|前提|监督|陪同)"
+
+
+@rule(r"(?P<mr>上上个?月|下下个?月|上一个月|" + _FRAME_DOWN + r"下一个月|本月|这个月|上个?月|" + _FRAME_DOWN
+      + r"下个?月|当月|(?<![连共相不])同月|次月)"
       + r"(?:的)?" + IN_MONTH + r"?|(?<![个月])(?P<mhalf0>[上下])半月")
 def _month_rel(g, st):  # 本月6日, 上个月20号, 下月初, 当月, 上半月 (of the reference month)
     if g["mhalf0"]:
@@ -727,17 +748,32 @@ def _day_word(g, st):  # 今天, 昨晚, 大后天: from the reference day (the 
     return day_span(st.ref + timedelta(days=_DAYS[g["w"]]))
 
 
+_ANAPHOR_REACH = 4  # paragraphs between a day and the 当天/次日 that refers back to it
+_FIRST_DAY = re.compile(r"第一天|头一天|前一天")
+_STEP = {"次日": 1, "翌日": 1, "第二天": 1, "第三天": 2}
+
+
+@rule(r"(?P<ev>事发|案发|事故发生|发案)后?的?(?P<w>当天|当日|当晚|次日|翌日|第二天|第三天)")
+def _event_day(g, st):  # 事发当天, 案发次日, 事发第三天: from the incident's day once it is known
+    step = _STEP.get(g["w"], 0)
+    base = st.event_day or st.last_day or (st.ref if step == 0 else None)  # 事发当天（9月28日）: fixed after
+    return day_span(base + timedelta(days=step)) if base else None
+
+
 @rule(r"(?P<w>当天|当日|当晚|同一天|同一日|次日|翌日|第二天|第三天|即日)")
-def _anaphoric_day(g, st):  # 当天/次日/第二天: the day mentioned last
+def _anaphoric_day(g, st):  # 当天/次日/第二天: the day mentioned last (第N天: all from the same day)
     w = g["w"]
-    if w.startswith("第") and "第一天" in st.norm[max(0, g.start - 30):g.start]:
-        return None  # 第一天……第二天……: the steps of a plan, not calendar days
+    if w.startswith("第") and _FIRST_DAY.search(st.norm, max(0, g.start - 120), g.start):
+        return None  # 第一天……第二天……, 头一天晚上泡豆……第二天: the steps of a plan or a recipe, not calendar days
     if w == "即日":
         return day_span(st.pub)
-    step = {"次日": 1, "翌日": 1, "第二天": 1, "第三天": 2}.get(w, 0)
-    if st.last_day is None:
+    step = _STEP.get(w, 0)
+    base = st.anchor_day if w.startswith("第") and st.anchor_day else st.last_day
+    if base is not None and st.paragraphs_since(st.last_day_end) > _ANAPHOR_REACH:
+        return None  # the last day named is paragraphs away: 次日 refers to a day this text does not give
+    if base is None:
         return day_span(st.ref) if step == 0 and w != "同一日" else None
-    return day_span(st.last_day + timedelta(days=step))
+    return day_span(base + timedelta(days=step))
 
 
 @rule(r"(?<![\d.第每当逐次前近])(?P<d>[1-3]?\d)" + SP + r"日")
@@ -758,6 +794,20 @@ def _day_of_ref_month(dd: int, st: Ctx) -> Span | None:
     ref = st.ref
     y, mo = (ref.year, ref.month) if dd <= ref.day + 7 else add_months(ref.year, ref.month, -1)
     return day_span(safe(y, mo, dd))
+
+
+_SCHOOL_YEAR = {"上": -1, "本": 0, "这": 0, "下": 1}
+
+
+@rule(r"(?P<w>[上本这下])一?学年(?!度?[的]?[第初])")
+def _school_year(g, st):  # 上学年, 本学年: the school year that starts on 1 September
+    y = (st.ref.year if st.ref.month >= 9 else st.ref.year - 1) + _SCHOOL_YEAR[g["w"]]
+    return date(y, 9, 1), date(y + 1, 8, 31), "range"
+
+
+@rule(r"(?P<w>[自从](?:本|该)?[\u4e00-\u9fff]{0,6}?(?:发布|印发|公布|颁布|下发|发出)之日起)")
+def _from_issue_day(g, st):  # 自本通告发布之日起, 自印发之日起: a rule in force from the day it is issued
+    return day_span(st.pub)
 
 
 @rule(r"(?P<w>时至今日|迄今为止)")

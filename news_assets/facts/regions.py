@@ -9,6 +9,7 @@ from functools import lru_cache
 import ahocorasick
 
 from . import _ref
+from .hits import RegionHit
 
 # Characters that, right after a bare short name, show it is part of a smaller place or an institution
 # (朝天门, 明月湖, 新华社, 金凤实验室, 南京路): the name is then not a division mention.
@@ -54,21 +55,12 @@ class Candidate:
 
 @lru_cache(maxsize=1)
 def automaton():
-    divs, surface = _ref.divisions()
     a = ahocorasick.Automaton()
-    entries: dict[str, list] = {}
-    for s, lst in surface.items():
-        if len(s) < 2 or s in _GENERIC:
-            continue
-        entries.setdefault(s, []).append(("division", lst))
-    for s, (code, name) in _ref.countries().items():
-        entries.setdefault(s, []).append(("country", (code, name)))
-    for s, (mid, name) in _ref.macros().items():
-        entries.setdefault(s, []).append(("macro", (mid, name)))
     # Keys are stored as UTF-8 bytes spelled as latin-1 characters: the trie then branches on bytes
     # (at most 256 children per node) instead of thousands of CJK characters, ~10x faster to scan.
-    for s, v in entries.items():
-        a.add_word(s.encode("utf-8").decode("latin-1"), (len(s), v))
+    # Values are (length, surface): plain data, so the per-year options cache keys on the surface.
+    for s in _surface_entries():
+        a.add_word(s.encode("utf-8").decode("latin-1"), (len(s), s))
     a.make_automaton()
     return a
 
@@ -104,46 +96,55 @@ def _resolve_year(options, year: int):
     return out
 
 
-# (id of an automaton value, year) -> candidates; the values live as long as the cached automaton
-_ENTRY_CACHE: dict[tuple[int, int], list] = {}
+@lru_cache(maxsize=1)
+def _surface_entries() -> dict[str, list]:
+    """surface -> [(kind, payload)]: what the automaton's keys stand for."""
+    divs, surface = _ref.divisions()
+    entries: dict[str, list] = {}
+    for s, lst in surface.items():
+        if len(s) < 2 or s in _GENERIC:
+            continue
+        entries.setdefault(s, []).append(("division", lst))
+    for s, (code, name) in _ref.countries().items():
+        entries.setdefault(s, []).append(("country", (code, name)))
+    for s, (mid, name) in _ref.macros().items():
+        entries.setdefault(s, []).append(("macro", (mid, name)))
+    return entries
 
 
-def _entries(vals, year: int) -> list:
-    """Candidates of one surface form valid in `year`, cached per (surface, year)."""
-    key = (id(vals), year)
-    hit = _ENTRY_CACHE.get(key)
-    if hit is not None:
-        return hit
+@lru_cache(maxsize=65536)
+def _entries(surface: str, year: int) -> tuple:
+    """Candidates of one surface form valid in `year`: (kind, options, is_short), keyed by value."""
     out = []
-    for kind, payload in vals:
+    for kind, payload in _surface_entries()[surface]:
         if kind == "division":
             opts = _resolve_year(payload, year)
             if not opts:
                 continue
             full = [(d, s) for d, s in opts if not s]
-            if full:
-                out.append(("division", full, False))
-            else:
-                out.append(("division", opts, True))
+            out.append(("division", full, False) if full else ("division", opts, True))
         else:
             out.append((kind, [payload], False))
-    if len(_ENTRY_CACHE) > 200_000:
-        _ENTRY_CACHE.clear()
-    _ENTRY_CACHE[key] = out
-    return out
+    return tuple(out)
 
 
 def find_regions(norm: str, year: int, dateline_code: str | None = None):
-    """Return a list of (start, end, code, name, level, province_code) for the normalised text."""
-    a = automaton()
-    homog = _ref.homographs()
+    """The region mentions of the normalised text, in order (RegionHit rows)."""
+    cands = _candidates(norm, year)
+    anchors = _anchors(norm, cands, dateline_code)
+    accepted = _accept_divisions(norm, cands, anchors)
+    accepted += _abbreviation_runs(norm)
+    accepted += _collocations(norm)
+    return _leftmost_longest(accepted, year)
+
+
+def _candidates(norm: str, year: int) -> list[Candidate]:
+    """Every automaton hit with its options valid in `year` (one pass over the UTF-8 bytes)."""
     cands: list[Candidate] = []
-    n = len(norm)
     raw = norm.encode("utf-8")
-    lat = raw.decode("latin-1")
-    ascii_only = len(raw) == n
+    ascii_only = len(raw) == len(norm)
     last_b = last_c = 0
-    for end_b, (length, vals) in a.iter(lat):
+    for end_b, (length, surface) in automaton().iter(raw.decode("latin-1")):
         eb = end_b + 1
         if ascii_only:
             end = eb
@@ -152,72 +153,88 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
             last_b = eb
             end = last_c
         start = end - length
-        for kind, opts, short in _entries(vals, year):
+        for kind, opts, short in _entries(surface, year):
             cands.append(Candidate(start, end, kind, opts, short))
+    return cands
 
-    # document context: provinces and prefectures named unambiguously (full names or unique big shorts)
+
+def _anchors(norm: str, cands: list[Candidate], dateline_code: str | None) -> set[str]:
+    """Document context: provinces and prefectures named unambiguously (full names or unique big shorts)."""
+    homog = _ref.homographs()
     anchors: set[str] = set()
     if dateline_code:
         anchors.add(dateline_code)
         anchors.add(dateline_code[:2] + "0000")
     for c in cands:
-        if c.kind != "division":
+        if c.kind != "division" or c.end - c.start < 2:
             continue
         big = [d for d, _ in c.options if d.level != "county"]
-        if big and (not c.short or len({d.code for d in big}) == 1) and c.end - c.start >= 2:
+        if big and (not c.short or len({d.code for d in big}) == 1):
             if c.short and norm[c.start:c.end] in homog:
                 continue
             best = min(big, key=lambda d: _LEVEL_RANK[d.level])
             anchors.add(best.code)
             anchors.add(best.province)
+    return anchors
 
-    accepted: list[tuple[int, int, object, str]] = []  # start, end, payload, kind
+
+def _blocked_after(nxt: str, big: bool) -> bool:
+    if big:
+        return nxt[:1] in _BLOCK_AFTER_BIG or nxt.startswith(_BLOCK_AFTER_BIG_MULTI)
+    return nxt[:1] in _BLOCK_AFTER_SHORT or nxt.startswith(_BLOCK_AFTER_SHORT_MULTI)
+
+
+def _short_options(norm: str, c: Candidate, anchors: set[str], homog) -> list:
+    """The options a short name (no 省/市/县 suffix) keeps in its context; [] when it is no mention."""
+    nxt = norm[c.end:c.end + 3]
+    opts = c.options
+    # a province short name wins over homonymous lower divisions (吉林, 海南, 山东)
+    provs = [(d, sh) for d, sh in opts if d.level == "province"]
+    if provs:
+        return [] if _blocked_after(nxt, True) else provs
+    if nxt.startswith(_INSTITUTION_AFTER):
+        opts = [(d, sh) for d, sh in opts if d.level != "county"]
+        if not opts:
+            return []
+    big_only = all(d.level != "county" for d, _ in opts)
+    if _blocked_after(nxt, big_only):
+        return []
+    s = norm[c.start:c.end]
+    if s in homog:
+        # a common word (朝阳, 大庆, 合作): only right after its parent (北京朝阳, 甘南合作)
+        return [(d, sh) for d, sh in opts if _after_parent(norm, c.start, d)]
+    if not big_only and len(s) == 2:
+        # two-character county names (浦东, 海珠, 瑞丽): the document must name the province or
+        # prefecture, and the name must start a word
+        prev = norm[c.start - 1] if c.start else ""
+        return [
+            (d, sh) for d, sh in opts
+            if (d.parent in anchors or d.province in anchors)
+            and (not _CJK_RE.match(prev) or prev in _WORD_START_BEFORE or _after_parent(norm, c.start, d))
+        ]
+    return opts
+
+
+def _accept_divisions(norm: str, cands: list[Candidate], anchors: set[str]) -> list[tuple]:
+    """(start, end, payload, kind) of the candidates that are mentions, divisions resolved to one."""
+    homog = _ref.homographs()
+    accepted: list[tuple] = []
     for c in cands:
-        s = norm[c.start:c.end]
         if c.kind != "division":
             accepted.append((c.start, c.end, c.options[0], c.kind))
             continue
-        nxt = norm[c.end:c.end + 3]
-        opts = c.options
-        if c.short:
-            # a province short name wins over homonymous lower divisions (吉林, 海南, 山东)
-            provs = [(d, sh) for d, sh in opts if d.level == "province"]
-            if provs:
-                if nxt[:1] in _BLOCK_AFTER_BIG or nxt.startswith(_BLOCK_AFTER_BIG_MULTI):
-                    continue
-                opts = provs
-            else:
-                if nxt.startswith(_INSTITUTION_AFTER):
-                    opts = [(d, sh) for d, sh in opts if d.level != "county"]
-                    if not opts:
-                        continue
-                big_only = all(d.level != "county" for d, _ in opts)
-                if big_only:
-                    if nxt[:1] in _BLOCK_AFTER_BIG or nxt.startswith(_BLOCK_AFTER_BIG_MULTI):
-                        continue
-                elif nxt[:1] in _BLOCK_AFTER_SHORT or nxt.startswith(_BLOCK_AFTER_SHORT_MULTI):
-                    continue
-                if s in homog:
-                    # a common word (朝阳, 大庆, 合作): only right after its parent (北京朝阳, 甘南合作)
-                    opts = [(d, sh) for d, sh in opts if _after_parent(norm, c.start, d)]
-                elif not big_only and len(s) == 2:
-                    # two-character county names (浦东, 海珠, 瑞丽): the document must name the province
-                    # or prefecture, and the name must start a word
-                    prev = norm[c.start - 1] if c.start else ""
-                    opts = [
-                        (d, sh) for d, sh in opts
-                        if (d.parent in anchors or d.province in anchors)
-                        and (not _CJK_RE.match(prev) or prev in _WORD_START_BEFORE or _after_parent(norm, c.start, d))
-                    ]
-                if not opts:
-                    continue
-        choice = _choose(opts, anchors, norm, c.start)
-        if choice is None:
-            continue
-        accepted.append((c.start, c.end, choice, "division"))
+        opts = _short_options(norm, c, anchors, homog) if c.short else c.options
+        choice = _choose(opts, anchors, norm, c.start) if opts else None
+        if choice is not None:
+            accepted.append((c.start, c.end, choice, "division"))
+    return accepted
 
-    # one-character abbreviations
+
+def _abbreviation_runs(norm: str) -> list[tuple]:
+    """Runs of one-character abbreviations that form a compound (渝港, 港澳台, 沪苏浙皖)."""
     abbr = _ref.abbreviations()
+    n = len(norm)
+    out: list[tuple] = []
     for m in _abbr_re().finditer(norm):
         a0, a1 = m.start(), m.end()
         bad = set()
@@ -232,9 +249,16 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
             strong = sum(1 for j in run if norm[j] in _STRONG_ABBR or not abbr[norm[j]].endswith("0000"))
             if len(run) >= 2 and (strong == len(run) if len(run) == 2 else strong >= 1) and \
                     any(abbr[norm[j]].endswith("0000") for j in run):
-                for j in run:
-                    accepted.append((j, j + 1, ("abbrev", abbr[norm[j]]), "abbrev"))
+                out.extend((j, j + 1, ("abbrev", abbr[norm[j]]), "abbrev") for j in run)
             run = []
+    return out
+
+
+def _collocations(norm: str) -> list[tuple]:
+    """One abbreviation in a fixed collocation: 港资/台商 (with a noun), 来渝/赴港 (after a motion verb)."""
+    abbr = _ref.abbreviations()
+    n = len(norm)
+    out: list[tuple] = []
     for m in _COLLOC_FIRST_RE.finditer(norm):
         i = m.start()
         ch = norm[i]
@@ -247,9 +271,12 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
                 continue  # 来渝港: part of a compound, handled above
         else:
             continue
-        accepted.append((i, i + 1, ("abbrev", abbr[ch]), "abbrev"))
+        out.append((i, i + 1, ("abbrev", abbr[ch]), "abbrev"))
+    return out
 
-    # leftmost-longest, non-overlapping
+
+def _leftmost_longest(accepted: list[tuple], year: int) -> list[RegionHit]:
+    """Non-overlapping mentions, leftmost-longest, as output rows."""
     accepted.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     out = []
     last_end = -1
@@ -259,18 +286,15 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
         last_end = end
         if kind == "division":
             d = payload
-            out.append((start, end, d.code, d.name, d.level, d.province))
-        elif kind == "country":
+            out.append(RegionHit(start, end, d.code, d.name, d.level, d.province))
+        elif kind in ("country", "macro"):
             code, name = payload
-            out.append((start, end, code, name, "country", None))
-        elif kind == "macro":
-            code, name = payload
-            out.append((start, end, code, name, "macro", None))
+            out.append(RegionHit(start, end, code, name, kind, None))
         else:
             code = payload[1]
             name = _ref.current_name(code, year) or code
             level = "province" if code.endswith("0000") else "prefecture"
-            out.append((start, end, code, name, level, code[:2] + "0000"))
+            out.append(RegionHit(start, end, code, name, level, code[:2] + "0000"))
     return out
 
 
