@@ -131,7 +131,7 @@ def article_row(art, day: str, raw_sha256: str) -> dict:
 
 
 def run_articles(lake: Lake, day: str) -> StageResult:
-    from .parse import ParseError, parse_html
+    from .faults import parse_page
 
     manifest = lake.read_partition("raw_html", day)
     res = StageResult(day)
@@ -146,15 +146,11 @@ def run_articles(lake: Lake, day: str) -> StageResult:
             def quarantine(kind: str, msg: str, url=url, sha=sha) -> None:
                 bad.append({"url": url, "raw_sha256": sha, "error_kind": kind, "message": msg})
 
-            try:
-                # the charset the fetch recorded (parse.charset's answer) decodes it again, unchanged
-                art = parse_html(lake.get_raw(sha), url, declared_charset=m["declared_charset"],
-                                 charset=m["detected_charset"])
-            except ParseError as e:
-                quarantine(getattr(e, "kind", "parse_error"), str(e))
-                continue
-            except Exception as e:  # a parser bug must not sink the partition: keep it visible
-                quarantine("parser_crash", f"{type(e).__name__}: {e}")
+            # the charset the fetch recorded (parse.charset's answer) decodes it again, unchanged
+            art, fault = parse_page(lake.get_raw(sha), url, declared_charset=m["declared_charset"],
+                                    charset=m["detected_charset"])
+            if fault is not None:
+                bad.append(fault.row(url, sha))
                 continue
             if not art.is_article:
                 quarantine("not_article", art.reject_reason or "not an article page")

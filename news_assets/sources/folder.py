@@ -47,18 +47,14 @@ def page_url(source: SourceConfig, rel: str, index: dict) -> str:
 
 def _page_date(data: bytes, url: str, fallback: str | None) -> dict:
     """The page's date and how it was found, its charsets, or why it has no date."""
-    from ..parse import ParseError, charset, parse_html
+    from ..faults import parse_page
+    from ..parse import charset
 
     out: dict = {"date": None, "date_source": None, "declared_charset": _declared(charset, data),
                  "charset": None, "reason": None, "error": None}
-    try:
-        art = parse_html(data, url)
-    except ParseError as e:
-        out["reason"], out["error"] = e.kind, str(e)
-        art = None
-    except Exception as e:  # a parser bug: this page is quarantined with it, the partition goes on
-        out["reason"], out["error"] = "parser_crash", f"{type(e).__name__}: {e}"
-        art = None
+    art, fault = parse_page(data, url)
+    if fault is not None:
+        out["reason"], out["error"] = fault.kind, fault.message
     if art is not None:
         out["charset"] = art.charset
         if art.publish_time is not None:

@@ -160,21 +160,14 @@ class _Candidate:
     retry: bool = False
 
 
-def _parsed_day(data: bytes, url: str, charset: str | None) -> str | None:
-    """The page's publish date (Asia/Shanghai) by parsing it, or None."""
-    try:
-        from ..parse import ParseError, parse_html
-    except ImportError:  # pragma: no cover - the parser is part of the package
-        return None
-    try:
-        art = parse_html(data, url, charset=charset)
-    except ParseError:
-        return None
-    except Exception as e:  # a parser bug must not sink the partition
-        log.warning("parse_html crashed on %s: %s", url, e)
-        return None
+def _parsed_day(data: bytes, url: str, charset: str | None):
+    """The page's publish date (Asia/Shanghai) by parsing it, or None; and the parse's fault, if any
+    (faults.parse_page: recorded on the page's manifest row, quarantined again by `articles`)."""
+    from ..faults import parse_page
+
+    art, fault = parse_page(data, url, charset=charset)
     pt = getattr(art, "publish_time", None)
-    return to_day(pt) if pt is not None else None
+    return (to_day(pt) if pt is not None else None), fault
 
 
 def settings_for(source: SourceConfig, base: FetchSettings) -> FetchSettings:
@@ -354,14 +347,14 @@ async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: Assi
         sha = lake.put_raw(body)
     else:
         sha = await asyncio.get_running_loop().run_in_executor(store, lake.put_raw, body)
-    date, date_source = c.date, c.date_source
+    date, date_source, fault = c.date, c.date_source, None
     if date is None:
-        date = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected)
+        date, fault = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected)
         date_source = "parsed" if date else "first_seen"
         date = date or day
     elif date_source in WEAK_DATE_SOURCES and not rec:
         # lastmod is the last change, not the publish date: the page itself says when it was published
-        parsed = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected)
+        parsed, fault = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected)
         if parsed and parsed != date:
             date, date_source = parsed, "parsed"
     del body
@@ -374,7 +367,8 @@ async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: Assi
     idx.put(c.key, rec_new)
     entry = ManifestEntry(day, src, c.url, "fetched", final_url=r.final_url, status=r.status, fetched_at=now,
                           content_type=r.content_type, declared_charset=declared, detected_charset=detected,
-                          size=rec_new["size"], sha256=sha, date_source=date_source)
+                          size=rec_new["size"], sha256=sha, date_source=date_source,
+                          error=f"{fault.kind}: {fault.message}" if fault else None)
     if date != day:
         entry.outcome, entry.reason = "skipped", "dated_elsewhere"
         entry.error = f"publish date {date} ({date_source}): belongs to that partition"
