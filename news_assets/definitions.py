@@ -13,6 +13,7 @@ import dagster as dg
 from . import execution
 from .assets.lake_assets import articles, extract_facts, raw_html
 from .partitions import START_DATE, TIMEZONE
+from .records import LAKE_ASSETS
 from .resources import SourcesResource, WarehouseResource
 from .sql_models import POOL, build_sql_assets, ensure_pool_limit
 
@@ -78,7 +79,7 @@ def daily_news(context: dg.ScheduleEvaluationContext):
     )
 
 
-LAKE_KEYS = {dg.AssetKey(k) for k in ("raw_html", "articles", "facts", "region_mentions", "date_mentions")}
+LAKE_KEYS = {dg.AssetKey(k) for k in LAKE_ASSETS}
 
 
 @dg.run_status_sensor(

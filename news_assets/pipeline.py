@@ -16,8 +16,8 @@ import polars as pl
 
 from . import schemas
 from .lake import Lake
+from .records import TABLES
 
-QUARANTINE_TABLE = "quarantine_{stage}"
 ACCOUNTED_ELSEWHERE = {"duplicate", "dated_elsewhere"}  # skipped URLs that are not lost
 
 
@@ -62,7 +62,7 @@ def write_quarantine(lake: Lake, stage: str, day: str, rows: list[dict]) -> None
     for r in rows:
         r.setdefault("publish_date", day)
         r.setdefault("stage", stage)
-    lake.write_partition(QUARANTINE_TABLE.format(stage=stage), day, schemas.frame(rows, schemas.QUARANTINE))
+    lake.write_partition(TABLES.quarantine(stage), day, schemas.frame(rows, schemas.QUARANTINE))
 
 
 # ---- raw_html ------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def run_raw_html(lake: Lake, day: str, sources, cache=None) -> StageResult:
 def record_raw_partition(lake: Lake, day: str, entries) -> StageResult:
     """Write a day's fetch manifest and its quarantine rows (also used by `news-warehouse fetch`)."""
     rows = [e.as_row() for e in entries]
-    lake.write_partition("raw_html", day, schemas.frame(rows, schemas.MANIFEST))
+    lake.write_partition(TABLES.raw_html, day, schemas.frame(rows, schemas.MANIFEST))
     # Every URL that will not become an article here is a quarantine row, except those that live
     # on elsewhere: a duplicate of a URL fetched once, or a page that belongs to another day.
     bad = [
@@ -84,7 +84,7 @@ def record_raw_partition(lake: Lake, day: str, entries) -> StageResult:
         for e in entries
         if e.outcome != "fetched" and e.reason not in ACCOUNTED_ELSEWHERE
     ]
-    write_quarantine(lake, "raw_html", day, bad)
+    write_quarantine(lake, TABLES.raw_html, day, bad)
     res = StageResult(day, rows=len(rows), quarantined=len(bad), inputs=len(rows))
     for e in entries:
         res.counts[e.outcome] = res.counts.get(e.outcome, 0) + 1
@@ -133,7 +133,7 @@ def article_row(art, day: str, raw_sha256: str) -> dict:
 def run_articles(lake: Lake, day: str) -> StageResult:
     from .faults import parse_page
 
-    manifest = lake.read_partition("raw_html", day)
+    manifest = lake.read_partition(TABLES.raw_html, day)
     res = StageResult(day)
     rows: list[dict] = []
     bad: list[dict] = []
@@ -167,8 +167,8 @@ def run_articles(lake: Lake, day: str) -> StageResult:
                 continue
             seen.add(row["article_id"])
             rows.append(row)
-    lake.write_partition("articles", day, schemas.frame(rows, schemas.ARTICLES))
-    write_quarantine(lake, "articles", day, bad)
+    lake.write_partition(TABLES.articles, day, schemas.frame(rows, schemas.ARTICLES))
+    write_quarantine(lake, TABLES.articles, day, bad)
     res.rows, res.quarantined = len(rows), len(bad)
     for b in bad:
         res.counts[b["error_kind"]] = res.counts.get(b["error_kind"], 0) + 1
@@ -179,7 +179,7 @@ def run_articles(lake: Lake, day: str) -> StageResult:
 def run_facts(lake: Lake, day: str) -> StageResult:
     from .facts import EXTRACTOR_VERSION, extract, max_chars_setting
 
-    articles = lake.read_partition("articles", day)
+    articles = lake.read_partition(TABLES.articles, day)
     res = StageResult(day)
     facts: list[dict] = []
     regions: list[dict] = []
@@ -223,10 +223,10 @@ def run_facts(lake: Lake, day: str) -> StageResult:
             for d in ex.dates:
                 dates.append({**base, "start": d.start, "end": d.end, "text": d.text,
                               "start_date": d.start_date, "end_date": d.end_date, "granularity": d.granularity})
-    lake.write_partition("facts", day, schemas.frame(facts, schemas.FACTS))
-    lake.write_partition("region_mentions", day, schemas.frame(regions, schemas.REGION_MENTIONS))
-    lake.write_partition("date_mentions", day, schemas.frame(dates, schemas.DATE_MENTIONS))
-    write_quarantine(lake, "facts", day, bad)
+    lake.write_partition(TABLES.facts, day, schemas.frame(facts, schemas.FACTS))
+    lake.write_partition(TABLES.region_mentions, day, schemas.frame(regions, schemas.REGION_MENTIONS))
+    lake.write_partition(TABLES.date_mentions, day, schemas.frame(dates, schemas.DATE_MENTIONS))
+    write_quarantine(lake, TABLES.facts, day, bad)
     res.rows, res.quarantined = len(facts), len(bad)
     res.counts = {"facts": len(facts), "region_mentions": len(regions), "date_mentions": len(dates),
                   "truncated_for_facts": truncated}

@@ -31,6 +31,7 @@ import yaml
 
 from . import schemas
 from .lake import Lake, file_lock
+from .records import RECORDS
 
 LAKE_SOURCE = "lake"
 # the lake layout the runner reads (Lake.partition_path); the sources' external_location must match it
@@ -256,10 +257,10 @@ class SqlProject:
                                  f"<warehouse>{_LAKE_GLOB}, the lake's layout")
             for t in src.get("tables") or []:
                 meta = t.get("meta") or {}
-                record = getattr(schemas, meta.get("record", ""), None)
-                if not isinstance(record, dict):
-                    raise ValueError(f"{path}: {LAKE_SOURCE}.{t['name']}: meta.record must name a record "
-                                     "of news_assets/schemas.py")
+                record = schemas.for_table(t["name"]) if t["name"] in RECORDS else None
+                if record is None or getattr(schemas, meta.get("record", ""), None) != record:
+                    raise ValueError(f"{path}: {LAKE_SOURCE}.{t['name']}: not a lake table of news_assets/records.py "
+                                     "(records.RECORDS), or meta.record names another schema of news_assets/schemas.py")
                 key = (meta.get("dagster") or {}).get("asset_key") or [t["name"]]
                 out[(LAKE_SOURCE, t["name"])] = Source(LAKE_SOURCE, t["name"], record, list(key),
                                                        (t.get("description") or "").strip())
