@@ -176,58 +176,68 @@ def run_articles(lake: Lake, day: str) -> StageResult:
 
 
 # ---- facts ---------------------------------------------------------------------------------
+def sentence_rows(base: dict, body: str, spans: list[tuple[int, int]]) -> list[dict]:
+    """The sentences table's rows: facts.extract's own spans (SQL reads them, never re-splits)."""
+    return [{**base, "sentence_id": i, "start": s, "end": e, "text": body[s:e]} for i, (s, e) in enumerate(spans, 1)]
+
+
+def fact_row(base: dict, f, extractor_version: str) -> dict:
+    """One facts row (records.FactRow) from a facts.Fact."""
+    return {
+        **base,
+        "fact_id": stable_id(base["article_id"], str(f.start), str(f.end), f.kind),
+        "kind": f.kind, "text": f.text, "start": f.start, "end": f.end,
+        "value": f.value, "value_high": f.value_high, "currency": f.currency, "unit": f.unit,
+        "qualifier": f.qualifier, "change": f.change, "change_basis": f.change_basis,
+        "metric": f.metric, "region_code": f.region_code, "region_source": f.region_source,
+        "period_start": f.period_start, "period_end": f.period_end,
+        "period_source": f.period_source, "cumulative": f.cumulative, "sentence": f.sentence,
+        "sentence_start": f.sentence_start, "sentence_end": f.sentence_end,
+        "extractor_version": extractor_version,
+    }
+
+
+def _extract_article(a: dict, pub: date, cap: int):
+    """facts.extract on one articles row; the parser's dateline day anchors 30日 / 今天, so both tables agree."""
+    from .facts import extract
+
+    dl_day = date.fromisoformat(a["dateline_date"]) if a["dateline_date"] else None
+    return extract(a["body"] or "", pub, dateline_place=a["dateline_place"], dateline_date=dl_day, max_chars=cap)
+
+
 def run_facts(lake: Lake, day: str) -> StageResult:
-    from .facts import EXTRACTOR_VERSION, extract, max_chars_setting
+    from .facts import EXTRACTOR_VERSION, max_chars_setting
 
     articles = lake.read_partition(TABLES.articles, day)
     res = StageResult(day)
-    facts: list[dict] = []
-    regions: list[dict] = []
-    dates: list[dict] = []
+    out: dict[str, list[dict]] = {t: [] for t in (TABLES.facts, TABLES.sentences, TABLES.region_mentions,
+                                                  TABLES.date_mentions)}
     bad: list[dict] = []
     cap = max_chars_setting()  # a bad setting fails the stage here, not every article one by one
     truncated = 0  # bodies over the cap: still articles, their facts from the first `cap` characters
     pub = date.fromisoformat(day)
-    if articles is not None:
-        cols = ["article_id", "url", "body", "dateline_place", "dateline_date", "raw_sha256"]
-        for a in articles.select(cols).iter_rows(named=True):
-            res.inputs += 1
-            aid = a["article_id"]
-            try:
-                # the parser's dateline day anchors 30日 / 今天, so both tables agree on it
-                dl_day = date.fromisoformat(a["dateline_date"]) if a["dateline_date"] else None
-                ex = extract(a["body"] or "", pub, dateline_place=a["dateline_place"], dateline_date=dl_day,
-                             max_chars=cap)
-            except Exception as e:  # one bad article is a quarantine row, not a failed day
-                bad.append({"url": a["url"], "raw_sha256": a["raw_sha256"], "error_kind": "extract_crash",
-                            "message": f"{type(e).__name__}: {e}"})
-                continue
-            truncated += ex.truncated
-            base = {"article_id": aid, "publish_date": day}
-            for f in ex.facts:
-                facts.append({
-                    **base,
-                    "fact_id": stable_id(aid, str(f.start), str(f.end), f.kind),
-                    "kind": f.kind, "text": f.text, "start": f.start, "end": f.end,
-                    "value": f.value, "value_high": f.value_high, "currency": f.currency, "unit": f.unit,
-                    "qualifier": f.qualifier, "change": f.change, "change_basis": f.change_basis,
-                    "metric": f.metric, "region_code": f.region_code, "region_source": f.region_source,
-                    "period_start": f.period_start, "period_end": f.period_end,
-                    "period_source": f.period_source, "cumulative": f.cumulative, "sentence": f.sentence,
-                    "sentence_start": f.sentence_start, "sentence_end": f.sentence_end,
-                    "extractor_version": EXTRACTOR_VERSION,
-                })
-            for r in ex.regions:
-                regions.append({**base, "start": r.start, "end": r.end, "text": r.text, "region_code": r.code,
-                                "name": r.name, "level": r.level, "province_code": r.province_code})
-            for d in ex.dates:
-                dates.append({**base, "start": d.start, "end": d.end, "text": d.text,
-                              "start_date": d.start_date, "end_date": d.end_date, "granularity": d.granularity})
-    lake.write_partition(TABLES.facts, day, schemas.frame(facts, schemas.FACTS))
-    lake.write_partition(TABLES.region_mentions, day, schemas.frame(regions, schemas.REGION_MENTIONS))
-    lake.write_partition(TABLES.date_mentions, day, schemas.frame(dates, schemas.DATE_MENTIONS))
+    cols = ["article_id", "url", "body", "dateline_place", "dateline_date", "raw_sha256"]
+    for a in articles.select(cols).iter_rows(named=True) if articles is not None else ():
+        res.inputs += 1
+        try:
+            ex = _extract_article(a, pub, cap)
+        except Exception as e:  # one bad article is a quarantine row, not a failed day
+            bad.append({"url": a["url"], "raw_sha256": a["raw_sha256"], "error_kind": "extract_crash",
+                        "message": f"{type(e).__name__}: {e}"})
+            continue
+        truncated += ex.truncated
+        base = {"article_id": a["article_id"], "publish_date": day}
+        out[TABLES.facts] += [fact_row(base, f, EXTRACTOR_VERSION) for f in ex.facts]
+        out[TABLES.sentences] += sentence_rows(base, a["body"] or "", ex.sentences)
+        out[TABLES.region_mentions] += [
+            {**base, "start": r.start, "end": r.end, "text": r.text, "region_code": r.code, "name": r.name,
+             "level": r.level, "province_code": r.province_code} for r in ex.regions]
+        out[TABLES.date_mentions] += [
+            {**base, "start": d.start, "end": d.end, "text": d.text, "start_date": d.start_date,
+             "end_date": d.end_date, "granularity": d.granularity} for d in ex.dates]
+    for table, rows in out.items():
+        lake.write_partition(table, day, schemas.frame(rows, schemas.for_table(table)))
     write_quarantine(lake, TABLES.facts, day, bad)
-    res.rows, res.quarantined = len(facts), len(bad)
-    res.counts = {"facts": len(facts), "region_mentions": len(regions), "date_mentions": len(dates),
-                  "truncated_for_facts": truncated}
+    res.rows, res.quarantined = len(out[TABLES.facts]), len(bad)
+    res.counts = {**{t: len(rows) for t, rows in out.items()}, "truncated_for_facts": truncated}
     return res

@@ -99,6 +99,16 @@ class FactRow:
 
 
 @dataclass(frozen=True)
+class SentenceRow:
+    article_id: str = col(pl.String)
+    publish_date: str = col(pl.String)
+    sentence_id: int = col(pl.Int32, "1-based number of the sentence in the body")
+    start: int = col(pl.Int32)
+    end: int = col(pl.Int32)
+    text: str = col(pl.String)
+
+
+@dataclass(frozen=True)
 class RegionMentionRow:
     article_id: str = col(pl.String)
     publish_date: str = col(pl.String)
@@ -147,6 +157,7 @@ class Tables:
     facts: str = "facts"
     region_mentions: str = "region_mentions"
     date_mentions: str = "date_mentions"
+    sentences: str = "sentences"  # written by the facts stage (no asset of its own)
 
     @staticmethod
     def quarantine(stage: str) -> str:
@@ -161,6 +172,7 @@ RECORDS: dict[str, type] = {
     TABLES.raw_html: ManifestRow,
     TABLES.articles: ArticleRow,
     TABLES.facts: FactRow,
+    TABLES.sentences: SentenceRow,
     TABLES.region_mentions: RegionMentionRow,
     TABLES.date_mentions: DateMentionRow,
     **{Tables.quarantine(s): QuarantineRow for s in STAGES},

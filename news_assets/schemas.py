@@ -14,6 +14,7 @@ RELATED = R.RELATED
 MANIFEST = R.schema(R.ManifestRow)
 ARTICLES = R.schema(R.ArticleRow)
 FACTS = R.schema(R.FactRow)
+SENTENCES = R.schema(R.SentenceRow)
 REGION_MENTIONS = R.schema(R.RegionMentionRow)
 DATE_MENTIONS = R.schema(R.DateMentionRow)
 QUARANTINE = R.schema(R.QuarantineRow)

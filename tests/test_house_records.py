@@ -18,7 +18,8 @@ PAGE = """<html><head><meta charset="utf-8"><title>重庆新设港资企业_测�
 <p>香港与重庆的合作继续深化,两地企业签约项目12个,总投资达到100亿元。</p></div></body></html>"""
 STAGING = {"stg_articles": records.ArticleRow, "stg_facts": records.FactRow,
            "stg_date_mentions": records.DateMentionRow, "stg_raw_manifest": records.ManifestRow,
-           "stg_quarantine": records.QuarantineRow}
+           "stg_quarantine": records.QuarantineRow,
+           "stg_sentences": records.SentenceRow}
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +61,22 @@ def test_staging_models_and_their_docs_have_the_record_columns(built):
 def test_lake_sources_are_the_registry(built):
     _, project, _ = built
     assert {t for _, t in project.sources} == set(records.RECORDS)
+
+
+def test_sentences_are_the_facts_steps_spans_and_sql_reads_them(built):
+    from datetime import date
+
+    import duckdb
+
+    from news_assets.facts import extract
+
+    lake, _, result = built
+    art = lake.read_partition("articles", DAY).row(0, named=True)
+    lake_rows = lake.read_partition("sentences", DAY).sort("sentence_id").to_dicts()
+    spans = extract(art["body"], date.fromisoformat(DAY)).sentences
+    assert [(r["start"], r["end"]) for r in lake_rows] == spans and len(spans) >= 2
+    assert [r["text"] for r in lake_rows] == [art["body"][s:e] for s, e in spans]
+    assert [r["sentence_id"] for r in lake_rows] == list(range(1, len(spans) + 1))
+    with duckdb.connect(str(result.path), read_only=True) as con:
+        got = con.execute('select sentence_id, start, "end", text from stg_sentences order by 1').fetchall()
+    assert got == [(r["sentence_id"], r["start"], r["end"], r["text"]) for r in lake_rows]
