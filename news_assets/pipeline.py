@@ -7,6 +7,7 @@ memory is bounded by one partition and days can run in parallel processes.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -181,8 +182,9 @@ def sentence_rows(base: dict, body: str, spans: list[tuple[int, int]]) -> list[d
     return [{**base, "sentence_id": i, "start": s, "end": e, "text": body[s:e]} for i, (s, e) in enumerate(spans, 1)]
 
 
-def fact_row(base: dict, f, extractor_version: str) -> dict:
-    """One facts row (records.FactRow) from a facts.Fact."""
+def fact_row(base: dict, f, extractor_version: str, spans: list[tuple[int, int]]) -> dict:
+    """One facts row (records.FactRow) from a facts.Fact; `spans` are the article's sentences."""
+    i = bisect.bisect_right(spans, (f.start, float("inf")))  # the sentence starting at or before the fact
     return {
         **base,
         "fact_id": stable_id(base["article_id"], str(f.start), str(f.end), f.kind),
@@ -193,6 +195,7 @@ def fact_row(base: dict, f, extractor_version: str) -> dict:
         "period_start": f.period_start, "period_end": f.period_end,
         "period_source": f.period_source, "cumulative": f.cumulative, "sentence": f.sentence,
         "sentence_start": f.sentence_start, "sentence_end": f.sentence_end,
+        "sentence_id": i if i and f.start < spans[i - 1][1] else None,
         "extractor_version": extractor_version,
     }
 
@@ -227,7 +230,7 @@ def run_facts(lake: Lake, day: str) -> StageResult:
             continue
         truncated += ex.truncated
         base = {"article_id": a["article_id"], "publish_date": day}
-        out[TABLES.facts] += [fact_row(base, f, EXTRACTOR_VERSION) for f in ex.facts]
+        out[TABLES.facts] += [fact_row(base, f, EXTRACTOR_VERSION, ex.sentences) for f in ex.facts]
         out[TABLES.sentences] += sentence_rows(base, a["body"] or "", ex.sentences)
         out[TABLES.region_mentions] += [
             {**base, "start": r.start, "end": r.end, "text": r.text, "region_code": r.code, "name": r.name,

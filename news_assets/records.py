@@ -95,6 +95,7 @@ class FactRow:
     sentence: str = col(pl.String)
     sentence_start: int = col(pl.Int32)
     sentence_end: int = col(pl.Int32)
+    sentence_id: int = col(pl.Int32, "the sentences row the fact stands in (article_id, sentence_id)")
     extractor_version: str = col(pl.String)
 
 
