@@ -80,3 +80,13 @@ def test_sentences_are_the_facts_steps_spans_and_sql_reads_them(built):
     with duckdb.connect(str(result.path), read_only=True) as con:
         got = con.execute('select sentence_id, start, "end", text from stg_sentences order by 1').fetchall()
     assert got == [(r["sentence_id"], r["start"], r["end"], r["text"]) for r in lake_rows]
+
+
+def test_each_fact_links_to_the_sentence_row_it_stands_in(built):
+    lake, _, _ = built
+    sents = {r["sentence_id"]: r for r in lake.read_partition("sentences", DAY).to_dicts()}
+    facts = lake.read_partition("facts", DAY).to_dicts()
+    assert facts and all(f["sentence_id"] in sents for f in facts)
+    for f in facts:
+        s = sents[f["sentence_id"]]
+        assert s["start"] <= f["start"] < s["end"] and f["text"] in s["text"]

@@ -41,7 +41,7 @@ def _ts(day: str, hour: int):
 def money(aid: str, day: str, value: int, region: str | None = "500000", start: int = 20, **kw) -> dict:
     return {"fact_id": f"{aid}-{start}", "article_id": aid, "publish_date": day, "kind": "money",
             "text": f"{value}美元", "start": start, "end": start + 6, "value": value, "currency": "USD",
-            "region_code": region, "metric": "合同金额", "sentence": BODY[:24], **kw}
+            "region_code": region, "metric": "合同金额", "sentence": BODY[:24], "sentence_id": 1, **kw}
 
 
 def mention(aid: str, day: str, start: int, end: int, code: str, name: str, level="province", prov=None) -> dict:
