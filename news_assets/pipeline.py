@@ -95,15 +95,28 @@ def record_raw_partition(lake: Lake, day: str, entries) -> StageResult:
 
 
 # ---- articles ------------------------------------------------------------------------------
+# Row-layout versions, part of the stage assets' code versions: a bump marks every partition stale.
+# articles 2: article_id from the normalised URL key; facts 2: the sentences table and facts.sentence_id.
+ARTICLES_ROWS_VERSION = "2"
+FACTS_ROWS_VERSION = "2"
+
+
+def article_id(canonical_url: str | None, url: str | None) -> str:
+    """The article's identity: the normalised key (sources.canonical.url_key) that de-duplication uses,
+    so two spellings of one canonical URL are one article."""
+    from .sources.canonical import url_key
+
+    return stable_id(url_key(canonical_url or url or ""))
+
+
 def article_row(art, day: str, raw_sha256: str) -> dict:
     from .parse import PARSER_VERSION
 
-    key_url = art.canonical_url or art.url
     pt = art.publish_time
     dl = art.dateline
     body = art.body or ""
     return {
-        "article_id": stable_id(key_url),
+        "article_id": article_id(art.canonical_url, art.url),
         "publish_date": day,
         "url": art.url,
         "canonical_url": art.canonical_url,

@@ -123,7 +123,7 @@ def raw_html(
     group_name=GROUP,
     kinds={"python", "parquet"},
     deps=[raw_html],
-    code_version=f"parser-{PARSER_VERSION}",
+    code_version=f"parser-{PARSER_VERSION}-rows-{pipeline.ARTICLES_ROWS_VERSION}",
     description=(
         "Parsed articles of the day: title, publish time, category, 来源 source, 本文转自 origin, "
         "dateline, authors, main body text, related links. Non-article, undated, empty and "
@@ -177,7 +177,7 @@ FACT_SPECS = [
     specs=FACT_SPECS,
     partitions_def=publish_date_partitions,
     backfill_policy=SINGLE_RUN,
-    code_version=f"extractor-{EXTRACTOR_VERSION}",
+    code_version=f"extractor-{EXTRACTOR_VERSION}-rows-{pipeline.FACTS_ROWS_VERSION}",
     name="extract_facts",
 )
 def extract_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
