@@ -22,14 +22,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from ..lake import Lake
+from ..partitions import ZONE
 from .config import SourceConfig
 from .manifest import ManifestEntry
 from .runcache import RunCache
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".html.gz", ".htm.gz")
 INDEX_FILE = "index.json"  # optional sidecar: {"file.html": {"url": "...", ...}}
 CACHE_VERSION = 2  # bump when what the cache records changes (2: no mtime dates, charsets, reasons)
@@ -58,7 +57,7 @@ def _page_date(data: bytes, url: str, fallback: str | None) -> dict:
     if art is not None:
         out["charset"] = art.charset
         if art.publish_time is not None:
-            out["date"], out["date_source"] = art.publish_time.astimezone(SHANGHAI).date().isoformat(), "parsed"
+            out["date"], out["date_source"] = art.publish_time.astimezone(ZONE).date().isoformat(), "parsed"
             return out
         out["reason"], out["error"] = "no_publish_date", "no publish time found on the page"
     if fallback:  # a date the folder's own index gives
