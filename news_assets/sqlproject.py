@@ -44,7 +44,6 @@ _END_TEST = re.compile(r"\{%(-?)\s*endtest\s*(-?)%\}")
 # dbt's own generic tests (not_null, unique, accepted_values, relationships), for this runner
 BUILTIN_TESTS = Path(__file__).resolve().parent / "data" / "dbt_builtin_tests.sql"
 # the packaged reference tables the seeds are written from (python -m news_assets.sqlproject write-seeds)
-REF_DIR = Path(__file__).resolve().parent / "data" / "reference"
 SEED_SOURCES = {"divisions": "divisions.tsv", "countries": "countries.tsv", "macro_regions": "macro.tsv"}
 
 
@@ -708,11 +707,12 @@ def remove_stale_builds(target: Path) -> list[Path]:
 def reference_seed(name: str) -> list[list[str]]:
     """A packaged reference table as the rows of its seed CSV (header first): the TSVs have ragged
     alias columns, which a seed lists in one `|`-separated column."""
-    with (REF_DIR / SEED_SOURCES[name]).open(encoding="utf-8") as f:
-        rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+    from .facts import _ref  # the one reader of the reference files
+
+    header, rows = _ref.table(SEED_SOURCES[name])
     if name == "divisions":
-        return rows
-    return [["code", "name", "aliases"]] + [[r[0], r[1], "|".join(r[2:])] for r in rows[1:]]
+        return [header, *rows]
+    return [["code", "name", "aliases"]] + [[r[0], r[1], "|".join(r[2:])] for r in rows]
 
 
 def seed_text(name: str) -> str:
