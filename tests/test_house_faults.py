@@ -4,6 +4,7 @@ with its reason and a parser bug into a ``parser_crash`` row with "<Type>: <mess
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,7 @@ def test_injected_bug_is_a_parser_crash_row_in_articles(tmp_path, monkeypatch):
     (tmp_path / "pages").mkdir()
     (tmp_path / "pages" / "a.html").write_text(PAGE, encoding="utf-8")
     pipeline.run_raw_html(lake, DAY, [src], RunCache())
+    shutil.rmtree(lake.state_path("parse").path)  # no fetch-time parse kept: articles parses itself
     monkeypatch.setattr(parse, "parse_html", _bug)
     res = pipeline.run_articles(lake, DAY)
     assert (res.rows, res.quarantined) == (0, 1)

@@ -35,7 +35,7 @@ def test_one_time_zone_for_partitions_discovery_and_folder_dating():
             'content="2024-05-26T01:30:00+08:00"></head><body><h1>某市新设企业</h1>'
             '<div class="content"><p>本报讯 某市新设企业25家,同比增长56%,实际利用外资3.7亿元,内容足够长。</p>'
             '<p>这是正文的第二段,内容足够长以便被识别为正文,并且包含逗号、句号等标点符号。</p></div></body></html>')
-    got = folder._page_date(page.encode(), "folder://f/a.html", None)
+    got, _ = folder._page_date(page.encode(), "folder://f/a.html", None)
     assert (got["date"], got["date_source"]) == (discover.to_day(late), "parsed")
 
 

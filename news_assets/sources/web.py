@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..faults import ParseCache, parse_page
 from ..lake import Lake, file_lock
 from ..parse import charset as cs
 from .canonical import canonical_url, url_key
@@ -160,12 +161,11 @@ class _Candidate:
     retry: bool = False
 
 
-def _parsed_day(data: bytes, url: str, charset: str | None):
+def _parsed_day(data: bytes, url: str, charset: str | None, cache: ParseCache, sha256: str):
     """The page's publish date (Asia/Shanghai) by parsing it, or None; and the parse's fault, if any
-    (faults.parse_page: recorded on the page's manifest row, quarantined again by `articles`)."""
-    from ..faults import parse_page
-
-    art, fault = parse_page(data, url, charset=charset)
+    (faults.parse_page: recorded on the page's manifest row). The parse is kept in `cache`, where
+    `articles` reads it instead of parsing the page again."""
+    art, fault = parse_page(data, url, cache=cache, sha256=sha256, charset=charset)
     pt = getattr(art, "publish_time", None)
     return (to_day(pt) if pt is not None else None), fault
 
@@ -349,12 +349,13 @@ async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: Assi
         sha = await asyncio.get_running_loop().run_in_executor(store, lake.put_raw, body)
     date, date_source, fault = c.date, c.date_source, None
     if date is None:
-        date, fault = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected)
+        date, fault = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected, ParseCache(lake), sha)
         date_source = "parsed" if date else "first_seen"
         date = date or day
     elif date_source in WEAK_DATE_SOURCES and not rec:
         # lastmod is the last change, not the publish date: the page itself says when it was published
-        parsed, fault = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected)
+        parsed, fault = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected, ParseCache(lake),
+                                                sha)
         if parsed and parsed != date:
             date, date_source = parsed, "parsed"
     del body
