@@ -110,12 +110,18 @@ class SentenceRow:
 
 
 @dataclass(frozen=True)
-class RegionMentionRow:
+class MentionRow:
+    """The columns every mention table starts with: where in which article, and the text."""
+
     article_id: str = col(pl.String)
     publish_date: str = col(pl.String)
     start: int = col(pl.Int32)
     end: int = col(pl.Int32)
     text: str = col(pl.String)
+
+
+@dataclass(frozen=True)
+class RegionMentionRow(MentionRow):
     region_code: str = col(pl.String)
     name: str = col(pl.String)
     level: str = col(pl.String)
@@ -123,12 +129,7 @@ class RegionMentionRow:
 
 
 @dataclass(frozen=True)
-class DateMentionRow:
-    article_id: str = col(pl.String)
-    publish_date: str = col(pl.String)
-    start: int = col(pl.Int32)
-    end: int = col(pl.Int32)
-    text: str = col(pl.String)
+class DateMentionRow(MentionRow):
     start_date: Any = col(pl.Date)
     end_date: Any = col(pl.Date)
     granularity: str = col(pl.String)

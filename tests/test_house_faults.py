@@ -80,15 +80,20 @@ def test_injected_bug_is_a_parser_crash_row_in_a_folder_source(tmp_path, monkeyp
     assert quarantine(lake, "raw_html") == [("parser_crash", "KeyError: 'injected'")]
 
 
-def test_injected_bug_is_recorded_at_fetch_time_and_quarantined_by_articles(tmp_path, monkeypatch):
-    lake = Lake(tmp_path / "wh")
+def fetch_undated_page(lake: Lake) -> list:
+    """PAGE from a loopback sitemap that gives no date, so the fetch parses it to date it."""
     with LoopbackServer() as server:
         server.routes.update({"/a.html": Reply(PAGE.encode()),
                               "/sitemap.xml": Reply(sitemap(server.base, [("/a.html", None)]),
                                                     content_type="application/xml")})
-        monkeypatch.setattr(parse, "parse_html", _bug)
         src = SourceConfig(name="w", type="sitemap", url=server.url("/sitemap.xml"))
-        entries = collect_partition([src], DAY, lake, previous=[], settings=FAST)
+        return collect_partition([src], DAY, lake, previous=[], settings=FAST)
+
+
+def test_injected_bug_is_recorded_at_fetch_time_and_quarantined_by_articles(tmp_path, monkeypatch):
+    lake = Lake(tmp_path / "wh")
+    monkeypatch.setattr(parse, "parse_html", _bug)
+    entries = fetch_undated_page(lake)
     (e,) = entries
     # undated at discovery, no date from a crashing parser: kept on the day that met it, fault on its row
     assert (e.outcome, e.date_source, e.error) == ("fetched", "first_seen", "parser_crash: KeyError: 'injected'")

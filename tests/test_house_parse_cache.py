@@ -3,14 +3,12 @@ sha256, parser version, URL and limits) instead of parsing the page a second tim
 
 from __future__ import annotations
 
-from support import sitemap
-from test_house_faults import FAST, PAGE
+from test_house_faults import PAGE, fetch_undated_page
 
 from news_assets import faults, parse, pipeline
 from news_assets.lake import Lake
-from news_assets.sources import RunCache, collect_partition
+from news_assets.sources import RunCache
 from news_assets.sources.config import SourceConfig
-from news_assets.sources.testserver import LoopbackServer, Reply
 
 DAY = "2024-03-02"
 
@@ -33,12 +31,7 @@ def test_articles_reads_the_folder_dating_parse(tmp_path, monkeypatch):
 
 def test_articles_reads_the_web_fetch_time_parse(tmp_path, monkeypatch):
     lake = Lake(tmp_path / "wh")
-    with LoopbackServer() as server:
-        server.routes.update({"/a.html": Reply(PAGE.encode()),
-                              "/sitemap.xml": Reply(sitemap(server.base, [("/a.html", None)]),
-                                                    content_type="application/xml")})
-        src = SourceConfig(name="w", type="sitemap", url=server.url("/sitemap.xml"))
-        entries = collect_partition([src], DAY, lake, previous=[], settings=FAST)
+    entries = fetch_undated_page(lake)
     assert [(e.outcome, e.date_source) for e in entries] == [("fetched", "parsed")]
     pipeline.record_raw_partition(lake, DAY, entries)
     monkeypatch.setattr(parse, "parse_html", _no_second_parse)
