@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,7 @@ class ParseCache:
     load is a miss."""
 
     lake: Lake
+    keep: bool = True  # False: only read (articles, whose answer lands in its own table anyway)
 
     def _path(self, sha256: str, url: str | None):
         from .parse import PARSER_VERSION, ParseLimits
@@ -65,20 +67,23 @@ class ParseCache:
 
     def put(self, sha256: str, url: str | None, result: tuple) -> None:
         art, fault = result
-        if fault is None or fault.kind != PARSER_CRASH:
+        if self.keep and (fault is None or fault.kind != PARSER_CRASH):
             self.lake.write_bytes(self._path(sha256, url), pickle.dumps((art, fault), pickle.HIGHEST_PROTOCOL))
 
 
-def parse_page(data: bytes, url: str | None, *, cache: ParseCache | None = None, sha256: str | None = None,
-               **kwargs: Any):
+def parse_page(data: bytes | Callable[[], bytes], url: str | None, *, cache: ParseCache | None = None,
+               sha256: str | None = None, **kwargs: Any):
     """``parse_html(data, url, **kwargs)`` under the policy: ``(article, None)`` or ``(None, fault)``.
-    With a ``cache`` the parse is read from (and kept in) it, keyed by the bytes' sha256."""
+    With a ``cache`` the parse is read from (and kept in) it, keyed by the bytes' sha256; `data` may
+    then be a function that reads the bytes, called only when the cache has no answer."""
     if cache is not None:
-        sha256 = sha256 or hashlib.sha256(data).hexdigest()
+        if sha256 is None:
+            data = data() if callable(data) else data
+            sha256 = hashlib.sha256(data).hexdigest()
         hit = cache.get(sha256, url, kwargs.get("charset"))
         if hit is not None:
             return hit
-    result = _parse_page(data, url, **kwargs)
+    result = _parse_page(data() if callable(data) else data, url, **kwargs)
     if cache is not None:
         cache.put(sha256, url, result)
     return result

@@ -147,7 +147,7 @@ def article_row(art, day: str, raw_sha256: str) -> dict:
 def run_articles(lake: Lake, day: str) -> StageResult:
     from .faults import ParseCache, parse_page
 
-    cache = ParseCache(lake)  # the fetch-time parse of a page, when it had one
+    cache = ParseCache(lake, keep=False)  # the fetch-time parse of a page, when it had one
     manifest = lake.read_partition(TABLES.raw_html, day)
     res = StageResult(day)
     rows: list[dict] = []
@@ -162,7 +162,7 @@ def run_articles(lake: Lake, day: str) -> StageResult:
                 bad.append({"url": url, "raw_sha256": sha, "error_kind": kind, "message": msg})
 
             # the charset the fetch recorded (parse.charset's answer) decodes it again, unchanged
-            art, fault = parse_page(lake.get_raw(sha), url, cache=cache, sha256=sha,
+            art, fault = parse_page(lambda sha=sha: lake.get_raw(sha), url, cache=cache, sha256=sha,
                                     declared_charset=m["declared_charset"], charset=m["detected_charset"])
             if fault is not None:
                 bad.append(fault.row(url, sha))

@@ -24,6 +24,7 @@ def test_articles_reads_the_folder_dating_parse(tmp_path, monkeypatch):
     pipeline.run_raw_html(lake, DAY, [SourceConfig(name="f", type="folder", path=str(tmp_path / "pages"))],
                           RunCache())
     monkeypatch.setattr(parse, "parse_html", _no_second_parse)
+    monkeypatch.setattr(Lake, "get_raw", _no_second_parse)  # a kept parse needs no raw bytes either
     res = pipeline.run_articles(lake, DAY)
     assert (res.rows, res.quarantined) == (1, 0)
     assert lake.read_partition("articles", DAY)["title"].to_list() == ["某市新设企业"]
