@@ -26,5 +26,6 @@ def for_table(table: str) -> dict:
 
 
 def frame(rows: list[dict], schema: dict) -> pl.DataFrame:
-    """Rows as a DataFrame with exactly this schema (missing keys become null)."""
-    return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema, orient="row")
+    """Rows as a DataFrame with exactly this schema (missing keys become null). Built by column:
+    several times faster than by row for the facts and sentences tables."""
+    return pl.DataFrame({k: [r.get(k) for r in rows] for k in schema}, schema=schema)
