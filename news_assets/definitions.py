@@ -6,13 +6,13 @@ import hashlib
 import json
 import os
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 
 from . import execution
 from .assets.lake_assets import articles, extract_facts, raw_html
-from .partitions import START_DATE, TIMEZONE
+from .partitions import START_DATE, TIMEZONE, ZONE
+from .records import LAKE_ASSETS
 from .resources import SourcesResource, WarehouseResource
 from .sql_models import POOL, build_sql_assets, ensure_pool_limit
 
@@ -53,7 +53,7 @@ def lookback_days() -> int:
 def nightly_range(scheduled: datetime, lookback: int) -> tuple[str, str]:
     """The publish dates a tick at `scheduled` (Asia/Shanghai) processes: the day that just ended and
     the `lookback` days before it, where late pages land in their own partition."""
-    end = scheduled.astimezone(ZoneInfo(TIMEZONE)).date() - timedelta(days=1)
+    end = scheduled.astimezone(ZONE).date() - timedelta(days=1)
     start = max(end - timedelta(days=lookback), date.fromisoformat(START_DATE))
     return start.isoformat(), end.isoformat()
 
@@ -78,7 +78,7 @@ def daily_news(context: dg.ScheduleEvaluationContext):
     )
 
 
-LAKE_KEYS = {dg.AssetKey(k) for k in ("raw_html", "articles", "facts", "region_mentions", "date_mentions")}
+LAKE_KEYS = {dg.AssetKey(k) for k in LAKE_ASSETS}
 
 
 @dg.run_status_sensor(

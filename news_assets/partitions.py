@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 from datetime import date
-
-import dagster as dg
+from functools import cache
+from zoneinfo import ZoneInfo
 
 TIMEZONE = "Asia/Shanghai"
+ZONE = ZoneInfo(TIMEZONE)  # the one ZoneInfo of the partition time zone (sources/ date pages with it)
 START_ENV = "NEWS_PARTITION_START"
 DEFAULT_START_DATE = "1995-01-01"
 
@@ -30,4 +31,14 @@ def start_date() -> str:
 
 START_DATE = start_date()
 
-publish_date_partitions = dg.DailyPartitionsDefinition(start_date=START_DATE, timezone=TIMEZONE)
+@cache
+def _partitions():
+    import dagster as dg  # here, not at import: sources/ (and its worker processes) need only ZONE
+
+    return dg.DailyPartitionsDefinition(start_date=START_DATE, timezone=TIMEZONE)
+
+
+def __getattr__(name: str):
+    if name == "publish_date_partitions":
+        return _partitions()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,6 +7,7 @@ memory is bounded by one partition and days can run in parallel processes.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -16,8 +17,8 @@ import polars as pl
 
 from . import schemas
 from .lake import Lake
+from .records import TABLES
 
-QUARANTINE_TABLE = "quarantine_{stage}"
 ACCOUNTED_ELSEWHERE = {"duplicate", "dated_elsewhere"}  # skipped URLs that are not lost
 
 
@@ -62,7 +63,7 @@ def write_quarantine(lake: Lake, stage: str, day: str, rows: list[dict]) -> None
     for r in rows:
         r.setdefault("publish_date", day)
         r.setdefault("stage", stage)
-    lake.write_partition(QUARANTINE_TABLE.format(stage=stage), day, schemas.frame(rows, schemas.QUARANTINE))
+    lake.write_partition(TABLES.quarantine(stage), day, schemas.frame(rows, schemas.QUARANTINE))
 
 
 # ---- raw_html ------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ def run_raw_html(lake: Lake, day: str, sources, cache=None) -> StageResult:
 def record_raw_partition(lake: Lake, day: str, entries) -> StageResult:
     """Write a day's fetch manifest and its quarantine rows (also used by `news-warehouse fetch`)."""
     rows = [e.as_row() for e in entries]
-    lake.write_partition("raw_html", day, schemas.frame(rows, schemas.MANIFEST))
+    lake.write_partition(TABLES.raw_html, day, schemas.frame(rows, schemas.MANIFEST))
     # Every URL that will not become an article here is a quarantine row, except those that live
     # on elsewhere: a duplicate of a URL fetched once, or a page that belongs to another day.
     bad = [
@@ -84,7 +85,7 @@ def record_raw_partition(lake: Lake, day: str, entries) -> StageResult:
         for e in entries
         if e.outcome != "fetched" and e.reason not in ACCOUNTED_ELSEWHERE
     ]
-    write_quarantine(lake, "raw_html", day, bad)
+    write_quarantine(lake, TABLES.raw_html, day, bad)
     res = StageResult(day, rows=len(rows), quarantined=len(bad), inputs=len(rows))
     for e in entries:
         res.counts[e.outcome] = res.counts.get(e.outcome, 0) + 1
@@ -94,15 +95,28 @@ def record_raw_partition(lake: Lake, day: str, entries) -> StageResult:
 
 
 # ---- articles ------------------------------------------------------------------------------
+# Row-layout versions, part of the stage assets' code versions: a bump marks every partition stale.
+# articles 2: article_id from the normalised URL key; facts 2: the sentences table and facts.sentence_id.
+ARTICLES_ROWS_VERSION = "2"
+FACTS_ROWS_VERSION = "2"
+
+
+def article_id(canonical_url: str | None, url: str | None) -> str:
+    """The article's identity: the normalised key (sources.canonical.url_key) that de-duplication uses,
+    so two spellings of one canonical URL are one article."""
+    from .sources.canonical import url_key
+
+    return stable_id(url_key(canonical_url or url or ""))
+
+
 def article_row(art, day: str, raw_sha256: str) -> dict:
     from .parse import PARSER_VERSION
 
-    key_url = art.canonical_url or art.url
     pt = art.publish_time
     dl = art.dateline
     body = art.body or ""
     return {
-        "article_id": stable_id(key_url),
+        "article_id": article_id(art.canonical_url, art.url),
         "publish_date": day,
         "url": art.url,
         "canonical_url": art.canonical_url,
@@ -131,9 +145,10 @@ def article_row(art, day: str, raw_sha256: str) -> dict:
 
 
 def run_articles(lake: Lake, day: str) -> StageResult:
-    from .parse import ParseError, parse_html
+    from .faults import ParseCache, parse_page
 
-    manifest = lake.read_partition("raw_html", day)
+    cache = ParseCache(lake, keep=False)  # the fetch-time parse of a page, when it had one
+    manifest = lake.read_partition(TABLES.raw_html, day)
     res = StageResult(day)
     rows: list[dict] = []
     bad: list[dict] = []
@@ -146,15 +161,11 @@ def run_articles(lake: Lake, day: str) -> StageResult:
             def quarantine(kind: str, msg: str, url=url, sha=sha) -> None:
                 bad.append({"url": url, "raw_sha256": sha, "error_kind": kind, "message": msg})
 
-            try:
-                # the charset the fetch recorded (parse.charset's answer) decodes it again, unchanged
-                art = parse_html(lake.get_raw(sha), url, declared_charset=m["declared_charset"],
-                                 charset=m["detected_charset"])
-            except ParseError as e:
-                quarantine(getattr(e, "kind", "parse_error"), str(e))
-                continue
-            except Exception as e:  # a parser bug must not sink the partition: keep it visible
-                quarantine("parser_crash", f"{type(e).__name__}: {e}")
+            # the charset the fetch recorded (parse.charset's answer) decodes it again, unchanged
+            art, fault = parse_page(lambda sha=sha: lake.get_raw(sha), url, cache=cache, sha256=sha,
+                                    declared_charset=m["declared_charset"], charset=m["detected_charset"])
+            if fault is not None:
+                bad.append(fault.row(url, sha))
                 continue
             if not art.is_article:
                 quarantine("not_article", art.reject_reason or "not an article page")
@@ -171,8 +182,8 @@ def run_articles(lake: Lake, day: str) -> StageResult:
                 continue
             seen.add(row["article_id"])
             rows.append(row)
-    lake.write_partition("articles", day, schemas.frame(rows, schemas.ARTICLES))
-    write_quarantine(lake, "articles", day, bad)
+    lake.write_partition(TABLES.articles, day, schemas.frame(rows, schemas.ARTICLES))
+    write_quarantine(lake, TABLES.articles, day, bad)
     res.rows, res.quarantined = len(rows), len(bad)
     for b in bad:
         res.counts[b["error_kind"]] = res.counts.get(b["error_kind"], 0) + 1
@@ -180,58 +191,70 @@ def run_articles(lake: Lake, day: str) -> StageResult:
 
 
 # ---- facts ---------------------------------------------------------------------------------
-def run_facts(lake: Lake, day: str) -> StageResult:
-    from .facts import EXTRACTOR_VERSION, extract, max_chars_setting
+def sentence_rows(base: dict, body: str, spans: list[tuple[int, int]]) -> list[dict]:
+    """The sentences table's rows: facts.extract's own spans (SQL reads them, never re-splits)."""
+    return [{**base, "sentence_id": i, "start": s, "end": e, "text": body[s:e]} for i, (s, e) in enumerate(spans, 1)]
 
-    articles = lake.read_partition("articles", day)
+
+def fact_row(base: dict, f, extractor_version: str, spans: list[tuple[int, int]]) -> dict:
+    """One facts row (records.FactRow) from a facts.Fact; `spans` are the article's sentences."""
+    i = bisect.bisect_right(spans, (f.start, float("inf")))  # the sentence starting at or before the fact
+    return {
+        **base,
+        "fact_id": stable_id(base["article_id"], str(f.start), str(f.end), f.kind),
+        "kind": f.kind, "text": f.text, "start": f.start, "end": f.end,
+        "value": f.value, "value_high": f.value_high, "currency": f.currency, "unit": f.unit,
+        "qualifier": f.qualifier, "change": f.change, "change_basis": f.change_basis,
+        "metric": f.metric, "region_code": f.region_code, "region_source": f.region_source,
+        "period_start": f.period_start, "period_end": f.period_end,
+        "period_source": f.period_source, "cumulative": f.cumulative, "sentence": f.sentence,
+        "sentence_start": f.sentence_start, "sentence_end": f.sentence_end,
+        "sentence_id": i if i and f.start < spans[i - 1][1] else None,
+        "extractor_version": extractor_version,
+    }
+
+
+def _extract_article(a: dict, pub: date, cap: int):
+    """facts.extract on one articles row; the parser's dateline day anchors 30日 / 今天, so both tables agree."""
+    from .facts import extract
+
+    dl_day = date.fromisoformat(a["dateline_date"]) if a["dateline_date"] else None
+    return extract(a["body"] or "", pub, dateline_place=a["dateline_place"], dateline_date=dl_day, max_chars=cap)
+
+
+def run_facts(lake: Lake, day: str) -> StageResult:
+    from .facts import EXTRACTOR_VERSION, max_chars_setting
+
+    articles = lake.read_partition(TABLES.articles, day)
     res = StageResult(day)
-    facts: list[dict] = []
-    regions: list[dict] = []
-    dates: list[dict] = []
+    out: dict[str, list[dict]] = {t: [] for t in (TABLES.facts, TABLES.sentences, TABLES.region_mentions,
+                                                  TABLES.date_mentions)}
     bad: list[dict] = []
     cap = max_chars_setting()  # a bad setting fails the stage here, not every article one by one
     truncated = 0  # bodies over the cap: still articles, their facts from the first `cap` characters
     pub = date.fromisoformat(day)
-    if articles is not None:
-        cols = ["article_id", "url", "body", "dateline_place", "dateline_date", "raw_sha256"]
-        for a in articles.select(cols).iter_rows(named=True):
-            res.inputs += 1
-            aid = a["article_id"]
-            try:
-                # the parser's dateline day anchors 30日 / 今天, so both tables agree on it
-                dl_day = date.fromisoformat(a["dateline_date"]) if a["dateline_date"] else None
-                ex = extract(a["body"] or "", pub, dateline_place=a["dateline_place"], dateline_date=dl_day,
-                             max_chars=cap)
-            except Exception as e:  # one bad article is a quarantine row, not a failed day
-                bad.append({"url": a["url"], "raw_sha256": a["raw_sha256"], "error_kind": "extract_crash",
-                            "message": f"{type(e).__name__}: {e}"})
-                continue
-            truncated += ex.truncated
-            base = {"article_id": aid, "publish_date": day}
-            for f in ex.facts:
-                facts.append({
-                    **base,
-                    "fact_id": stable_id(aid, str(f.start), str(f.end), f.kind),
-                    "kind": f.kind, "text": f.text, "start": f.start, "end": f.end,
-                    "value": f.value, "value_high": f.value_high, "currency": f.currency, "unit": f.unit,
-                    "qualifier": f.qualifier, "change": f.change, "change_basis": f.change_basis,
-                    "metric": f.metric, "region_code": f.region_code, "region_source": f.region_source,
-                    "period_start": f.period_start, "period_end": f.period_end,
-                    "period_source": f.period_source, "cumulative": f.cumulative, "sentence": f.sentence,
-                    "sentence_start": f.sentence_start, "sentence_end": f.sentence_end,
-                    "extractor_version": EXTRACTOR_VERSION,
-                })
-            for r in ex.regions:
-                regions.append({**base, "start": r.start, "end": r.end, "text": r.text, "region_code": r.code,
-                                "name": r.name, "level": r.level, "province_code": r.province_code})
-            for d in ex.dates:
-                dates.append({**base, "start": d.start, "end": d.end, "text": d.text,
-                              "start_date": d.start_date, "end_date": d.end_date, "granularity": d.granularity})
-    lake.write_partition("facts", day, schemas.frame(facts, schemas.FACTS))
-    lake.write_partition("region_mentions", day, schemas.frame(regions, schemas.REGION_MENTIONS))
-    lake.write_partition("date_mentions", day, schemas.frame(dates, schemas.DATE_MENTIONS))
-    write_quarantine(lake, "facts", day, bad)
-    res.rows, res.quarantined = len(facts), len(bad)
-    res.counts = {"facts": len(facts), "region_mentions": len(regions), "date_mentions": len(dates),
-                  "truncated_for_facts": truncated}
+    cols = ["article_id", "url", "body", "dateline_place", "dateline_date", "raw_sha256"]
+    for a in articles.select(cols).iter_rows(named=True) if articles is not None else ():
+        res.inputs += 1
+        try:
+            ex = _extract_article(a, pub, cap)
+        except Exception as e:  # one bad article is a quarantine row, not a failed day
+            bad.append({"url": a["url"], "raw_sha256": a["raw_sha256"], "error_kind": "extract_crash",
+                        "message": f"{type(e).__name__}: {e}"})
+            continue
+        truncated += ex.truncated
+        base = {"article_id": a["article_id"], "publish_date": day}
+        out[TABLES.facts] += [fact_row(base, f, EXTRACTOR_VERSION, ex.sentences) for f in ex.facts]
+        out[TABLES.sentences] += sentence_rows(base, a["body"] or "", ex.sentences)
+        out[TABLES.region_mentions] += [
+            {**base, "start": r.start, "end": r.end, "text": r.text, "region_code": r.code, "name": r.name,
+             "level": r.level, "province_code": r.province_code} for r in ex.regions]
+        out[TABLES.date_mentions] += [
+            {**base, "start": d.start, "end": d.end, "text": d.text, "start_date": d.start_date,
+             "end_date": d.end_date, "granularity": d.granularity} for d in ex.dates]
+    for table, rows in out.items():
+        lake.write_partition(table, day, schemas.frame(rows, schemas.for_table(table)))
+    write_quarantine(lake, TABLES.facts, day, bad)
+    res.rows, res.quarantined = len(out[TABLES.facts]), len(bad)
+    res.counts = {**{t: len(rows) for t, rows in out.items()}, "truncated_for_facts": truncated}
     return res

@@ -19,6 +19,7 @@ import dagster as dg
 from dagster._core.instance.ref import InstanceRef
 
 from .lake import Lake
+from .records import TABLES
 from .resources import SourcesResource, WarehouseResource
 from .sources import default_sources, folder_dates
 
@@ -82,11 +83,11 @@ def _counts(result, days: int) -> RunCounts:
         md = e.metadata
         if "dagster/row_count" not in md:  # a range's materialisation: its days are in the observations
             continue
-        if e.asset_key == dg.AssetKey("articles"):
+        if e.asset_key == dg.AssetKey(TABLES.articles):
             out.pages += int(md["pages"].value)
             out.quarantined += int(md["quarantined"].value)
             out.articles += int(md["dagster/row_count"].value)
-        elif e.asset_key == dg.AssetKey("raw_html"):
+        elif e.asset_key == dg.AssetKey(TABLES.raw_html):
             out.pages += int(md["quarantined"].value)
             out.quarantined += int(md["quarantined"].value)
     return out

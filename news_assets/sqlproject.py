@@ -31,6 +31,7 @@ import yaml
 
 from . import schemas
 from .lake import Lake, file_lock
+from .records import RECORDS
 
 LAKE_SOURCE = "lake"
 # the lake layout the runner reads (Lake.partition_path); the sources' external_location must match it
@@ -43,7 +44,6 @@ _END_TEST = re.compile(r"\{%(-?)\s*endtest\s*(-?)%\}")
 # dbt's own generic tests (not_null, unique, accepted_values, relationships), for this runner
 BUILTIN_TESTS = Path(__file__).resolve().parent / "data" / "dbt_builtin_tests.sql"
 # the packaged reference tables the seeds are written from (python -m news_assets.sqlproject write-seeds)
-REF_DIR = Path(__file__).resolve().parent / "data" / "reference"
 SEED_SOURCES = {"divisions": "divisions.tsv", "countries": "countries.tsv", "macro_regions": "macro.tsv"}
 
 
@@ -256,10 +256,10 @@ class SqlProject:
                                  f"<warehouse>{_LAKE_GLOB}, the lake's layout")
             for t in src.get("tables") or []:
                 meta = t.get("meta") or {}
-                record = getattr(schemas, meta.get("record", ""), None)
-                if not isinstance(record, dict):
-                    raise ValueError(f"{path}: {LAKE_SOURCE}.{t['name']}: meta.record must name a record "
-                                     "of news_assets/schemas.py")
+                record = schemas.for_table(t["name"]) if t["name"] in RECORDS else None
+                if record is None or getattr(schemas, meta.get("record", ""), None) != record:
+                    raise ValueError(f"{path}: {LAKE_SOURCE}.{t['name']}: not a lake table of news_assets/records.py "
+                                     "(records.RECORDS), or meta.record names another schema of news_assets/schemas.py")
                 key = (meta.get("dagster") or {}).get("asset_key") or [t["name"]]
                 out[(LAKE_SOURCE, t["name"])] = Source(LAKE_SOURCE, t["name"], record, list(key),
                                                        (t.get("description") or "").strip())
@@ -707,11 +707,12 @@ def remove_stale_builds(target: Path) -> list[Path]:
 def reference_seed(name: str) -> list[list[str]]:
     """A packaged reference table as the rows of its seed CSV (header first): the TSVs have ragged
     alias columns, which a seed lists in one `|`-separated column."""
-    with (REF_DIR / SEED_SOURCES[name]).open(encoding="utf-8") as f:
-        rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+    from .facts import _ref  # the one reader of the reference files
+
+    header, rows = _ref.table(SEED_SOURCES[name])
     if name == "divisions":
-        return rows
-    return [["code", "name", "aliases"]] + [[r[0], r[1], "|".join(r[2:])] for r in rows[1:]]
+        return [header, *rows]
+    return [["code", "name", "aliases"]] + [[r[0], r[1], "|".join(r[2:])] for r in rows]
 
 
 def seed_text(name: str) -> str:

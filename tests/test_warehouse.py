@@ -41,7 +41,7 @@ def _ts(day: str, hour: int):
 def money(aid: str, day: str, value: int, region: str | None = "500000", start: int = 20, **kw) -> dict:
     return {"fact_id": f"{aid}-{start}", "article_id": aid, "publish_date": day, "kind": "money",
             "text": f"{value}美元", "start": start, "end": start + 6, "value": value, "currency": "USD",
-            "region_code": region, "metric": "合同金额", "sentence": BODY[:24], **kw}
+            "region_code": region, "metric": "合同金额", "sentence": BODY[:24], "sentence_id": 1, **kw}
 
 
 def mention(aid: str, day: str, start: int, end: int, code: str, name: str, level="province", prov=None) -> dict:
@@ -49,10 +49,22 @@ def mention(aid: str, day: str, start: int, end: int, code: str, name: str, leve
             "region_code": code, "name": name, "level": level, "province_code": prov or code}
 
 
+def sentences(arts) -> list[dict]:
+    """The sentences rows the facts step writes for these articles (its own splitter's spans)."""
+    from datetime import date
+
+    from news_assets.facts import extract
+    from news_assets.pipeline import sentence_rows
+
+    return [r for a in arts for r in sentence_rows({"article_id": a["article_id"], "publish_date": a["publish_date"]},
+                                                   a["body"], extract(a["body"], date(2024, 5, 26)).sentences)]
+
+
 def write_day(lake: Lake, day: str, arts=(), facts=(), mentions=(), quarantined=()) -> None:
     lake.write_partition("articles", day, schemas.frame(list(arts), schemas.ARTICLES))
     lake.write_partition("facts", day, schemas.frame(list(facts), schemas.FACTS))
     lake.write_partition("region_mentions", day, schemas.frame(list(mentions), schemas.REGION_MENTIONS))
+    lake.write_partition("sentences", day, schemas.frame(sentences(arts), schemas.SENTENCES))
     lake.write_partition("date_mentions", day, schemas.frame([], schemas.DATE_MENTIONS))
     q = [{"publish_date": day, "stage": "articles", "url": u, "error_kind": "not_article"} for u in quarantined]
     lake.write_partition("quarantine_articles", day, schemas.frame(q, schemas.QUARANTINE))
@@ -112,7 +124,7 @@ def test_region_pairs_by_sentence_and_article_without_containment(built):
     assert q(con, "select region_a, region_b, n_articles_same_sentence, n_sentences, n_articles "
                   "from region_comentions order by 1, 2") == [
         ("110000", "500000", 0, 0, 1), ("110000", "810000", 0, 0, 1), ("500000", "810000", 1, 1, 1)]
-    assert q(con, "select sentence_no from stg_region_mentions where region_code = '110000'") == [(2,)]
+    assert q(con, "select sentence_id from stg_region_mentions where region_code = '110000'") == [(2,)]
 
 
 def test_dimensions(built):

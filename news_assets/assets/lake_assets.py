@@ -12,6 +12,7 @@ from .. import execution, pipeline, schemas
 from ..facts import EXTRACTOR_VERSION
 from ..parse import PARSER_VERSION
 from ..partitions import publish_date_partitions
+from ..records import TABLES
 from ..resources import SourcesResource, WarehouseResource
 from ..sources import RunCache, SourceUnavailable
 from ._common import GROUP, column_schema, partition_keys, preview_md, run_days
@@ -79,7 +80,7 @@ def _report(context, key: str, results: list[pipeline.StageResult], rows, metada
     ),
     metadata={"dagster/column_schema": column_schema(schemas.MANIFEST)},
     check_specs=[dg.AssetCheckSpec(
-        "fetch_failure_share", asset="raw_html",
+        "fetch_failure_share", asset=TABLES.raw_html,
         description=f"Failed URLs (retried on the next run) stay under {FETCH_FAILURE_SHARE_LIMIT:.0%} of the "
                     "URLs the run fetched or tried; more means a site is throttling us or down.")],
 )
@@ -107,13 +108,13 @@ def raw_html(
         metadata={"share": share, "failed": totals.get("failed", 0), "tried": tried,
                   "reasons": dg.MetadataValue.json(_totals(results, "reasons"))},
     )
-    return _report(context, "raw_html", results, lambda r: r.rows, {
+    return _report(context, TABLES.raw_html, results, lambda r: r.rows, {
         "fetched": totals.get("fetched", 0),
         "failed": totals.get("failed", 0),
         "skipped": totals.get("skipped", 0),
         "quarantined": sum(r.quarantined for r in results),
         "sources": ", ".join(s.name for s in srcs),
-    }, check_results=[check], preview=(lake, "raw_html", ["url", "outcome", "status", "size", "sha256"]))
+    }, check_results=[check], preview=(lake, TABLES.raw_html, ["url", "outcome", "status", "size", "sha256"]))
 
 
 @dg.asset(
@@ -122,14 +123,14 @@ def raw_html(
     group_name=GROUP,
     kinds={"python", "parquet"},
     deps=[raw_html],
-    code_version=f"parser-{PARSER_VERSION}",
+    code_version=f"parser-{PARSER_VERSION}-rows-{pipeline.ARTICLES_ROWS_VERSION}",
     description=(
         "Parsed articles of the day: title, publish time, category, 来源 source, 本文转自 origin, "
         "dateline, authors, main body text, related links. Non-article, undated, empty and "
         "unparseable pages go to quarantine_articles with their reason."
     ),
     metadata={"dagster/column_schema": column_schema(schemas.ARTICLES)},
-    check_specs=[dg.AssetCheckSpec("bad_page_share", asset="articles",
+    check_specs=[dg.AssetCheckSpec("bad_page_share", asset=TABLES.articles,
                                    description=f"Quarantined pages stay under {BAD_PAGE_SHARE_LIMIT:.0%} of the run's pages.")],
 )
 def articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -138,11 +139,11 @@ def articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     pages = sum(r.inputs for r in results)
     bad = sum(r.quarantined for r in results)
     share = bad / pages if pages else 0.0
-    yield _report(context, "articles", results, lambda r: r.rows, {
+    yield _report(context, TABLES.articles, results, lambda r: r.rows, {
         "pages": pages,
         "quarantined": bad,
         "quarantine_reasons": dg.MetadataValue.json(_totals(results)),
-    }, preview=(lake, "articles", ["publish_time_local", "title", "source_name", "site"]))
+    }, preview=(lake, TABLES.articles, ["publish_time_local", "title", "source_name", "site"]))
     yield dg.AssetCheckResult(
         check_name="bad_page_share",
         passed=share <= BAD_PAGE_SHARE_LIMIT,
@@ -153,19 +154,19 @@ def articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
 
 FACT_SPECS = [
     dg.AssetSpec(
-        "facts", deps=["articles"], group_name=GROUP, kinds={"python", "parquet"},
+        TABLES.facts, deps=[TABLES.articles], group_name=GROUP, kinds={"python", "parquet"},
         description="Money, count and percent facts with exact values, linked to region, period and metric, "
                     "each with its sentence and character offsets.",
         metadata={"dagster/column_schema": column_schema(schemas.FACTS)},
     ),
     dg.AssetSpec(
-        "region_mentions", deps=["articles"], group_name=GROUP, kinds={"python", "parquet"},
+        TABLES.region_mentions, deps=[TABLES.articles], group_name=GROUP, kinds={"python", "parquet"},
         description="Every mention of a Chinese division (GB/T 2260 code valid at the publish date), "
                     "country or macro region in an article body, with offsets.",
         metadata={"dagster/column_schema": column_schema(schemas.REGION_MENTIONS)},
     ),
     dg.AssetSpec(
-        "date_mentions", deps=["articles"], group_name=GROUP, kinds={"python", "parquet"},
+        TABLES.date_mentions, deps=[TABLES.articles], group_name=GROUP, kinds={"python", "parquet"},
         description="Every date or period expression resolved against the publish date to an interval.",
         metadata={"dagster/column_schema": column_schema(schemas.DATE_MENTIONS)},
     ),
@@ -176,19 +177,19 @@ FACT_SPECS = [
     specs=FACT_SPECS,
     partitions_def=publish_date_partitions,
     backfill_policy=SINGLE_RUN,
-    code_version=f"extractor-{EXTRACTOR_VERSION}",
+    code_version=f"extractor-{EXTRACTOR_VERSION}-rows-{pipeline.FACTS_ROWS_VERSION}",
     name="extract_facts",
 )
 def extract_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     lake, days = warehouse.lake(), partition_keys(context)
     results = run_days(pipeline.run_facts, lake, days, warehouse.workers)
     bad = sum(r.quarantined for r in results)
-    yield _report(context, "facts", results, lambda r: r.counts.get("facts", 0), {
+    yield _report(context, TABLES.facts, results, lambda r: r.counts.get("facts", 0), {
         "articles": sum(r.inputs for r in results),
         "quarantined": bad,
         "truncated_for_facts": sum(r.counts.get("truncated_for_facts", 0) for r in results),
-    }, preview=(lake, "facts", ["kind", "text", "value", "currency", "unit", "region_code", "metric"]))
-    yield _report(context, "region_mentions", results, lambda r: r.counts.get("region_mentions", 0), {},
-                  preview=(lake, "region_mentions", ["text", "region_code", "name", "level"]))
-    yield _report(context, "date_mentions", results, lambda r: r.counts.get("date_mentions", 0), {},
-                  preview=(lake, "date_mentions", ["text", "start_date", "end_date", "granularity"]))
+    }, preview=(lake, TABLES.facts, ["kind", "text", "value", "currency", "unit", "region_code", "metric"]))
+    yield _report(context, TABLES.region_mentions, results, lambda r: r.counts.get("region_mentions", 0), {},
+                  preview=(lake, TABLES.region_mentions, ["text", "region_code", "name", "level"]))
+    yield _report(context, TABLES.date_mentions, results, lambda r: r.counts.get("date_mentions", 0), {},
+                  preview=(lake, TABLES.date_mentions, ["text", "start_date", "end_date", "granularity"]))

@@ -89,6 +89,7 @@ class Extraction:
     dates: list[DateMention] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     truncated: bool = False  # the body was longer than max_chars: facts come from its first max_chars
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each sentence of the text
 
 
 # Facts come from at most this many characters of a body (a 20 MB page is still an article, but its
@@ -209,7 +210,7 @@ def extract(text: str, publish_date: date, *, dateline_place: str | None = None,
     facts.sort(key=lambda f: f.start)
     if facts:
         _link(norm, text, facts, regions, dates, dl_code, publish_date)
-    return Extraction(regions, dates, facts, truncated)
+    return Extraction(regions, dates, facts, truncated, _sentences(norm))
 
 
 # A "sentence" longer than this (a table, a list, a page without punctuation) is linked in windows

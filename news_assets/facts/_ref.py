@@ -26,13 +26,16 @@ class Division:
         return self.valid_from <= year and (self.valid_to is None or year < self.valid_to)
 
 
-def _rows(name: str):
+def table(name: str) -> tuple[list[str], list[list[str]]]:
+    """A bundled TSV as (header, rows), each row its tab-separated cells (alias columns may trail):
+    the one reader of these files, for the extractor and the warehouse seeds alike."""
     with (REF_DIR / name).open(encoding="utf-8") as f:
-        next(f)
-        for line in f:
-            line = line.rstrip("\n")
-            if line:
-                yield line.split("\t")
+        header = next(f).rstrip("\n").split("\t")
+        return header, [line.split("\t") for line in (raw.rstrip("\n") for raw in f) if line]
+
+
+def _rows(name: str):
+    yield from table(name)[1]
 
 
 @lru_cache(maxsize=1)

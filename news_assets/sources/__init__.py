@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..lake import Lake
+from ..records import TABLES
 from .config import SourceConfig, SourceConfigError, default_sources, load_sources
 from .fetch import FetchSettings
 from .folder import collect_folder, folder_dates
@@ -24,7 +25,7 @@ __all__ = [
     "load_sources",
 ]
 
-MANIFEST_TABLE = "raw_html"
+MANIFEST_TABLE = TABLES.raw_html
 
 
 def collect_partition(sources: list[SourceConfig], day: str, lake: Lake, *,

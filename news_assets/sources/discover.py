@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 from ..parse import charset as cs
 from ..parse.errors import ParseError
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from ..parse.fields import url_date
+from ..partitions import ZONE
 
 
 @dataclass(frozen=True)
@@ -37,12 +36,6 @@ _YMD = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?:\s*日)?(?!\d)"
     r"(?:[\sT]*(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
 )
-_URL_DATES = (
-    re.compile(r"(?<!\d)((?:19|20)\d{2})[-_/]?(0[1-9]|1[0-2])[-_/]?([0-2]\d|3[01])(?!\d)"),  # /20240525/, /2024-05-25/
-    re.compile(r"(?<!\d)((?:19|20)\d{2})[-_]?(0[1-9]|1[0-2])/([0-2]\d|3[01])(?!\d)"),  # /2024-05/25/ (xinhua)
-)
-
-
 def _valid(y: int, m: int, d: int) -> str | None:
     try:
         return date(y, m, d).isoformat()
@@ -60,19 +53,15 @@ def date_in_text(text: str) -> str | None:
 
 
 def date_in_url(url: str) -> str | None:
-    path = urlsplit(url).path
-    for rx in _URL_DATES:
-        for m in rx.finditer(path):
-            d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            if d:
-                return d
-    return None
+    """The day a URL's path gives (/2024-05/25/, /20240525/, t20240525_): the parser's own rule."""
+    stamp = url_date(url)
+    return stamp.dt.date().isoformat() if stamp else None
 
 
 def to_day(dt: datetime) -> str:
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=SHANGHAI)
-    return dt.astimezone(SHANGHAI).date().isoformat()
+        dt = dt.replace(tzinfo=ZONE)
+    return dt.astimezone(ZONE).date().isoformat()
 
 
 def parse_w3c_date(value: str | None) -> str | None:

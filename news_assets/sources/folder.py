@@ -22,14 +22,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from ..faults import ParseCache
 from ..lake import Lake
+from ..partitions import ZONE
 from .config import SourceConfig
 from .manifest import ManifestEntry
 from .runcache import RunCache
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".html.gz", ".htm.gz")
 INDEX_FILE = "index.json"  # optional sidecar: {"file.html": {"url": "...", ...}}
 CACHE_VERSION = 2  # bump when what the cache records changes (2: no mtime dates, charsets, reasons)
@@ -45,29 +45,26 @@ def page_url(source: SourceConfig, rel: str, index: dict) -> str:
     return meta.get("url") or f"folder://{source.name}/{rel}"
 
 
-def _page_date(data: bytes, url: str, fallback: str | None) -> dict:
-    """The page's date and how it was found, its charsets, or why it has no date."""
-    from ..parse import ParseError, charset, parse_html
+def _page_date(data: bytes, url: str, fallback: str | None) -> tuple[dict, tuple]:
+    """The page's date and how it was found, its charsets, or why it has no date; and the parse
+    itself (faults.parse_page's answer), which `articles` reads back instead of parsing again."""
+    from ..faults import parse_page
+    from ..parse import charset
 
     out: dict = {"date": None, "date_source": None, "declared_charset": _declared(charset, data),
                  "charset": None, "reason": None, "error": None}
-    try:
-        art = parse_html(data, url)
-    except ParseError as e:
-        out["reason"], out["error"] = e.kind, str(e)
-        art = None
-    except Exception as e:  # a parser bug: this page is quarantined with it, the partition goes on
-        out["reason"], out["error"] = "parser_crash", f"{type(e).__name__}: {e}"
-        art = None
+    art, fault = parsed = parse_page(data, url)
+    if fault is not None:
+        out["reason"], out["error"] = fault.kind, fault.message
     if art is not None:
         out["charset"] = art.charset
         if art.publish_time is not None:
-            out["date"], out["date_source"] = art.publish_time.astimezone(SHANGHAI).date().isoformat(), "parsed"
-            return out
+            out["date"], out["date_source"] = art.publish_time.astimezone(ZONE).date().isoformat(), "parsed"
+            return out, parsed
         out["reason"], out["error"] = "no_publish_date", "no publish time found on the page"
     if fallback:  # a date the folder's own index gives
         out.update(date=fallback, date_source="index", reason=None, error=None)
-    return out
+    return out, parsed
 
 
 def _declared(charset_module, data: bytes) -> str | None:
@@ -76,9 +73,11 @@ def _declared(charset_module, data: bytes) -> str | None:
 
 
 def _index_file(path: str, url: str, fallback: str | None) -> dict:
-    """Date (or reason), charsets and sha256 of one file; top-level so worker processes can run it."""
+    """Date (or reason), charsets and sha256 of one file, and its parse (under "_parse", for the lake's
+    ParseCache); top-level so worker processes can run it."""
     data = _read(Path(path))
-    return {**_page_date(data, url, fallback), "sha256": hashlib.sha256(data).hexdigest()}
+    found, parsed = _page_date(data, url, fallback)
+    return {**found, "sha256": hashlib.sha256(data).hexdigest(), "_parse": parsed}
 
 
 PARALLEL_INDEX_MIN = 200  # below this many new files a process pool costs more than it saves
@@ -118,7 +117,9 @@ def folder_index(source: SourceConfig, lake: Lake, workers: int | None = None) -
             results = list(pool.map(_index_file, *args, chunksize=32))
     else:
         results = list(map(_index_file, *args))
+    parses = ParseCache(lake)
     for (rel, st, url, _), found in zip(todo, results, strict=True):
+        parses.put(found["sha256"], url, found.pop("_parse"))
         out[rel] = {"url": url, **found, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
     if todo or set(cache) != set(out):
         lake.write_bytes(cache_path, json.dumps(out, ensure_ascii=False, sort_keys=True).encode())

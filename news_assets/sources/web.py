@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..faults import ParseCache, parse_page
 from ..lake import Lake, file_lock
 from ..parse import charset as cs
 from .canonical import canonical_url, url_key
@@ -160,21 +161,13 @@ class _Candidate:
     retry: bool = False
 
 
-def _parsed_day(data: bytes, url: str, charset: str | None) -> str | None:
-    """The page's publish date (Asia/Shanghai) by parsing it, or None."""
-    try:
-        from ..parse import ParseError, parse_html
-    except ImportError:  # pragma: no cover - the parser is part of the package
-        return None
-    try:
-        art = parse_html(data, url, charset=charset)
-    except ParseError:
-        return None
-    except Exception as e:  # a parser bug must not sink the partition
-        log.warning("parse_html crashed on %s: %s", url, e)
-        return None
+def _parsed_day(data: bytes, url: str, charset: str | None, cache: ParseCache, sha256: str):
+    """The page's publish date (Asia/Shanghai) by parsing it, or None; and the parse's fault, if any
+    (faults.parse_page: recorded on the page's manifest row). The parse is kept in `cache`, where
+    `articles` reads it instead of parsing the page again."""
+    art, fault = parse_page(data, url, cache=cache, sha256=sha256, charset=charset)
     pt = getattr(art, "publish_time", None)
-    return to_day(pt) if pt is not None else None
+    return (to_day(pt) if pt is not None else None), fault
 
 
 def settings_for(source: SourceConfig, base: FetchSettings) -> FetchSettings:
@@ -193,114 +186,120 @@ def _entry_from_record(day: str, source: str, url: str, rec: dict, reason: str, 
     )
 
 
-async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: list[ManifestEntry],
-                   settings: FetchSettings, transport=None, cache: RunCache | None = None) -> list[ManifestEntry]:
-    cache = cache if cache is not None else RunCache()
-    names = {s.name for s in sources}
-    prev = [e for e in previous if e.source in names]
-    conc = max([settings.concurrency] + [int(s.options["concurrency"]) for s in sources if "concurrency" in s.options])
-    cas = tuple(settings_for(s, settings).ca_bundle for s in sources)
-    async with Fetcher(replace(settings, concurrency=conc), transport=transport, ca_bundles=cas) as f:
-        # 1. discovery, all sources at once; any failure fails the partition
-        found = await asyncio.gather(
-            *(_discover_cached(f, s, settings_for(s, settings), day, settings.discovery_ttl, cache) for s in sources),
-            return_exceptions=True,
-        )
-        for r in found:
-            if isinstance(r, BaseException) and not isinstance(r, SourceUnavailable):
-                raise r
-        errors = [(s, r) for s, r in zip(sources, found, strict=True) if isinstance(r, SourceUnavailable)]
-        if any(KINDS[s.type].config(s).required for s, _ in errors):
-            raise SourceUnavailable("; ".join(str(r) for _, r in errors))
-        # optional sources (required: false) that are down: one failed row each, the rest goes on
-        down: list[ManifestEntry] = [
-            ManifestEntry(day, s.name, s.url or "", "failed", reason="source_unreachable", error=str(r),
-                          fetched_at=datetime.now(UTC))
-            for s, r in errors
-        ]
-        if down:
-            log.warning("optional sources unreachable: %s", "; ".join(e.error or "" for e in down))
-            sources = [s for s in sources if s.name not in {e.source for e in down}]
-            found = [r for r in found if not isinstance(r, BaseException)]
+async def _discover_all(f: Fetcher, sources: list[SourceConfig], settings: FetchSettings, day: str,
+                        cache: RunCache) -> tuple[list[SourceConfig], list[list[Discovered]], list[ManifestEntry]]:
+    """Phase 1: discovery, all sources at once. A required source that is down fails the partition;
+    an optional one (required: false) becomes one failed row and the rest goes on."""
+    found = await asyncio.gather(
+        *(_discover_cached(f, s, settings_for(s, settings), day, settings.discovery_ttl, cache) for s in sources),
+        return_exceptions=True,
+    )
+    for r in found:
+        if isinstance(r, BaseException) and not isinstance(r, SourceUnavailable):
+            raise r
+    errors = [(s, r) for s, r in zip(sources, found, strict=True) if isinstance(r, SourceUnavailable)]
+    if any(KINDS[s.type].config(s).required for s, _ in errors):
+        raise SourceUnavailable("; ".join(str(r) for _, r in errors))
+    down = [ManifestEntry(day, s.name, s.url or "", "failed", reason="source_unreachable", error=str(r),
+                          fetched_at=datetime.now(UTC)) for s, r in errors]
+    if down:
+        log.warning("optional sources unreachable: %s", "; ".join(e.error or "" for e in down))
+    up = [(s, r) for s, r in zip(sources, found, strict=True) if not isinstance(r, BaseException)]
+    return [s for s, _ in up], [r for _, r in up], down
 
-        indexes = {s.name: AssignmentIndex(lake, s.name, cache) for s in sources}
-        by_name = {s.name: s for s in sources}
 
-        # 2. one candidate per page key, first spelling and first source win; dated hints win
-        cands: dict[str, _Candidate] = {}
-        for source, items in zip(sources, found, strict=True):
-            for d in items:  # type: ignore[union-attr]
-                page_url = strip_userinfo(d.url)  # credentials in a feed are neither sent nor stored
-                key = url_key(page_url)
-                c = cands.get(key)
-                if c is None:
-                    cands[key] = _Candidate(page_url, key, source, d.date, d.date_source)
-                else:
-                    c.dups.append(page_url)  # a second spelling, or the same URL listed twice
-                    if c.date is None and d.date:
-                        c.date, c.date_source = d.date, d.date_source
-        # pages of this day from earlier runs that discovery no longer lists
-        carried: list[ManifestEntry] = []
-        prev_keys = {url_key(e.url) for e in prev}
-        down_names = {e.source for e in down}
-        for e in prev:
-            key = url_key(e.url)
-            if e.reason == "source_unreachable":
-                continue
-            if e.source in down_names:  # its source is down today: keep yesterday's word for it
-                carried.append(e)
-                continue
-            if key in cands or e.outcome == "skipped" and e.reason in ("duplicate", "dated_elsewhere"):
-                continue
-            if e.outcome == "failed":
-                cands[key] = _Candidate(e.url, key, by_name[e.source], day if e.date_source else None,
-                                        e.date_source, retry=True)
+def _candidates(sources: list[SourceConfig], found: list[list[Discovered]]) -> dict[str, _Candidate]:
+    """Phase 2: one candidate per page key; first spelling and first source win, dated hints win."""
+    cands: dict[str, _Candidate] = {}
+    for source, items in zip(sources, found, strict=True):
+        for d in items:
+            page_url = strip_userinfo(d.url)  # credentials in a feed are neither sent nor stored
+            key = url_key(page_url)
+            c = cands.get(key)
+            if c is None:
+                cands[key] = _Candidate(page_url, key, source, d.date, d.date_source)
             else:
-                carried.append(e)
-        carried_keys = {url_key(e.url) for e in carried}
-        for name, idx in indexes.items():
-            for key, rec in idx.data.items():
-                if rec.get("date") == day and key not in cands and key not in carried_keys:
-                    cands[key] = _Candidate(rec.get("url") or rec.get("final_url"), key, by_name[name], day,
-                                            rec.get("date_source"))
+                c.dups.append(page_url)  # a second spelling, or the same URL listed twice
+                if c.date is None and d.date:
+                    c.date, c.date_source = d.date, d.date_source
+    return cands
 
-        # 3. keep this day's pages: recorded assignment, else discovery date, else undated (fetch to see)
-        todo: list[_Candidate] = []
-        for c in cands.values():
-            rec = indexes[c.source.name].get(c.key)
-            if rec and rec.get("date"):
-                if rec["date"] == day:
-                    c.date, c.date_source = day, rec.get("date_source") or c.date_source
-                    todo.append(c)
-                elif c.retry or c.key in prev_keys:  # was in this day's manifest: say where it went
-                    gone = _entry_from_record(day, c.source.name, c.url, rec, reason="dated_elsewhere")
-                    gone.outcome = "skipped"
-                    gone.error = f"publish date {rec['date']} ({rec.get('date_source')}): belongs to that partition"
-                    carried.append(gone)
-            elif c.date is None or c.date == day:
+
+def _carry_previous(prev: list[ManifestEntry], cands: dict[str, _Candidate], down: list[ManifestEntry],
+                    indexes: dict[str, AssignmentIndex], by_name: dict[str, SourceConfig],
+                    day: str) -> list[ManifestEntry]:
+    """Phase 3: this day's pages from earlier runs that discovery no longer lists (failed ones are
+    retried, the rest carried), and pages the assignment index gives this day."""
+    carried: list[ManifestEntry] = []
+    down_names = {e.source for e in down}
+    for e in prev:
+        key = url_key(e.url)
+        if e.reason == "source_unreachable":
+            continue
+        if e.source in down_names:  # its source is down today: keep yesterday's word for it
+            carried.append(e)
+            continue
+        if key in cands or e.outcome == "skipped" and e.reason in ("duplicate", "dated_elsewhere"):
+            continue
+        if e.outcome == "failed":
+            cands[key] = _Candidate(e.url, key, by_name[e.source], day if e.date_source else None,
+                                    e.date_source, retry=True)
+        else:
+            carried.append(e)
+    carried_keys = {url_key(e.url) for e in carried}
+    for name, idx in indexes.items():
+        for key, rec in idx.data.items():
+            if rec.get("date") == day and key not in cands and key not in carried_keys:
+                cands[key] = _Candidate(rec.get("url") or rec.get("final_url"), key, by_name[name], day,
+                                        rec.get("date_source"))
+    return carried
+
+
+def _this_days(cands: dict[str, _Candidate], indexes: dict[str, AssignmentIndex], day: str,
+               prev_keys: set[str], carried: list[ManifestEntry]) -> list[_Candidate]:
+    """Phase 4: the pages to fetch for this day: recorded assignment, else discovery date, else
+    undated (fetch to see). A page of this day's manifest assigned elsewhere is carried as skipped."""
+    todo: list[_Candidate] = []
+    for c in cands.values():
+        rec = indexes[c.source.name].get(c.key)
+        if rec and rec.get("date"):
+            if rec["date"] == day:
+                c.date, c.date_source = day, rec.get("date_source") or c.date_source
                 todo.append(c)
+            elif c.retry or c.key in prev_keys:  # was in this day's manifest: say where it went
+                gone = _entry_from_record(day, c.source.name, c.url, rec, reason="dated_elsewhere")
+                gone.outcome = "skipped"
+                gone.error = f"publish date {rec['date']} ({rec.get('date_source')}): belongs to that partition"
+                carried.append(gone)
+        elif c.date is None or c.date == day:
+            todo.append(c)
+    return todo
 
-        # 4. fetch
-        # Local raw-store writes run inline (~40 us a page; worker threads only fight the event loop
-        # for the GIL); writes to object storage are network round trips and go to threads.
-        with contextlib.ExitStack() as stack:
-            store = None if lake.is_local else stack.enter_context(
-                concurrent.futures.ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="raw-store"))
-            results = await asyncio.gather(*(_fetch_page(f, c, day, lake, indexes[c.source.name],
-                                                          settings_for(c.source, settings), store) for c in todo))
-        # two URLs redirecting to one page: the first in discovery order keeps it (stable across runs)
-        final_seen: dict[str, str] = {}
-        for c, entry in zip(todo, results, strict=True):
-            if entry.outcome != "fetched":
-                continue
-            first = final_seen.setdefault(url_key(entry.final_url or c.url), c.url)
-            if first != c.url:
-                entry.outcome, entry.reason = "skipped", "duplicate"
-                entry.error = f"redirects to the same page as {first}"
-        for idx in indexes.values():
-            idx.save()
 
-    entries: list[ManifestEntry] = down + carried
+async def _fetch_all(f: Fetcher, todo: list[_Candidate], day: str, lake: Lake,
+                     indexes: dict[str, AssignmentIndex], settings: FetchSettings) -> list[ManifestEntry]:
+    """Phase 5: fetch; two URLs redirecting to one page: the first in discovery order keeps it."""
+    # Local raw-store writes run inline (~40 us a page; worker threads only fight the event loop
+    # for the GIL); writes to object storage are network round trips and go to threads.
+    with contextlib.ExitStack() as stack:
+        store = None if lake.is_local else stack.enter_context(
+            concurrent.futures.ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="raw-store"))
+        results = await asyncio.gather(*(_fetch_page(f, c, day, lake, indexes[c.source.name],
+                                                      settings_for(c.source, settings), store) for c in todo))
+    final_seen: dict[str, str] = {}  # stable across runs
+    for c, entry in zip(todo, results, strict=True):
+        if entry.outcome != "fetched":
+            continue
+        first = final_seen.setdefault(url_key(entry.final_url or c.url), c.url)
+        if first != c.url:
+            entry.outcome, entry.reason = "skipped", "duplicate"
+            entry.error = f"redirects to the same page as {first}"
+    return list(results)
+
+
+def _with_duplicates(todo: list[_Candidate], results: list[ManifestEntry], day: str) -> list[ManifestEntry]:
+    """Phase 6: each fetched entry, followed by a skipped/duplicate row per other spelling of it."""
+    entries: list[ManifestEntry] = []
     for c, entry in zip(todo, results, strict=True):
         entries.append(entry)
         if entry.publish_date == day and not (entry.outcome == "skipped" and entry.reason == "dated_elsewhere"):
@@ -308,6 +307,27 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
                 entries.append(ManifestEntry(day, c.source.name, dup, "skipped", final_url=entry.final_url,
                                              status=entry.status, reason="duplicate", sha256=entry.sha256,
                                              error=f"same page as {c.url}", date_source=entry.date_source))
+    return entries
+
+
+async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: list[ManifestEntry],
+                   settings: FetchSettings, transport=None, cache: RunCache | None = None) -> list[ManifestEntry]:
+    """The day's manifest from web sources, in named phases (see each)."""
+    cache = cache if cache is not None else RunCache()
+    names = {s.name for s in sources}
+    prev = [e for e in previous if e.source in names]
+    conc = max([settings.concurrency] + [int(s.options["concurrency"]) for s in sources if "concurrency" in s.options])
+    cas = tuple(settings_for(s, settings).ca_bundle for s in sources)
+    async with Fetcher(replace(settings, concurrency=conc), transport=transport, ca_bundles=cas) as f:
+        sources, found, down = await _discover_all(f, sources, settings, day, cache)
+        indexes = {s.name: AssignmentIndex(lake, s.name, cache) for s in sources}
+        cands = _candidates(sources, found)
+        carried = _carry_previous(prev, cands, down, indexes, {s.name: s for s in sources}, day)
+        todo = _this_days(cands, indexes, day, {url_key(e.url) for e in prev}, carried)
+        results = await _fetch_all(f, todo, day, lake, indexes, settings)
+        for idx in indexes.values():
+            idx.save()
+    entries = down + carried + _with_duplicates(todo, results, day)
     _check_reachable(sources, todo, results)
     return entries
 
@@ -354,14 +374,15 @@ async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: Assi
         sha = lake.put_raw(body)
     else:
         sha = await asyncio.get_running_loop().run_in_executor(store, lake.put_raw, body)
-    date, date_source = c.date, c.date_source
+    date, date_source, fault = c.date, c.date_source, None
     if date is None:
-        date = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected)
+        date, fault = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected, ParseCache(lake), sha)
         date_source = "parsed" if date else "first_seen"
         date = date or day
     elif date_source in WEAK_DATE_SOURCES and not rec:
         # lastmod is the last change, not the publish date: the page itself says when it was published
-        parsed = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected)
+        parsed, fault = await asyncio.to_thread(_parsed_day, body, r.final_url or c.url, detected, ParseCache(lake),
+                                                sha)
         if parsed and parsed != date:
             date, date_source = parsed, "parsed"
     del body
@@ -374,7 +395,8 @@ async def _fetch_page(f: Fetcher, c: _Candidate, day: str, lake: Lake, idx: Assi
     idx.put(c.key, rec_new)
     entry = ManifestEntry(day, src, c.url, "fetched", final_url=r.final_url, status=r.status, fetched_at=now,
                           content_type=r.content_type, declared_charset=declared, detected_charset=detected,
-                          size=rec_new["size"], sha256=sha, date_source=date_source)
+                          size=rec_new["size"], sha256=sha, date_source=date_source,
+                          error=f"{fault.kind}: {fault.message}" if fault else None)
     if date != day:
         entry.outcome, entry.reason = "skipped", "dated_elsewhere"
         entry.error = f"publish date {date} ({date_source}): belongs to that partition"

@@ -1,31 +1,7 @@
 -- One row per article. A page re-parsed into another partition keeps its earliest publish date.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='publish_date') }}
-select
-    article_id,
-    cast(publish_date as date) as publish_date,
-    url,
-    canonical_url,
-    site,
-    title,
-    publish_time,
-    publish_time_local,
-    category,
-    source_name,
-    origin_name,
-    dateline_agency,
-    dateline_place,
-    dateline_date,
-    authors,
-    body,
-    related,
-    language,
-    script,
-    body_sha256,
-    simhash,
-    parser,
-    parser_version,
-    raw_sha256,
-    charset
+-- every lake column (news_assets/records.py ArticleRow), the partition key typed
+select * replace (cast(publish_date as date) as publish_date)
 from {{ source('lake', 'articles') }} s
 {% if is_incremental() %}
 where {{ changed_dates_filter('cast(s.publish_date as date)') }}

@@ -1,11 +1,11 @@
--- Region mentions of staged articles, with the number of the sentence they stand in.
+-- Region mentions of staged articles, with the sentence (stg_sentences) they stand in.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='publish_date') }}
 select
     m.article_id,
     cast(m.publish_date as date) as publish_date,
     m.start,
     m."end",
-    s.sentence_no,
+    s.sentence_id,
     m.text,
     m.region_code,
     m.name,

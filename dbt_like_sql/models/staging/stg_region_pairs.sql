@@ -2,7 +2,7 @@
 -- both. A region and the province or country that contains it are not a pair.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='publish_date') }}
 with m as (
-    select distinct article_id, publish_date, sentence_no, region_code
+    select distinct article_id, publish_date, sentence_id, region_code
     from {{ ref('stg_region_mentions') }}
     {% if is_incremental() %}where {{ changed_dates_filter('publish_date') }}{% endif %}
 ),
@@ -10,7 +10,7 @@ per_article as (select distinct article_id, publish_date, region_code from m),
 sentence_pairs as (
     select a.article_id, a.region_code as region_a, b.region_code as region_b, count(*) as n_sentences
     from m a join m b
-      on a.article_id = b.article_id and a.sentence_no = b.sentence_no and a.region_code < b.region_code
+      on a.article_id = b.article_id and a.sentence_id = b.sentence_id and a.region_code < b.region_code
     group by all
 )
 select

@@ -1,18 +1,8 @@
+-- Sentences of the staged articles as the facts step split them (news_assets.facts, the one splitter):
+-- read from the lake, never re-split here, so facts.sentence_id and region mentions name the same rows.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='publish_date') }}
--- Sentence spans of every staged article body (split after 。！？!?；; and line breaks), character offsets.
-with parts as (
-    select article_id, publish_date, string_split_regex(body, '[。！？!?；;\n]') as parts
-    from {{ ref('stg_articles') }}
-    {% if is_incremental() %}where {{ changed_dates_filter('publish_date') }}{% endif %}
-),
-numbered as (
-    select article_id, publish_date, unnest(range(1, len(parts) + 1)) as sentence_no, unnest(parts) as part
-    from parts
-)
-select
-    article_id,
-    publish_date,
-    sentence_no,
-    cast(sum(length(part) + 1) over (partition by article_id order by sentence_no) - length(part) - 1 as integer) as start,
-    cast(sum(length(part) + 1) over (partition by article_id order by sentence_no) as integer) as "end"
-from numbered
+select s.* replace (cast(s.publish_date as date) as publish_date)
+from {{ source('lake', 'sentences') }} s
+semi join {{ ref('stg_articles') }} a
+    on a.article_id = s.article_id and a.publish_date = cast(s.publish_date as date)
+{% if is_incremental() %}where {{ changed_dates_filter('cast(s.publish_date as date)') }}{% endif %}
