@@ -1,0 +1,45 @@
+"""Author classes of issue 16, each pinned by a small portal-shaped page written for the test (simplified
+and traditional): the pages are under fixtures/parse_authors, their expected authors here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from news_assets.parse import fields as F
+from news_assets.parse import parse_html
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "parse_authors"
+
+
+def _authors(name: str) -> list[str]:
+    art = parse_html((PAGES / name).read_bytes())
+    assert art.is_article, art.reject_reason
+    return art.authors
+
+
+@pytest.mark.parametrize(
+    "name, want",
+    [
+        # several role lines under the headline are one byline: every role's names count
+        ("roles_two_lines.html", ["刘晓东", "周炜", "王燕平", "方云凤"]),
+        ("roles_two_lines_trad.html", ["陳小明", "林嘉欣", "黃志強"]),
+    ],
+)
+def test_page_authors(name, want):
+    assert _authors(name) == want
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("本站讯（职工通讯员 李琴雯 刘会）为推进工作……", ["李琴雯", "刘会"]),
+        ("本报实习生 刘国栋 周炜\n本报记者 王燕平", ["刘国栋", "周炜", "王燕平"]),
+        ("實習生 陳小明", ["陳小明"]),
+        ("晶科电子IPO：实习生占比达14% 2.7亿关联交易何解？", []),  # a role noun in a headline: no byline
+        ("通讯员队伍建设情况", []),
+    ],
+)
+def test_role_nouns_as_labels(text, want):
+    assert F.authors_from_text(text) == want
