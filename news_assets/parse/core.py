@@ -16,7 +16,7 @@ from .errors import ParseError
 from .extract import Line, choose, cjk_count, norm_ws, read_lines, scan
 from .limits import ParseLimits, flatten_deep, may_be_deeper
 from .model import Article, Dateline
-from .names import SiteNames, is_person
+from .names import SiteNames, has_surname, is_person
 from .profiles import profile_for
 from .related import find_related
 from .script import detect_language
@@ -631,6 +631,62 @@ def _by_blog_owner(c: _AuthorContext, ok) -> list[str]:
     return []
 
 
+_NAMES_ONLY = re.compile(r"^[\u4e00-\u9fff·]{2,5}(?:[、，,\s\u3000]+[\u4e00-\u9fff·]{2,5}){0,3}$")
+_NAME_SEP = re.compile(r"[、，,\s\u3000]+")
+_CLAUSE_END = re.compile(r"[。，,；;！!？?…：:]$")
+
+
+_MENU_ROW = re.compile(r"^(?:\S{1,4}\s+)+\S{1,4}$")
+
+
+def _headline_like(line: str) -> bool:
+    """A headline's size and shape: not a clause, a time row, a menu row or a menu column's item."""
+    return (4 <= len(line) <= 60 and cjk_count(line) >= 3 and not _CLAUSE_END.search(line)
+            and not F.DATETIME_RE.search(line) and not _MENU_ROW.match(line) and not _NAMES_ONLY.match(line))
+
+
+def _by_name_under_headline(c: _AuthorContext, ok) -> list[str]:
+    """An unlabelled byline: a line of nothing but names between a headline-sized line and a paragraph,
+    at the body's start (commentary sites and reposts: '犬儒病(上)' / '胡平' / the text)."""
+    first = c.body_lines[0][:12] if c.body_lines else None
+    lines = c.page_lines
+    bstart = next((j for j, t in enumerate(lines) if first and t.startswith(first)), None)
+    if bstart is None:
+        return []
+    for i in range(max(1, bstart - 4), min(len(lines) - 1, bstart + 3)):
+        prev, mid = lines[i - 1], lines[i]
+        if not _NAMES_ONLY.match(mid) or not _headline_like(prev) or all(len(x) < 30 for x in lines[i + 1 : i + 4]):
+            continue
+        names = _NAME_SEP.split(mid)
+        # "张明 李华" reads as names only when each has a surname; "技术 租房" is a menu row
+        spaced = len(names) > 1 and not re.search(r"[、，,]", mid)
+        if all(ok(n) and (has_surname(n) or not spaced) for n in names):
+            return names
+    return []
+
+
+_HANDLE = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{2,19}")
+# a forum or blog post's signature: who posted it, beside when
+_POSTER = (
+    re.compile(r"(?:本贴由|本帖由|本貼由)\s*(?P<v>[^\s于於]{2,20}?)\s*[于於]\s*(?:19|20)\d\d"),
+    re.compile(r"是(?P<v>[^\s是]{2,12}?)在(?:19|20)\d\d年[^。，]{0,30}?(?:发表|發表)$"),
+    re.compile(r"(?:19|20)\d\d[-/]\d\d?[-/]\d\d?\s+\d\d?:\d\d(?::\d\d)?\s+by\s+(?P<v>\S{2,20})"),
+)
+
+
+def _by_poster(c: _AuthorContext, ok) -> list[str]:
+    """'本贴由X于2005年…', '…是X在2005年8月12日16:10:13发表', '发布时间 2005/03/15 22:36:13 by X': the poster
+    of a forum or blog post (a handle in Latin letters counts: the signature says it is the poster)."""
+    for ln in c.body_lines[-3:] + c.dropped_tail + c.after:
+        for rx in _POSTER:
+            m = rx.search(F.to_simplified(ln))
+            if m:
+                name = ln[m.start("v") : m.end("v")]
+                if ok(name) or _HANDLE.fullmatch(name):
+                    return [name]
+    return []
+
+
 # Where authors are looked for, in order; the first step that yields a name that passes wins.
 _AUTHOR_STEPS = (
     lambda c, ok: F.authors_from_text(c.zone, ok),
@@ -640,16 +696,18 @@ _AUTHOR_STEPS = (
     _by_end_bracket,
     _by_tail_lines,
     _by_label_line,
+    _by_name_under_headline,
     lambda c, ok: _author_element(c.tree),
     _by_meta,
     _by_blog_owner,
+    _by_poster,
 )
 
 
 def _authors(c: _AuthorContext, ok) -> list[str]:
     for step in _AUTHOR_STEPS:
         names = step(c, ok)
-        if step is not _by_blog_owner:
+        if step not in (_by_blog_owner, _by_poster):
             names = [n for n in names if ok(n)]
         if names:
             return list(dict.fromkeys(names))
