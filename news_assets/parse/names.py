@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from . import vocab
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,8}(?:[·•][\u4e00-\u9fff]{1,8}){1,3}$")
-# endings of outlets, organisations and places, not of people
+# endings of outlets, organisations, places and section kinds (精彩图集), not of people
 _ORG_END = re.compile(
     r"(?:网|網|报|報|社|台|刊|频道|新闻|新聞|日报|晚报|时报|周刊|杂志|在线|客户端|传媒|媒体|集团|公司|中心|"
-    r"工作室|编辑部|委员会|协会|研究院|研究所|大学|学院|医院|政府|办公室|支部|党委|财经|科技|视频)$"
+    r"工作室|编辑部|委员会|协会|研究院|研究所|大学|学院|医院|政府|办公室|支部|党委|财经|科技|视频|图集|组图|专题|直播)$"
 )
 # characters that occur in phrases and almost never in given names
 _PHRASE_CHARS = frozenset("的了是这那们么着过吗呢吧或被把些每该")
