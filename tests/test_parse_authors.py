@@ -29,6 +29,10 @@ def _authors(name: str) -> list[str]:
         # a forum post's poster from its signature line; a handle in Latin letters counts there
         ("forum_poster.html", ["老刘"]),
         ("forum_poster_trad.html", ["tom_lee"]),
+        # an &-joined nickname after 作者 is one person
+        ("forum_nickname_trad.html", ["放飛&心情"]),
+        # the closing byline, with a teaser the extractor kept after it
+        ("closing_byline_before_teaser.html", ["余小菁", "向雪妮"]),
     ],
 )
 def test_page_authors(name, want):
@@ -43,6 +47,7 @@ def test_page_authors(name, want):
         ("實習生 陳小明", ["陳小明"]),
         ("晶科电子IPO：实习生占比达14% 2.7亿关联交易何解？", []),  # a role noun in a headline: no byline
         ("通讯员队伍建设情况", []),
+        ("作者：胡一刀&李小飞刀", ["胡一刀", "李小飞刀"]),  # two surnamed names: two people
     ],
 )
 def test_role_nouns_as_labels(text, want):

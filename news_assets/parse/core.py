@@ -556,7 +556,8 @@ _END_BYLINE = re.compile(
 
 
 def _by_tail_lines(c: _AuthorContext, ok) -> list[str]:
-    for ln in c.body_lines[-3:] + c.dropped_tail + c.after:
+    # the last six lines: a teaser the extractor kept after the text can follow the closing byline
+    for ln in c.body_lines[-6:] + c.dropped_tail + c.after:
         if len(ln) <= 40:
             names = F.authors_from_text(ln, ok)
             if names:

@@ -371,6 +371,9 @@ def _strip_place(tok: str) -> str:
     return tok
 
 
+_AMP_NICK = re.compile(r"[\u4e00-\u9fff]{1,4}[&＆][\u4e00-\u9fff]{1,4}")
+
+
 def split_names(v: str) -> list[str]:
     out: list[str] = []
     v = re.sub(r"(?<=\S)\s+[\u4e00-\u9fff]{2,6}(?:报道|報導|发自|發自)$", "", v.strip())  # "彭冲 山东冠县报道"
@@ -389,11 +392,12 @@ def split_names(v: str) -> list[str]:
         tok = _strip_place(tok)
         if not tok or _ROLE_LABEL.match(tok):
             continue  # "记者 周海波 通讯员 吴雪婷": a bare role label; the next role's names follow
-        if not (2 <= len(tok) <= 4) or _NOT_NAME.match(tok) or _ROLE_WORDS.search(tok):
+        nick = _AMP_NICK.fullmatch(tok)  # "放飞&心情": one forum nickname, kept whole
+        if not (nick or 2 <= len(tok) <= 4) or _NOT_NAME.match(tok) or _ROLE_WORDS.search(tok):
             if out:
                 break
             continue
-        if not re.fullmatch(r"[\u4e00-\u9fff·•]+", tok):
+        if not (nick or re.fullmatch(r"[\u4e00-\u9fff·•]+", tok)):
             continue
         out.extend(split_glued(tok))
     return out

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 
 from . import vocab
 
-_CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,8}(?:[·•][\u4e00-\u9fff]{1,8}){1,3}$")
+# 2-4 characters, a ·-joined transliteration, or an &-joined nickname (放飞&心情)
+_CJK_NAME = re.compile(
+    r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,8}(?:[·•][\u4e00-\u9fff]{1,8}){1,3}$|^[\u4e00-\u9fff]{1,4}[&＆][\u4e00-\u9fff]{1,4}$"
+)
 # endings of outlets, organisations, places and section kinds (精彩图集), not of people
 _ORG_END = re.compile(
     r"(?:网|網|报|報|社|台|刊|频道|新闻|新聞|日报|晚报|时报|周刊|杂志|在线|客户端|传媒|媒体|集团|公司|中心|"
