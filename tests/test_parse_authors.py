@@ -33,6 +33,10 @@ def _authors(name: str) -> list[str]:
         ("forum_nickname_trad.html", ["放飛&心情"]),
         # the closing byline, with a teaser the extractor kept after it
         ("closing_byline_before_teaser.html", ["余小菁", "向雪妮"]),
+        # a translated author's own name in brackets stays with the name
+        ("translated_author_alias.html", ["米海文 (Michael Hewitt)"]),
+        # a journal portal's citation line for the page's own title (not a reference list's entry)
+        ("journal_citation.html", ["郑晓明", "汪丽"]),
     ],
 )
 def test_page_authors(name, want):

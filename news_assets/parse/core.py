@@ -688,6 +688,23 @@ def _by_poster(c: _AuthorContext, ok) -> list[str]:
     return []
 
 
+# a journal portal's "cite this article" line (GB/T 7714): "赵培, 李明. <title>[J]. <journal>, 2018"
+_CITATION = re.compile(
+    r"^(?:文章引用|引用本文|引用格式|引文格式|本文引用格式)\s*[:：]\s*(?P<v>[^.．\[\]]{2,60}?)\s*[.．]\s*"
+    r"(?P<t>[^\[\]]{4,160}?)\s*\[[JMCDN]\]"
+)
+
+
+def _by_citation(c: _AuthorContext, ok) -> list[str]:
+    """The authors a page's citation line gives for the page's own title."""
+    title = norm_ws(_title_parts(c.title_tag)[0]) if c.title_tag else ""
+    for ln in c.page_lines:
+        m = _CITATION.match(ln) if len(ln) < 400 else None
+        if m and title and (m.group("t") in title or title in m.group("t")):
+            return [n.strip() for n in re.split(r"[,，、;；]", m.group("v")) if n.strip()]
+    return []
+
+
 # Where authors are looked for, in order; the first step that yields a name that passes wins.
 _AUTHOR_STEPS = (
     lambda c, ok: F.authors_from_text(c.zone, ok),
@@ -698,6 +715,7 @@ _AUTHOR_STEPS = (
     _by_tail_lines,
     _by_label_line,
     _by_name_under_headline,
+    _by_citation,
     lambda c, ok: _author_element(c.tree),
     _by_meta,
     _by_blog_owner,

@@ -426,8 +426,19 @@ def _labelled_names(line: str, accept) -> list[str]:
         if accept is not None:
             names = [n for n in names if accept(n)]
         if names:
-            return _back(line, simp, names)
+            return _with_alias(line, _back(line, simp, names))
     return []
+
+
+# "作者： 周思博 (Joel Spolsky)": a translated author's own name in brackets belongs to the name
+LATIN_ALIAS = re.compile(r"\s*[（(]\s*[A-Z][A-Za-z.'\-]*(?: [A-Za-z.'\-]+){0,3}\s*[)）]")
+
+
+def _with_alias(line: str, names: list[str]) -> list[str]:
+    if len(names) != 1 or (i := line.find(names[0])) < 0:
+        return names
+    m = LATIN_ALIAS.match(line, i + len(names[0]))
+    return [line[i : m.end()]] if m else names
 
 
 def authors_from_text(text: str, accept=None) -> list[str]:

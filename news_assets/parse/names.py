@@ -25,6 +25,7 @@ _ORG_END = re.compile(
 # characters that occur in phrases and almost never in given names
 _PHRASE_CHARS = frozenset("的了是这那们么着过吗呢吧或被把些每该")
 _COMPILED_BY = re.compile(r"(?:综合|綜合|整理|综合整理|综合报道|綜合報導|编译|編譯)$")
+_ALIAS = re.compile(r"\s*[（(][A-Za-z.'\- ]+[)）]$")  # 周思博 (Joel Spolsky): judged by the Chinese name
 _TRAILING_PLACE = re.compile(r"\s*[（(]\s*([\u4e00-\u9fff]{2,8})\s*[)）]\s*$")
 
 
@@ -63,7 +64,7 @@ def is_portal(name: str) -> bool:
 
 
 def is_person(name: str, site: SiteNames | None = None) -> bool:
-    n = vocab.to_simplified(name.strip())
+    n = vocab.to_simplified(_ALIAS.sub("", name.strip()))
     if not _CJK_NAME.match(n):
         return False
     words, prefixes = vocab.not_names()
