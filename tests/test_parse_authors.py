@@ -37,6 +37,8 @@ def _authors(name: str) -> list[str]:
         ("translated_author_alias.html", ["米海文 (Michael Hewitt)"]),
         # a journal portal's citation line for the page's own title (not a reference list's entry)
         ("journal_citation.html", ["郑晓明", "汪丽"]),
+        # a blog's owner from the link to the blog's home titled '[X]的博客' (the first one: the owner's card)
+        ("blog_owner_link.html", ["老树皮"]),
     ],
 )
 def test_page_authors(name, want):

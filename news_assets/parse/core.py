@@ -610,7 +610,7 @@ def _by_meta(c: _AuthorContext, ok) -> list[str]:
     return []
 
 
-_BLOG_OWNER = re.compile(r"^(.{2,12}?)(?:的|之)(?:博客|部落格|部落|专栏|專欄|个人空间|個人空間|博文)$")
+_BLOG_OWNER = re.compile(r"^[\[【]?(.{2,12}?)[\]】]?(?:的|之)(?:博客|部落格|部落|专栏|專欄|个人空间|個人空間|博文)$")
 
 
 _BLOGGISH = re.compile(r"blog|博客|部落格", re.I)
@@ -625,7 +625,9 @@ def _by_blog_owner(c: _AuthorContext, ok) -> list[str]:
         if len(names) == 1:
             return names
     og = c.meta.get("og:site_name") or ""
-    for part in [*_title_parts(c.title_tag)[1:], og, *(ln for ln in c.page_lines[:40] if len(ln) <= 16)]:
+    # on a blog, the link to the owner's home is titled '[X]的博客'
+    linked = [a.attributes.get("title") or "" for a in c.tree.css("a[title]")] if _BLOGGISH.search(c.title_tag) else []
+    for part in [*_title_parts(c.title_tag)[1:], og, *(ln for ln in c.page_lines[:40] if len(ln) <= 16), *linked]:
         m = _BLOG_OWNER.match(part.strip())
         if m and is_person(m.group(1)):  # the owner's name is part of the site's name here: no site check
             return [m.group(1)]
