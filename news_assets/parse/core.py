@@ -16,7 +16,7 @@ from .errors import ParseError
 from .extract import Line, choose, cjk_count, norm_ws, read_lines, scan
 from .limits import ParseLimits, flatten_deep, may_be_deeper
 from .model import Article, Dateline
-from .names import SiteNames, is_person
+from .names import SiteNames, has_surname, is_person
 from .profiles import profile_for
 from .related import find_related
 from .script import detect_language
@@ -556,7 +556,8 @@ _END_BYLINE = re.compile(
 
 
 def _by_tail_lines(c: _AuthorContext, ok) -> list[str]:
-    for ln in c.body_lines[-3:] + c.dropped_tail + c.after:
+    # the last six lines: a teaser the extractor kept after the text can follow the closing byline
+    for ln in c.body_lines[-6:] + c.dropped_tail + c.after:
         if len(ln) <= 40:
             names = F.authors_from_text(ln, ok)
             if names:
@@ -609,7 +610,7 @@ def _by_meta(c: _AuthorContext, ok) -> list[str]:
     return []
 
 
-_BLOG_OWNER = re.compile(r"^(.{2,12}?)(?:的|之)(?:博客|部落格|部落|专栏|專欄|个人空间|個人空間|博文)$")
+_BLOG_OWNER = re.compile(r"^[\[【]?(.{2,12}?)[\]】]?(?:的|之)(?:博客|部落格|部落|专栏|專欄|个人空间|個人空間|博文)$")
 
 
 _BLOGGISH = re.compile(r"blog|博客|部落格", re.I)
@@ -624,10 +625,85 @@ def _by_blog_owner(c: _AuthorContext, ok) -> list[str]:
         if len(names) == 1:
             return names
     og = c.meta.get("og:site_name") or ""
-    for part in [*_title_parts(c.title_tag)[1:], og, *(ln for ln in c.page_lines[:40] if len(ln) <= 16)]:
+    # on a blog, the link to the owner's home is titled '[X]的博客'
+    linked = [a.attributes.get("title") or "" for a in c.tree.css("a[title]")] if _BLOGGISH.search(c.title_tag) else []
+    for part in [*_title_parts(c.title_tag)[1:], og, *(ln for ln in c.page_lines[:40] if len(ln) <= 16), *linked]:
         m = _BLOG_OWNER.match(part.strip())
         if m and is_person(m.group(1)):  # the owner's name is part of the site's name here: no site check
             return [m.group(1)]
+    return []
+
+
+_NAMES_ONLY = re.compile(r"^[\u4e00-\u9fff·]{2,5}(?:[、，,\s\u3000]+[\u4e00-\u9fff·]{2,5}){0,3}$")
+_NAME_SEP = re.compile(r"[、，,\s\u3000]+")
+_CLAUSE_END = re.compile(r"[。，,；;！!？?…：:]$")
+
+
+_MENU_ROW = re.compile(r"^(?:\S{1,4}\s+)+\S{1,4}$")
+
+
+def _headline_like(line: str) -> bool:
+    """A headline's size and shape: not a clause, a time row, a menu row or a menu column's item."""
+    return (4 <= len(line) <= 60 and cjk_count(line) >= 3 and not _CLAUSE_END.search(line)
+            and not F.DATETIME_RE.search(line) and not _MENU_ROW.match(line) and not _NAMES_ONLY.match(line))
+
+
+def _by_name_under_headline(c: _AuthorContext, ok) -> list[str]:
+    """An unlabelled byline: a line of nothing but names between a headline-sized line and a paragraph,
+    at the body's start (commentary sites and reposts: '犬儒病(上)' / '胡平' / the text)."""
+    first = c.body_lines[0][:12] if c.body_lines else None
+    lines = c.page_lines
+    bstart = next((j for j, t in enumerate(lines) if first and t.startswith(first)), None)
+    if bstart is None:
+        return []
+    for i in range(max(1, bstart - 4), min(len(lines) - 1, bstart + 3)):
+        prev, mid = lines[i - 1], lines[i]
+        if not _NAMES_ONLY.match(mid) or not _headline_like(prev) or all(len(x) < 30 for x in lines[i + 1 : i + 4]):
+            continue
+        names = _NAME_SEP.split(mid)
+        # "张明 李华" reads as names only when each has a surname; "技术 租房" is a menu row
+        spaced = len(names) > 1 and not re.search(r"[、，,]", mid)
+        if all(ok(n) and (has_surname(n) or not spaced) for n in names):
+            return names
+    return []
+
+
+_HANDLE = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{2,19}")
+# a forum or blog post's signature: who posted it, beside when
+_POSTER = (
+    re.compile(r"(?:本贴由|本帖由|本貼由)\s*(?P<v>[^\s于於]{2,20}?)\s*[于於]\s*(?:19|20)\d\d"),
+    re.compile(r"是(?P<v>[^\s是]{2,12}?)在(?:19|20)\d\d年[^。，]{0,30}?(?:发表|發表)$"),
+    re.compile(r"(?:19|20)\d\d[-/]\d\d?[-/]\d\d?\s+\d\d?:\d\d(?::\d\d)?\s+by\s+(?P<v>\S{2,20})"),
+)
+
+
+def _by_poster(c: _AuthorContext, ok) -> list[str]:
+    """'本贴由X于2005年…', '…是X在2005年8月12日16:10:13发表', '发布时间 2005/03/15 22:36:13 by X': the poster
+    of a forum or blog post (a handle in Latin letters counts: the signature says it is the poster)."""
+    for ln in c.body_lines[-3:] + c.dropped_tail + c.after:
+        for rx in _POSTER:
+            m = rx.search(F.to_simplified(ln))
+            if m:
+                name = ln[m.start("v") : m.end("v")]
+                if ok(name) or _HANDLE.fullmatch(name):
+                    return [name]
+    return []
+
+
+# a journal portal's "cite this article" line (GB/T 7714): "赵培, 李明. <title>[J]. <journal>, 2018"
+_CITATION = re.compile(
+    r"^(?:文章引用|引用本文|引用格式|引文格式|本文引用格式)\s*[:：]\s*(?P<v>[^.．\[\]]{2,60}?)\s*[.．]\s*"
+    r"(?P<t>[^\[\]]{4,160}?)\s*\[[JMCDN]\]"
+)
+
+
+def _by_citation(c: _AuthorContext, ok) -> list[str]:
+    """The authors a page's citation line gives for the page's own title."""
+    title = norm_ws(_title_parts(c.title_tag)[0]) if c.title_tag else ""
+    for ln in c.page_lines:
+        m = _CITATION.match(ln) if len(ln) < 400 else None
+        if m and title and (m.group("t") in title or title in m.group("t")):
+            return [n.strip() for n in re.split(r"[,，、;；]", m.group("v")) if n.strip()]
     return []
 
 
@@ -640,16 +716,19 @@ _AUTHOR_STEPS = (
     _by_end_bracket,
     _by_tail_lines,
     _by_label_line,
+    _by_name_under_headline,
+    _by_citation,
     lambda c, ok: _author_element(c.tree),
     _by_meta,
     _by_blog_owner,
+    _by_poster,
 )
 
 
 def _authors(c: _AuthorContext, ok) -> list[str]:
     for step in _AUTHOR_STEPS:
         names = step(c, ok)
-        if step is not _by_blog_owner:
+        if step not in (_by_blog_owner, _by_poster):
             names = [n for n in names if ok(n)]
         if names:
             return list(dict.fromkeys(names))

@@ -335,9 +335,10 @@ _ROLE_WORDS = re.compile(
 )
 _NOT_NAME = re.compile(r"^(?:本报|本報|责任|責任|综合|綜合|报道|報導|整理|整合|编译|編譯|摄|攝|图|圖|文|视频|视觉中国|新华社|记者|通讯员|实习生|中新网|央视网|人民网|客户端)$")
 
-# "记者 李晓婷、周思宇" / "作者：X" / "文丨X" / "文/X"
+# "记者 李晓婷、周思宇" / "作者：X" / "文丨X" / "文/X" / "本报实习生 X"; a bare role noun only before a space or a
+# colon (实习生占比达14% is a headline)
 AUTHOR_LABEL_RE = re.compile(
-    r"(?:(?<![编編])记者|(?<![编編])記者|作者|撰文|文字|采写|执笔人|執筆人|执笔|執筆|文\s*[丨|/｜]|文：|文:)\s*[:：丨|/｜]?\s*"
+    r"(?:(?<![编編])记者|(?<![编編])記者|(?:通讯员|通訊員|实习生|實習生)(?=[\s\u3000\xa0:：])|作者|撰文|文字|采写|执笔人|執筆人|执笔|執筆|文\s*[丨|/｜]|文：|文:)\s*[:：丨|/｜]?\s*"
     r"(?:[\u4e00-\u9fff]{0,10}?(?:特约评论员|评论员|評論員|特约撰稿人|撰稿人|专栏作家|專欄作家|研究员|观察员)\s*)?"
     r"(?P<v>(?:[\u4e00-\u9fff·•]{2,5}?(?:[ \t\u3000\xa0、，,和及与&＆/／]+|$|(?=[)）\]】\s。;；|丨/／]|发自|發自|报道|報導|摄|攝|采写|整理|来源|时间|发布|日期|编辑|责编|\d))){1,8})"
 )
@@ -370,6 +371,9 @@ def _strip_place(tok: str) -> str:
     return tok
 
 
+_AMP_NICK = re.compile(r"[\u4e00-\u9fff]{1,4}[&＆][\u4e00-\u9fff]{1,4}")
+
+
 def split_names(v: str) -> list[str]:
     out: list[str] = []
     v = re.sub(r"(?<=\S)\s+[\u4e00-\u9fff]{2,6}(?:报道|報導|发自|發自)$", "", v.strip())  # "彭冲 山东冠县报道"
@@ -388,11 +392,12 @@ def split_names(v: str) -> list[str]:
         tok = _strip_place(tok)
         if not tok or _ROLE_LABEL.match(tok):
             continue  # "记者 周海波 通讯员 吴雪婷": a bare role label; the next role's names follow
-        if not (2 <= len(tok) <= 4) or _NOT_NAME.match(tok) or _ROLE_WORDS.search(tok):
+        nick = _AMP_NICK.fullmatch(tok)  # "放飞&心情": one forum nickname, kept whole
+        if not (nick or 2 <= len(tok) <= 4) or _NOT_NAME.match(tok) or _ROLE_WORDS.search(tok):
             if out:
                 break
             continue
-        if not re.fullmatch(r"[\u4e00-\u9fff·•]+", tok):
+        if not (nick or re.fullmatch(r"[\u4e00-\u9fff·•]+", tok)):
             continue
         out.extend(split_glued(tok))
     return out
@@ -411,9 +416,8 @@ def _back(original: str, simplified: str, names: list[str]) -> list[str]:
     return out
 
 
-def authors_from_text(text: str, accept=None) -> list[str]:
-    """Names after the first author label whose names pass ``accept`` (a name -> bool check)."""
-    simp = to_simplified(text)
+def _labelled_names(line: str, accept) -> list[str]:
+    simp = to_simplified(line)
     for m in AUTHOR_LABEL_RE.finditer(simp):
         v = m.group("v")
         if simp[m.end() : m.end() + 2] == "报道" and re.search(r"\S\s+\S+$", v):
@@ -422,8 +426,32 @@ def authors_from_text(text: str, accept=None) -> list[str]:
         if accept is not None:
             names = [n for n in names if accept(n)]
         if names:
-            return _back(text, simp, names)
+            return _with_alias(line, _back(line, simp, names))
     return []
+
+
+# "作者： 周思博 (Joel Spolsky)": a translated author's own name in brackets belongs to the name
+LATIN_ALIAS = re.compile(r"\s*[（(]\s*[A-Z][A-Za-z.'\-]*(?: [A-Za-z.'\-]+){0,3}\s*[)）]")
+
+
+def _with_alias(line: str, names: list[str]) -> list[str]:
+    if len(names) != 1 or (i := line.find(names[0])) < 0:
+        return names
+    m = LATIN_ALIAS.match(line, i + len(names[0]))
+    return [line[i : m.end()]] if m else names
+
+
+def authors_from_text(text: str, accept=None) -> list[str]:
+    """Names after the first author label whose names pass ``accept`` (a name -> bool check), with those
+    of the byline lines right below it ("本报实习生 X Y" over "本报记者 Z": one byline, two roles)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        names = _labelled_names(line, accept)
+        if names:
+            out.extend(n for n in names if n not in out)
+        elif out:
+            break
+    return out
 
 
 # ---------------------------------------------------------------------------------- dateline

@@ -13,15 +13,19 @@ from dataclasses import dataclass, field
 
 from . import vocab
 
-_CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,8}(?:[·•][\u4e00-\u9fff]{1,8}){1,3}$")
-# endings of outlets, organisations and places, not of people
+# 2-4 characters, a ·-joined transliteration, or an &-joined nickname (放飞&心情)
+_CJK_NAME = re.compile(
+    r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,8}(?:[·•][\u4e00-\u9fff]{1,8}){1,3}$|^[\u4e00-\u9fff]{1,4}[&＆][\u4e00-\u9fff]{1,4}$"
+)
+# endings of outlets, organisations, places and section kinds (精彩图集), not of people
 _ORG_END = re.compile(
     r"(?:网|網|报|報|社|台|刊|频道|新闻|新聞|日报|晚报|时报|周刊|杂志|在线|客户端|传媒|媒体|集团|公司|中心|"
-    r"工作室|编辑部|委员会|协会|研究院|研究所|大学|学院|医院|政府|办公室|支部|党委|财经|科技|视频)$"
+    r"工作室|编辑部|委员会|协会|研究院|研究所|大学|学院|医院|政府|办公室|支部|党委|财经|科技|视频|图集|组图|专题|直播)$"
 )
 # characters that occur in phrases and almost never in given names
 _PHRASE_CHARS = frozenset("的了是这那们么着过吗呢吧或被把些每该")
 _COMPILED_BY = re.compile(r"(?:综合|綜合|整理|综合整理|综合报道|綜合報導|编译|編譯)$")
+_ALIAS = re.compile(r"\s*[（(][A-Za-z.'\- ]+[)）]$")  # 周思博 (Joel Spolsky): judged by the Chinese name
 _TRAILING_PLACE = re.compile(r"\s*[（(]\s*([\u4e00-\u9fff]{2,8})\s*[)）]\s*$")
 
 
@@ -60,7 +64,7 @@ def is_portal(name: str) -> bool:
 
 
 def is_person(name: str, site: SiteNames | None = None) -> bool:
-    n = vocab.to_simplified(name.strip())
+    n = vocab.to_simplified(_ALIAS.sub("", name.strip()))
     if not _CJK_NAME.match(n):
         return False
     words, prefixes = vocab.not_names()
