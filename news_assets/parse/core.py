@@ -22,7 +22,7 @@ from .related import find_related
 from .script import detect_language
 
 PARSER_NAME = "generic"
-PARSER_VERSION = "0.3.0"
+PARSER_VERSION = "0.4.0"
 
 _TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|meta|title|table|span|a|br|script)\b", re.I)
 _META_TIME_KEYS = (
