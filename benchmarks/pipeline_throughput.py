@@ -38,7 +38,6 @@ from news_assets.lake import Lake  # noqa: E402
 from news_assets.resources import SourcesResource, WarehouseResource  # noqa: E402
 from news_assets.sources.config import bundled_sample_dir  # noqa: E402
 
-
 # A page's rel=canonical / og:url names the article it is: copies of one template would all be one
 # article (and de-duplicated), so the benchmark's copies drop it and each counts under its own URL.
 _CANONICAL = re.compile(rb"<link[^>]*rel=[\"']?canonical[^>]*>|<meta[^>]*og:url[^>]*>", re.I)
