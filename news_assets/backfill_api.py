@@ -4,7 +4,9 @@
 are the queries the deploy script and the end-to-end tests share.
 """
 
-LAKE_KEYS = [["raw_html"], ["articles"], ["facts"], ["region_mentions"], ["date_mentions"]]
+from .records import LAKE_ASSETS
+
+LAKE_KEYS = [[name] for name in LAKE_ASSETS]  # asset-key paths, as GraphQL's AssetKeyInput wants them
 LAUNCH = """mutation($p: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $p) {
   __typename ... on LaunchBackfillSuccess { backfillId }
   ... on PythonError { message } ... on InvalidSubsetError { message } ... on UnauthorizedError { message } } }"""
