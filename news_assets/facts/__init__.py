@@ -101,7 +101,9 @@ def max_chars_setting() -> int:
     return env_int("NEWS_FACTS_MAX_CHARS", DEFAULT_MAX_CHARS, minimum=0, meaning="characters; 0 = no cap")
 
 
-_SENT_END = re.compile(r"[。！？!?\n]+[”’」』\"]*")
+# the first character spelled out, not `[…]+`: a pattern that opens with a character class lets sre skip
+# to the next candidate in C (one that opens with a repeat is tried at every position)
+_SENT_END = re.compile(r"[。！？!?\n][。！？!?\n]*[”’」』\"]*")
 _CLAUSE_RE = re.compile(r"[，,；;：:]")
 _SEG_RE = re.compile(r"[，,；;：:、]")
 # a clause that holds only a time: 今年一季度 / 1-10月 / 2023年以来 (any date-ish characters)
@@ -208,9 +210,10 @@ def extract(text: str, publish_date: date, *, dateline_place: str | None = None,
     for s, e, v, q in percents:
         facts.append(Fact("percent", s, e, text[s:e], v, qualifier=q))
     facts.sort(key=lambda f: f.start)
+    sents = _sentences(norm)
     if facts:
-        _link(norm, text, facts, regions, dates, dl_code, publish_date)
-    return Extraction(regions, dates, facts, truncated, _sentences(norm))
+        _link(norm, text, facts, regions, dates, dl_code, publish_date, sents)
+    return Extraction(regions, dates, facts, truncated, sents)
 
 
 # A "sentence" longer than this (a table, a list, a page without punctuation) is linked in windows
@@ -286,11 +289,11 @@ def _link_regions(norm: str, regions: list[RegionMention]) -> list[RegionMention
 class _Index:
     """Sorted positions of everything linking looks up, so each fact costs O(log n + its sentence)."""
 
-    def __init__(self, norm: str, regions, link_regions, dates):
+    def __init__(self, norm: str, regions, link_regions, dates, sents):
         self.seps = [m.start() for m in _CLAUSE_RE.finditer(norm)]
         self.segs = [m.start() for m in _SEG_RE.finditer(norm)]
         self.cumul = [m.start() for m in _CUMUL.finditer(norm)]
-        self.sents = _windows(_sentences(norm), self.seps)
+        self.sents = _windows(sents, self.seps)
         self.starts = [s for s, _ in self.sents]
         self.lr = link_regions
         self.r_starts = [r.start for r in link_regions]
@@ -322,9 +325,10 @@ class _Index:
         return best
 
 
-def _link(norm, text, facts, regions, dates, dl_code, publish_date):
-    """Each fact's sentence, region, period, metric and (percentages) change, in text order."""
-    ix = _Index(norm, regions, _link_regions(norm, regions), dates)
+def _link(norm, text, facts, regions, dates, dl_code, publish_date, sents):
+    """Each fact's sentence, region, period, metric and (percentages) change, in text order.
+    sents: the sentence split of norm (computed once, in extract)."""
+    ix = _Index(norm, regions, _link_regions(norm, regions), dates, sents)
     last_in_clause: dict[int, Fact] = {}
     last_in_sent: Fact | None = None
     prev_end = -1

@@ -68,7 +68,8 @@ def automaton():
 @lru_cache(maxsize=1)
 def _abbr_re():
     chars = "".join(_ref.abbreviations())
-    return re.compile(f"[{chars}]{{2,}}")
+    # [x][x]+ rather than [x]{2,}: a leading character class lets sre skip non-candidates in C
+    return re.compile(f"[{chars}][{chars}]+")
 
 
 def _resolve_year(options, year: int):
