@@ -313,7 +313,7 @@ def _after_parent(norm: str, start: int, d) -> bool:
     head = norm[max(0, start - 12):start]
     sb = _surfaces_by_code()
     for code in (d.parent, d.province):
-        if code and any(head.endswith(x) for x in sb.get(code, ())):
+        if code and head.endswith(sb.get(code, ())):  # str.endswith takes the tuple of surfaces at once
             return True
     return False
 
