@@ -66,8 +66,11 @@ _NUMCH = set("0123456789.,，" + _D + "十百千拾佰仟万亿兆几数多余")
 # (a Chinese digit only after a unit: 二十一个; 一个/两家 alone are articles, not counts)
 # (?=[…]) before the measure words: one class test rejects most positions before the alternation
 _MEASURE_FIRST = "(?=[" + "".join(sorted({w[0] for w in _MEASURE.split("|")})) + "])"
-_COUNT_END_RE = re.compile(r"[\d十百千拾佰仟万亿兆多余几](?=" + _MEASURE_FIRST + "(?:" + _MEASURE + "))")
-_COUNT_END_CN_RE = re.compile(r"[十百千拾佰仟万亿兆][" + _D + r"](?=" + _MEASURE_FIRST + "(?:" + _MEASURE + "))")
+# one pass for both kinds of end: a figure or 多/余/几 before the measure word, or a Chinese digit after a
+# unit (二十一个); the class opens the pattern so sre skips other characters in C
+_COUNT_END_RE = re.compile(
+    r"[\d十百千拾佰仟万亿兆多余几" + _D + r"](?:(?<=[\d十百千拾佰仟万亿兆多余几])|(?<=[十百千拾佰仟万亿兆][" + _D + r"]))"
+    r"(?=" + _MEASURE_FIRST + "(?:" + _MEASURE + "))")
 
 
 def _scan(rx: re.Pattern, norm: str, anchors, before: int, after: int):
@@ -278,8 +281,7 @@ def find_counts(norm: str, taken: list[tuple[int, int]]) -> list[CountHit]:
         mx = max(mx, b)
         taken_ends_max.append(mx)
     out = []
-    ends = sorted([h.start() for h in _COUNT_END_RE.finditer(norm)]
-                  + [h.start() + 1 for h in _COUNT_END_CN_RE.finditer(norm)])
+    ends = [h.start() for h in _COUNT_END_RE.finditer(norm)]
     for m in _scan(count_re, norm, ends, 48, 12):
         s = m.start("q1")
         if s > 0 and (norm[s - 1].isdigit() or norm[s - 1] in ".,第每"):

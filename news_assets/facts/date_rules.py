@@ -151,7 +151,7 @@ class Ctx:
 
     def _near(self, end: int, stops: int = 1) -> bool:
         between = self.norm[end:self.pos]
-        return sum(between.count(c) for c in "。！？!?\n") <= stops
+        return sum(map(between.count, "。！？!?\n")) <= stops
 
     def paragraphs_since(self, end: int) -> int:
         """Paragraph breaks between end and here (blank lines count once)."""

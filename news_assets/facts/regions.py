@@ -40,8 +40,12 @@ _STOP_PAIRS = frozenset({"深藏", "藏青", "云台", "新台", "台吉", "新�
 _ABBR_NOUN = set("资企商籍胞人府")
 _ABBR_VERB = set("来赴访返驻")
 _ABBR_VERB_OK = "渝沪京津粤港澳台闽川蜀黔滇陕甘鄂湘豫皖赣浙苏鲁冀晋辽吉黑桂琼藏"
-# a plain character set, so the regex engine scans for it fast; the context tests run per hit
-_COLLOC_FIRST_RE = re.compile(r"[" + _ABBR_VERB_OK + r"]")
+# a plain character set first, so the regex engine scans for it fast; then the neighbours any collocation
+# needs (港资: a noun after 港澳台; 来渝: a motion verb before; 在京: 在/进 before 京沪渝), so most of these
+# common characters are dropped in C; the full context tests still run per hit in _collocations
+_COLLOC_FIRST_RE = re.compile(
+    r"[" + _ABBR_VERB_OK + r"](?:(?<=[港澳台])(?=[" + "".join(sorted(_ABBR_NOUN)) + r"])"
+    r"|(?<=[" + "".join(sorted(_ABBR_VERB)) + r"].)|(?<=[在进][京沪渝]))")
 
 
 @dataclass(slots=True)
