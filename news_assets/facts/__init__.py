@@ -104,7 +104,6 @@ def max_chars_setting() -> int:
 # the first character spelled out, not `[…]+`: a pattern that opens with a character class lets sre skip
 # to the next candidate in C (one that opens with a repeat is tried at every position)
 _SENT_END = re.compile(r"[。！？!?\n][。！？!?\n]*[”’」』\"]*")
-_CLAUSE_RE = re.compile(r"[，,；;：:]")
 _SEG_RE = re.compile(r"[，,；;：:、]")
 # a clause that holds only a time: 今年一季度 / 1-10月 / 2023年以来 (any date-ish characters)
 _DATE_ONLY = re.compile(r"[\d〇零一二两三四五六七八九十年月日季度上下半前后今去明本以来至到—\-~底末初中旬份个第全]+")
@@ -148,18 +147,21 @@ _SUBJECT_LEAD = set("在从据由自")
 def _sentences(norm: str) -> list[tuple[int, int]]:
     """Sentence spans; a span never includes the newlines after it (so paragraph breaks stay visible)."""
     out = []
+    add = out.append
     pos = 0
+    n = len(norm)
+    find = norm.find
     for m in _SENT_END.finditer(norm):
-        tok = m.group()
-        nl = tok.find("\n")
-        end = m.start() + nl if nl >= 0 else m.end()
+        s, e = m.span()
+        nl = find("\n", s, e)
+        end = nl if nl >= 0 else e
         if end > pos:
-            out.append((pos, end))
-        pos = m.end() if nl < 0 else m.start() + nl
-        while pos < len(norm) and norm[pos] in "\n":
+            add((pos, end))
+        pos = end
+        while pos < n and norm[pos] == "\n":
             pos += 1
-    if pos < len(norm):
-        out.append((pos, len(norm)))
+    if pos < n:
+        add((pos, n))
     return out
 
 
@@ -290,8 +292,8 @@ class _Index:
     """Sorted positions of everything linking looks up, so each fact costs O(log n + its sentence)."""
 
     def __init__(self, norm: str, regions, link_regions, dates, sents):
-        self.seps = [m.start() for m in _CLAUSE_RE.finditer(norm)]
         self.segs = [m.start() for m in _SEG_RE.finditer(norm)]
+        self.seps = [i for i in self.segs if norm[i] != "、"]  # the clause marks (，；：): segment marks but 、
         self.cumul = [m.start() for m in _CUMUL.finditer(norm)]
         self.sents = _windows(sents, self.seps)
         self.starts = [s for s, _ in self.sents]
