@@ -136,7 +136,7 @@ def _entries(surface: str, year: int) -> tuple:
 def find_regions(norm: str, year: int, dateline_code: str | None = None):
     """The region mentions of the normalised text, in order (RegionHit rows)."""
     cands = _candidates(norm, year)
-    anchors = _anchors(norm, cands, dateline_code)
+    anchors = _anchors(norm, cands, dateline_code, year)
     accepted = _accept_divisions(norm, cands, anchors)
     accepted += _abbreviation_runs(norm)
     accepted += _collocations(norm)
@@ -163,9 +163,8 @@ def _candidates(norm: str, year: int) -> list[Candidate]:
     return cands
 
 
-def _anchors(norm: str, cands: list[Candidate], dateline_code: str | None) -> set[str]:
+def _anchors(norm: str, cands: list[Candidate], dateline_code: str | None, year: int) -> set[str]:
     """Document context: provinces and prefectures named unambiguously (full names or unique big shorts)."""
-    homog = _ref.homographs()
     anchors: set[str] = set()
     if dateline_code:
         anchors.add(dateline_code)
@@ -173,14 +172,27 @@ def _anchors(norm: str, cands: list[Candidate], dateline_code: str | None) -> se
     for c in cands:
         if c.kind != "division" or c.end - c.start < 2:
             continue
-        big = [d for d, _ in c.options if d.level != "county"]
-        if big and (not c.short or len({d.code for d in big}) == 1):
-            if c.short and norm[c.start:c.end] in homog:
-                continue
-            best = min(big, key=lambda d: _LEVEL_RANK[d.level])
-            anchors.add(best.code)
-            anchors.add(best.province)
+        anchors.update(_anchor_codes(norm[c.start:c.end], year))
     return anchors
+
+
+@lru_cache(maxsize=65536)
+def _anchor_codes(surface: str, year: int) -> tuple[str, ...]:
+    """What a division candidate of this surface adds to the anchors: its best big division's code and
+    province, or nothing (a county, an ambiguous short name, a homograph). A function of the surface and
+    the year alone (its options come from _entries), so it is cached beside them."""
+    homog = _ref.homographs()
+    for kind, options, short in _entries(surface, year):
+        if kind != "division":
+            continue
+        big = [d for d, _ in options if d.level != "county"]
+        if big and (not short or len({d.code for d in big}) == 1):
+            if short and surface in homog:
+                return ()
+            best = min(big, key=lambda d: _LEVEL_RANK[d.level])
+            return best.code, best.province
+        return ()
+    return ()
 
 
 def _blocked_after(nxt: str, big: bool) -> bool:
