@@ -36,3 +36,10 @@ def test_region_options_cache_is_keyed_by_surface_and_year():
     new = [opts for kind, opts, _ in _entries("崇文区", 2024) if kind == "division"]
     assert old and old[0][0][0].code == "110103"
     assert not new or new[0][0][0].code != "110103"  # merged into 东城区 in 2010
+
+
+def test_normalise_is_the_table_character_for_character():
+    table = _ref.norm_table()
+    text = "重庆" + "".join(chr(k) for k in table) + "２０２４年，增長５．６％。"
+    assert _ref.normalise(text) == text.translate(table)
+    assert _ref.normalise("2024年重庆") == "2024年重庆"

@@ -101,8 +101,9 @@ def max_chars_setting() -> int:
     return env_int("NEWS_FACTS_MAX_CHARS", DEFAULT_MAX_CHARS, minimum=0, meaning="characters; 0 = no cap")
 
 
-_SENT_END = re.compile(r"[。！？!?\n]+[”’」』\"]*")
-_CLAUSE_RE = re.compile(r"[，,；;：:]")
+# the first character spelled out, not `[…]+`: a pattern that opens with a character class lets sre skip
+# to the next candidate in C (one that opens with a repeat is tried at every position)
+_SENT_END = re.compile(r"[。！？!?\n][。！？!?\n]*[”’」』\"]*")
 _SEG_RE = re.compile(r"[，,；;：:、]")
 # a clause that holds only a time: 今年一季度 / 1-10月 / 2023年以来 (any date-ish characters)
 _DATE_ONLY = re.compile(r"[\d〇零一二两三四五六七八九十年月日季度上下半前后今去明本以来至到—\-~底末初中旬份个第全]+")
@@ -146,18 +147,21 @@ _SUBJECT_LEAD = set("在从据由自")
 def _sentences(norm: str) -> list[tuple[int, int]]:
     """Sentence spans; a span never includes the newlines after it (so paragraph breaks stay visible)."""
     out = []
+    add = out.append
     pos = 0
+    n = len(norm)
+    find = norm.find
     for m in _SENT_END.finditer(norm):
-        tok = m.group()
-        nl = tok.find("\n")
-        end = m.start() + nl if nl >= 0 else m.end()
+        s, e = m.span()
+        nl = find("\n", s, e)
+        end = nl if nl >= 0 else e
         if end > pos:
-            out.append((pos, end))
-        pos = m.end() if nl < 0 else m.start() + nl
-        while pos < len(norm) and norm[pos] in "\n":
+            add((pos, end))
+        pos = end
+        while pos < n and norm[pos] == "\n":
             pos += 1
-    if pos < len(norm):
-        out.append((pos, len(norm)))
+    if pos < n:
+        add((pos, n))
     return out
 
 
@@ -208,9 +212,10 @@ def extract(text: str, publish_date: date, *, dateline_place: str | None = None,
     for s, e, v, q in percents:
         facts.append(Fact("percent", s, e, text[s:e], v, qualifier=q))
     facts.sort(key=lambda f: f.start)
+    sents = _sentences(norm)
     if facts:
-        _link(norm, text, facts, regions, dates, dl_code, publish_date)
-    return Extraction(regions, dates, facts, truncated, _sentences(norm))
+        _link(norm, text, facts, regions, dates, dl_code, publish_date, sents)
+    return Extraction(regions, dates, facts, truncated, sents)
 
 
 # A "sentence" longer than this (a table, a list, a page without punctuation) is linked in windows
@@ -286,11 +291,11 @@ def _link_regions(norm: str, regions: list[RegionMention]) -> list[RegionMention
 class _Index:
     """Sorted positions of everything linking looks up, so each fact costs O(log n + its sentence)."""
 
-    def __init__(self, norm: str, regions, link_regions, dates):
-        self.seps = [m.start() for m in _CLAUSE_RE.finditer(norm)]
+    def __init__(self, norm: str, regions, link_regions, dates, sents):
         self.segs = [m.start() for m in _SEG_RE.finditer(norm)]
+        self.seps = [i for i in self.segs if norm[i] != "、"]  # the clause marks (，；：): segment marks but 、
         self.cumul = [m.start() for m in _CUMUL.finditer(norm)]
-        self.sents = _windows(_sentences(norm), self.seps)
+        self.sents = _windows(sents, self.seps)
         self.starts = [s for s, _ in self.sents]
         self.lr = link_regions
         self.r_starts = [r.start for r in link_regions]
@@ -322,9 +327,10 @@ class _Index:
         return best
 
 
-def _link(norm, text, facts, regions, dates, dl_code, publish_date):
-    """Each fact's sentence, region, period, metric and (percentages) change, in text order."""
-    ix = _Index(norm, regions, _link_regions(norm, regions), dates)
+def _link(norm, text, facts, regions, dates, dl_code, publish_date, sents):
+    """Each fact's sentence, region, period, metric and (percentages) change, in text order.
+    sents: the sentence split of norm (computed once, in extract)."""
+    ix = _Index(norm, regions, _link_regions(norm, regions), dates, sents)
     last_in_clause: dict[int, Fact] = {}
     last_in_sent: Fact | None = None
     prev_end = -1
@@ -541,29 +547,44 @@ def _iso(d: date | None) -> str | None:
 def to_records(ex: Extraction) -> list[dict]:
     """One dict per mention or fact, ordered by start: the `news-warehouse facts` JSON lines."""
     rows: list[tuple[int, int, dict]] = []
+    add = rows.append
     for r in ex.regions:
-        rows.append((r.start, 0, {"kind": "region", "text": r.text, "start": r.start, "end": r.end,
-                                  "code": r.code, "name": r.name, "level": r.level}))
+        add((r.start, 0, {"kind": "region", "text": r.text, "start": r.start, "end": r.end,
+                          "code": r.code, "name": r.name, "level": r.level}))
     for d in ex.dates:
-        rows.append((d.start, 1, {"kind": "date", "text": d.text, "start": d.start, "end": d.end,
-                                  "start_date": _iso(d.start_date), "end_date": _iso(d.end_date),
-                                  "granularity": d.granularity}))
+        add((d.start, 1, {"kind": "date", "text": d.text, "start": d.start, "end": d.end,
+                          "start_date": _iso(d.start_date), "end_date": _iso(d.end_date),
+                          "granularity": d.granularity}))
+    # one dict literal per kind (the keys in the order the JSON lines have always had); beyond DESIGN.md's
+    # shape (interfaces grow, never break): range tops, bases, provenance
     for f in ex.facts:
-        rec = {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "value": to_json_number(f.value)}
-        if f.kind == "money":
-            rec.update(currency=f.currency, qualifier=f.qualifier)
-        elif f.kind == "count":
-            rec.update(unit=f.unit, qualifier=f.qualifier)
+        ps, pe = f.period_start, f.period_end
+        ps = ps.isoformat() if ps is not None else None
+        pe = pe.isoformat() if pe is not None else None
+        value = to_json_number(f.value)
+        if f.kind == "money" or f.kind == "count":
+            high = to_json_number(f.value_high) if f.value_high is not None else None
+            if f.kind == "money":
+                rec = {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "value": value,
+                       "currency": f.currency, "qualifier": f.qualifier}
+            else:
+                rec = {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "value": value,
+                       "unit": f.unit, "qualifier": f.qualifier}
+            rec["region"], rec["period_start"], rec["period_end"], rec["metric"] = f.region_code, ps, pe, f.metric
+            rec["value_high"] = high
         else:
-            rec.update(change=f.change, qualifier=f.qualifier)
-        rec.update(region=f.region_code, period_start=_iso(f.period_start), period_end=_iso(f.period_end),
-                   metric=f.metric)
-        # beyond DESIGN.md's shape (interfaces grow, never break): range tops, bases, provenance
-        if f.kind == "percent":
-            rec.update(change_basis=f.change_basis)
-        else:
-            rec.update(value_high=to_json_number(f.value_high) if f.value_high is not None else None)
-        rec.update(cumulative=f.cumulative, region_source=f.region_source, period_source=f.period_source)
-        rows.append((f.start, 2, rec))
-    rows.sort(key=lambda t: (t[0], t[1]))
+            rec = {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "value": value,
+                   "change": f.change, "qualifier": f.qualifier, "region": f.region_code,
+                   "period_start": ps, "period_end": pe, "metric": f.metric}
+            if f.kind == "percent":
+                rec["change_basis"] = f.change_basis
+            else:
+                rec["value_high"] = to_json_number(f.value_high) if f.value_high is not None else None
+        rec["cumulative"], rec["region_source"], rec["period_source"] = f.cumulative, f.region_source, f.period_source
+        add((f.start, 2, rec))
+    rows.sort(key=_row_key)
     return [r for _, _, r in rows]
+
+
+def _row_key(t: tuple) -> tuple[int, int]:
+    return t[0], t[1]

@@ -64,8 +64,13 @@ _URLISH = re.compile(r"://|www\.|[?&][\w%]*=")
 _NUMCH = set("0123456789.,，" + _D + "十百千拾佰仟万亿兆几数多余")
 # a count's measure word right after a figure (3500多家, 25名, 二十个): where counts can end
 # (a Chinese digit only after a unit: 二十一个; 一个/两家 alone are articles, not counts)
-_COUNT_END_RE = re.compile(r"[\d十百千拾佰仟万亿兆多余几](?=" + _MEASURE + ")")
-_COUNT_END_CN_RE = re.compile(r"[十百千拾佰仟万亿兆][" + _D + r"](?=" + _MEASURE + ")")
+# (?=[…]) before the measure words: one class test rejects most positions before the alternation
+_MEASURE_FIRST = "(?=[" + "".join(sorted({w[0] for w in _MEASURE.split("|")})) + "])"
+# one pass for both kinds of end: a figure or 多/余/几 before the measure word, or a Chinese digit after a
+# unit (二十一个); the class opens the pattern so sre skips other characters in C
+_COUNT_END_RE = re.compile(
+    r"[\d十百千拾佰仟万亿兆多余几" + _D + r"](?:(?<=[\d十百千拾佰仟万亿兆多余几])|(?<=[十百千拾佰仟万亿兆][" + _D + r"]))"
+    r"(?=" + _MEASURE_FIRST + "(?:" + _MEASURE + "))")
 
 
 def _scan(rx: re.Pattern, norm: str, anchors, before: int, after: int):
@@ -276,8 +281,7 @@ def find_counts(norm: str, taken: list[tuple[int, int]]) -> list[CountHit]:
         mx = max(mx, b)
         taken_ends_max.append(mx)
     out = []
-    ends = sorted([h.start() for h in _COUNT_END_RE.finditer(norm)]
-                  + [h.start() + 1 for h in _COUNT_END_CN_RE.finditer(norm)])
+    ends = [h.start() for h in _COUNT_END_RE.finditer(norm)]
     for m in _scan(count_re, norm, ends, 48, 12):
         s = m.start("q1")
         if s > 0 and (norm[s - 1].isdigit() or norm[s - 1] in ".,第每"):
@@ -383,12 +387,22 @@ _BREAK = re.compile(
     r"|(?<=[\d" + _D + r"十百千万亿])[ \t\u3000]*\n[ \t\u3000]*(?=[十百千万亿兆元%])"
 )
 
+# what can stand right before such a break (with \\d, i.e. str.isdecimal): the lookbehinds of _BREAK
+_BREAK_AFTER = frozenset("." + _D + "十百千万亿")
+
 
 def _view(norm: str) -> tuple[str, list[int] | None]:
     """norm with line breaks inside numbers removed, and the map back to norm's offsets (None: unchanged)."""
     cuts = []
     i = norm.find("\n")
     while i >= 0:  # few newlines per text: test each one's neighbourhood, not every character
+        # a break in a number follows a digit, a point or a numeral (spaces between): most do not
+        j = i
+        while j > 0 and norm[j - 1] in " \t\u3000":
+            j -= 1
+        if j == 0 or not (norm[j - 1] in _BREAK_AFTER or norm[j - 1].isdecimal()):
+            i = norm.find("\n", i + 1)
+            continue
         m = _BREAK.search(norm, max(0, i - 4), i + 5)
         if m is not None and m.start() <= i < m.end():
             cuts.append((m.start(), m.end()))

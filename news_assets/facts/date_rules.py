@@ -151,7 +151,7 @@ class Ctx:
 
     def _near(self, end: int, stops: int = 1) -> bool:
         between = self.norm[end:self.pos]
-        return sum(between.count(c) for c in "。！？!?\n") <= stops
+        return sum(map(between.count, "。！？!?\n")) <= stops
 
     def paragraphs_since(self, end: int) -> int:
         """Paragraph breaks between end and here (blank lines count once)."""
@@ -169,14 +169,22 @@ class Ctx:
 class G:
     """A rule's own groups of a match: g['d'] is the rule's group d (None when the rule has no such group)."""
 
-    __slots__ = ("m", "idx")
+    __slots__ = ("m", "idx", "_form")
 
     def __init__(self, m: re.Match, idx: dict[str, int]):
         self.m, self.idx = m, idx  # idx: the rule's group names -> their numbers in the joined pattern
+        self._form = self  # not yet looked up (None is an answer)
 
     def __getitem__(self, k: str) -> str | None:
         i = self.idx.get(k)
         return None if i is None else self.m.group(i)
+
+    def year_form(self) -> str | None:
+        """The first IN_YEAR_FORMS key whose group took part in the match, or None; looked up once per
+        match (a resolver may ask for several candidate years)."""
+        if self._form is self:
+            self._form = next((k for k, _, _ in IN_YEAR_FORMS if self[k] is not None), None)
+        return self._form
 
     @property
     def start(self) -> int:
@@ -464,13 +472,16 @@ IN_YEAR_FORMS: list[tuple[str, Callable, bool]] = [
     ("lmonth", _lmonth, True), ("part", _year_part, True),
 ]
 
+_FORM_FN = {key: (fn, may_be_alone) for key, fn, may_be_alone in IN_YEAR_FORMS}
+
 
 def in_year(g: G, y: int, st: Ctx, alone: bool = False) -> Span | None | bool:
     """The part of year y the IN_YEAR groups name; False when none matched."""
-    for key, fn, may_be_alone in IN_YEAR_FORMS:
-        if g[key] is not None:
-            return fn(g, y, st) if may_be_alone or not alone else None
-    return False
+    key = g.year_form()
+    if key is None:
+        return False
+    fn, may_be_alone = _FORM_FN[key]
+    return fn(g, y, st) if may_be_alone or not alone else None
 
 
 # ---------------------------------------------------------------- years
@@ -683,7 +694,7 @@ _DAYS = {"今天": 0, "今日": 0, "今晨": 0, "今早": 0, "今晚": 0, "昨�
 def _year_then(g, st):  # 2023年, 2023年5月25日, 今年一季度, 19年7月8日, 民国三年, 去年年底, 2024年春节
     if g["same"]:
         return None  # 去年同期: not a calendar time by itself
-    has_suffix = any(g[k] is not None for k, _, _ in IN_YEAR_FORMS)
+    has_suffix = g.year_form() is not None
     y = year_head(g, st, has_suffix)
     if y is None:
         return None

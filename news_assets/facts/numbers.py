@@ -16,6 +16,13 @@ VAGUE = {"几", "数", "多", "余", "来"}
 
 _ZERO = Decimal(0)
 _SKIP = str.maketrans("", "", ",， \u3000\t\n\r")
+_SKIP_RE = re.compile(r"[,， \u3000\t\n\r]")
+
+
+def _skipped(s: str) -> str:
+    """s without separators and spaces: s.translate(_SKIP), but most numerals have none, and a failed
+    table lookup per character makes translate ~6x slower than this search."""
+    return _SKIP_RE.sub("", s) if _SKIP_RE.search(s) else s
 # 六七万, 二三十万, 十五六万, 三四百万: two neighbouring digits (or 三五) before the same units
 _PAIR = re.compile(r"(?P<p>(?:[一二两三四五六七八九]?[十百千])*)(?P<a>[一二两三四五六七八])(?P<b>[二两三四五六七八九])"
                    r"(?P<u>[十百千万亿兆]*)")
@@ -27,7 +34,7 @@ def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | Non
     Returns (value, vague) where vague is True when 多/余/几/数 made it a lower bound, or None for a
     string that is not one well-formed numeral (七十百, 一一 unless `positional`).
     """
-    s = s.translate(_SKIP)
+    s = _skipped(s)
     if not s:
         return None
     # plain positional digits, e.g. 二〇二四
@@ -90,7 +97,7 @@ def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | Non
 
 def parse_pair(s: str) -> tuple[Decimal, Decimal] | None:
     """六七万 -> (60000, 70000), 二三十万 -> (200000, 300000), 十五六万, 三五千: a colloquial range, or None."""
-    m = _PAIR.fullmatch(s.translate(_SKIP))
+    m = _PAIR.fullmatch(_skipped(s))
     if not m:
         return None
     a, b = CN_DIGITS[m["a"]], CN_DIGITS[m["b"]]

@@ -40,8 +40,12 @@ _STOP_PAIRS = frozenset({"深藏", "藏青", "云台", "新台", "台吉", "新�
 _ABBR_NOUN = set("资企商籍胞人府")
 _ABBR_VERB = set("来赴访返驻")
 _ABBR_VERB_OK = "渝沪京津粤港澳台闽川蜀黔滇陕甘鄂湘豫皖赣浙苏鲁冀晋辽吉黑桂琼藏"
-# a plain character set, so the regex engine scans for it fast; the context tests run per hit
-_COLLOC_FIRST_RE = re.compile(r"[" + _ABBR_VERB_OK + r"]")
+# a plain character set first, so the regex engine scans for it fast; then the neighbours any collocation
+# needs (港资: a noun after 港澳台; 来渝: a motion verb before; 在京: 在/进 before 京沪渝), so most of these
+# common characters are dropped in C; the full context tests still run per hit in _collocations
+_COLLOC_FIRST_RE = re.compile(
+    r"[" + _ABBR_VERB_OK + r"](?:(?<=[港澳台])(?=[" + "".join(sorted(_ABBR_NOUN)) + r"])"
+    r"|(?<=[" + "".join(sorted(_ABBR_VERB)) + r"].)|(?<=[在进][京沪渝]))")
 
 
 @dataclass(slots=True)
@@ -68,7 +72,8 @@ def automaton():
 @lru_cache(maxsize=1)
 def _abbr_re():
     chars = "".join(_ref.abbreviations())
-    return re.compile(f"[{chars}]{{2,}}")
+    # [x][x]+ rather than [x]{2,}: a leading character class lets sre skip non-candidates in C
+    return re.compile(f"[{chars}][{chars}]+")
 
 
 def _resolve_year(options, year: int):
@@ -131,7 +136,7 @@ def _entries(surface: str, year: int) -> tuple:
 def find_regions(norm: str, year: int, dateline_code: str | None = None):
     """The region mentions of the normalised text, in order (RegionHit rows)."""
     cands = _candidates(norm, year)
-    anchors = _anchors(norm, cands, dateline_code)
+    anchors = _anchors(norm, cands, dateline_code, year)
     accepted = _accept_divisions(norm, cands, anchors)
     accepted += _abbreviation_runs(norm)
     accepted += _collocations(norm)
@@ -158,9 +163,8 @@ def _candidates(norm: str, year: int) -> list[Candidate]:
     return cands
 
 
-def _anchors(norm: str, cands: list[Candidate], dateline_code: str | None) -> set[str]:
+def _anchors(norm: str, cands: list[Candidate], dateline_code: str | None, year: int) -> set[str]:
     """Document context: provinces and prefectures named unambiguously (full names or unique big shorts)."""
-    homog = _ref.homographs()
     anchors: set[str] = set()
     if dateline_code:
         anchors.add(dateline_code)
@@ -168,14 +172,27 @@ def _anchors(norm: str, cands: list[Candidate], dateline_code: str | None) -> se
     for c in cands:
         if c.kind != "division" or c.end - c.start < 2:
             continue
-        big = [d for d, _ in c.options if d.level != "county"]
-        if big and (not c.short or len({d.code for d in big}) == 1):
-            if c.short and norm[c.start:c.end] in homog:
-                continue
-            best = min(big, key=lambda d: _LEVEL_RANK[d.level])
-            anchors.add(best.code)
-            anchors.add(best.province)
+        anchors.update(_anchor_codes(norm[c.start:c.end], year))
     return anchors
+
+
+@lru_cache(maxsize=65536)
+def _anchor_codes(surface: str, year: int) -> tuple[str, ...]:
+    """What a division candidate of this surface adds to the anchors: its best big division's code and
+    province, or nothing (a county, an ambiguous short name, a homograph). A function of the surface and
+    the year alone (its options come from _entries), so it is cached beside them."""
+    homog = _ref.homographs()
+    for kind, options, short in _entries(surface, year):
+        if kind != "division":
+            continue
+        big = [d for d, _ in options if d.level != "county"]
+        if big and (not short or len({d.code for d in big}) == 1):
+            if short and surface in homog:
+                return ()
+            best = min(big, key=lambda d: _LEVEL_RANK[d.level])
+            return best.code, best.province
+        return ()
+    return ()
 
 
 def _blocked_after(nxt: str, big: bool) -> bool:
@@ -312,7 +329,7 @@ def _after_parent(norm: str, start: int, d) -> bool:
     head = norm[max(0, start - 12):start]
     sb = _surfaces_by_code()
     for code in (d.parent, d.province):
-        if code and any(head.endswith(x) for x in sb.get(code, ())):
+        if code and head.endswith(sb.get(code, ())):  # str.endswith takes the tuple of surfaces at once
             return True
     return False
 
