@@ -12,21 +12,44 @@ carries the caller's environment, since a forked worker would otherwise see the 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import multiprocessing.forkserver
+import multiprocessing.spawn
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-PRELOAD = ["__main__", "news_assets._warm_worker"]
+PRELOAD = ["news_assets._warm_worker"]
+# The caller's main script, for the fork server to import (Python 3.11's own '__main__' preload never
+# receives the path); read and removed by _warm_worker in the server.
+MAIN_ENV = "NEWS_STAGE_POOL_MAIN"
+
+
+@contextlib.contextmanager
+def _env(name: str, value: str | None):
+    old = os.environ.get(name)
+    if value is not None:
+        os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
 
 
 def _context():
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)  # no effect once the server runs: it is started once
-        return ctx
-    return multiprocessing.get_context("spawn")  # where fork servers do not exist (Windows)
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")  # where fork servers do not exist (Windows)
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)  # no effect once the server runs: it is started once
+    main = multiprocessing.spawn.get_preparation_data("stage-pool").get("init_main_from_path")
+    with _env(MAIN_ENV, main):  # the server's environment is the caller's at its start
+        multiprocessing.forkserver.ensure_running()
+    return ctx
 
 
 @dataclass(frozen=True)
