@@ -240,7 +240,8 @@ def _extract_article(a: dict, pub: date, cap: int):
 def run_facts(lake: Lake, day: str) -> StageResult:
     from .facts import EXTRACTOR_VERSION, max_chars_setting
 
-    articles = lake.read_partition(TABLES.articles, day)
+    cols = ["article_id", "url", "body", "dateline_place", "dateline_date", "raw_sha256"]
+    articles = lake.read_partition(TABLES.articles, day, columns=cols)
     res = StageResult(day)
     out: dict[str, list[dict]] = {t: [] for t in (TABLES.facts, TABLES.sentences, TABLES.region_mentions,
                                                   TABLES.date_mentions)}
@@ -248,8 +249,7 @@ def run_facts(lake: Lake, day: str) -> StageResult:
     cap = max_chars_setting()  # a bad setting fails the stage here, not every article one by one
     truncated = 0  # bodies over the cap: still articles, their facts from the first `cap` characters
     pub = date.fromisoformat(day)
-    cols = ["article_id", "url", "body", "dateline_place", "dateline_date", "raw_sha256"]
-    for a in articles.select(cols).iter_rows(named=True) if articles is not None else ():
+    for a in articles.iter_rows(named=True) if articles is not None else ():
         res.inputs += 1
         try:
             ex = _extract_article(a, pub, cap)
