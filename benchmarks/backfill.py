@@ -209,6 +209,7 @@ def main() -> int:
     ap.add_argument("--start", default="2024-01-01")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--celery", action="store_true", help="run on the deploy/celery/ deployment")
+    ap.add_argument("--keep", metavar="DIR", help="copy the lake (and DuckDB file) here after the run, to compare runs")
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
     start = dt.date.fromisoformat(args.start)
@@ -234,6 +235,10 @@ def main() -> int:
         stages, wall = run_local(root, days, args.workers)
         counts = lake_counts(root, days)
         inside = inside_seconds(root, days)
+        if args.keep:
+            import shutil
+
+            shutil.copytree(root, args.keep, dirs_exist_ok=True)
     print("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     lake_wall = sum(v for k, v in stages.items() if k != "warehouse build")
     total = wall + stages["warehouse build"]

@@ -47,18 +47,20 @@ class ParseCache:
     lake: Lake
     keep: bool = True  # False: only read (articles, whose answer lands in its own table anyway)
 
-    def _path(self, sha256: str, url: str | None):
+    def _parts(self, sha256: str, url: str | None) -> tuple[str, ...]:
         from .parse import PARSER_VERSION, ParseLimits
 
         limits = ParseLimits.from_env()  # raising a limit must reach pages it refused
         key = hashlib.sha256(f"{sha256}\x1f{url or ''}\x1f{limits.max_bytes}\x1f{limits.max_depth}".encode()).hexdigest()
-        return self.lake.state_path("parse", f"v{PARSER_VERSION}", key[:2], f"{key}.pickle")
+        return ("parse", f"v{PARSER_VERSION}", key[:2], f"{key}.pickle")
+
+    def _path(self, sha256: str, url: str | None):
+        return self.lake.state_path(*self._parts(sha256, url))
 
     def get(self, sha256: str, url: str | None, charset: str | None = None):
         """The kept (article, fault) for these bytes, or None; a parse under another charset is a miss."""
-        path = self._path(sha256, url)
         try:
-            art, fault = pickle.loads(path.read_bytes())
+            art, fault = pickle.loads(self.lake.read_state(*self._parts(sha256, url)))
         except Exception:  # absent, partly written elsewhere, or from an older layout: parse again
             return None
         if charset and art is not None and art.charset != charset:

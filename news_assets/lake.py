@@ -118,7 +118,15 @@ class Lake:
         return sha
 
     def get_raw(self, sha256: str) -> bytes:
+        if self.is_local:  # plain os calls: the articles stage reads every page once
+            return self._read_local(self._local_raw(sha256))
         return self.raw_path(sha256).read_bytes()
+
+    def read_state(self, *parts: str) -> bytes:
+        """A file under _state/ (raises FileNotFoundError when absent)."""
+        if self.is_local:
+            return self._read_local(os.path.join(self.root.path, "_state", *parts))
+        return self.state_path(*parts).read_bytes()
 
     # ---- partitioned tables ----------------------------------------------------------------
     def partition_path(self, table: str, publish_date: str) -> UPath:
@@ -131,9 +139,11 @@ class Lake:
         self.write_bytes(path, buf.getvalue())
         return path
 
-    def read_partition(self, table: str, publish_date: str) -> pl.DataFrame | None:
-        """One partition, or None when it was never written. A file that is there but unreadable
-        raises LakeReadError naming the table, the day, the file and the remedy."""
+    def read_partition(self, table: str, publish_date: str, columns: list[str] | None = None,
+                       n_rows: int | None = None) -> pl.DataFrame | None:
+        """One partition (only `columns`, only the first `n_rows` when given), or None when it was
+        never written. A file that is there but unreadable raises LakeReadError naming the table,
+        the day, the file and the remedy."""
         path = self.partition_path(table, publish_date)
         try:
             # one plain GET (cat_file): no If-Match on an ETag that a concurrent re-run may have changed
@@ -143,7 +153,10 @@ class Lake:
         except OSError as e:
             raise self._read_error(table, publish_date, path, e) from e
         try:
-            return pl.read_parquet(io.BytesIO(data))
+            if columns is not None:  # a file older than a column reads without it, as a whole read would
+                have = pl.read_parquet_schema(io.BytesIO(data))
+                columns = [c for c in columns if c in have]
+            return pl.read_parquet(io.BytesIO(data), columns=columns, n_rows=n_rows)
         except Exception as e:  # polars raises ComputeError / OSError / PanicException for bad files
             raise self._read_error(table, publish_date, path, e) from e
 

@@ -36,27 +36,42 @@ def stable_id(*parts: str | None) -> str:
     return hashlib.sha256("\x1f".join(p or "" for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
-_WORD = re.compile(r"\w", re.UNICODE)
-_LANE = 16  # bits per counter lane: room for 65,535 distinct trigrams
-# _POS[i][v]: byte value v at digest position i, spread so that bit j lands in lane 8*i + j
-_POS = [[sum(((v >> j) & 1) << (_LANE * (8 * i + j)) for j in range(8)) for v in range(256)] for i in range(8)]
+_NON_WORD = re.compile(r"\W+", re.UNICODE)  # what is left is exactly the \w characters, in order
+# _BIT[j][v]: bit j of byte value v, as a translation table (count a bit over many bytes in C)
+_BIT = [bytes((v >> j) & 1 for v in range(256)) for j in range(8)]
+_DIGESTS_MAX = 1 << 17  # trigram digests remembered per process (~15 MB); past that, hashed every time
+_digests: dict[str, bytes] = {}  # trigram -> blake2b digest: a memo of a pure function
 
 
 def simhash64(text: str) -> int:
     """64-bit simhash over distinct character trigrams: reprints of a story land a few bits apart.
 
-    The 64 per-bit counters are packed into lanes of one big integer, so each trigram costs eight
-    table lookups and additions instead of 64 bit tests (about 1 ms for a 1,500-character article).
+    Bit b (bit j of digest byte i, b = 8*i + j) is set when more than half the trigrams' blake2b
+    digests have it. The digests are joined into one buffer and each bit counted over a strided
+    slice in C; news text repeats most trigrams, so their digests are remembered across articles.
     """
-    chars = "".join(_WORD.findall(text))[:60000]
+    chars = _NON_WORD.sub("", text)[:60000]
     grams = {chars[i : i + 3] for i in range(max(1, len(chars) - 2))} if chars else set()
-    p0, p1, p2, p3, p4, p5, p6, p7 = _POS
-    total = 0
+    n = len(grams)
+    if not n:
+        return 0
+    memo, blake2b = _digests, hashlib.blake2b
+    parts = []
     for g in grams:
-        d = hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest()
-        total += p0[d[0]] + p1[d[1]] + p2[d[2]] + p3[d[3]] + p4[d[4]] + p5[d[5]] + p6[d[6]] + p7[d[7]]
-    mask = (1 << _LANE) - 1
-    return sum(1 << b for b in range(64) if 2 * ((total >> (_LANE * b)) & mask) > len(grams))
+        d = memo.get(g)
+        if d is None:
+            d = blake2b(g.encode("utf-8"), digest_size=8).digest()
+            if len(memo) < _DIGESTS_MAX:
+                memo[g] = d
+        parts.append(d)
+    digests = b"".join(parts)
+    out = 0
+    for i in range(8):
+        column = digests[i::8]  # byte i of every digest
+        for j in range(8):
+            if 2 * column.translate(_BIT[j]).count(1) > n:
+                out |= 1 << (8 * i + j)
+    return out
 
 
 def write_quarantine(lake: Lake, stage: str, day: str, rows: list[dict]) -> None:
@@ -225,7 +240,8 @@ def _extract_article(a: dict, pub: date, cap: int):
 def run_facts(lake: Lake, day: str) -> StageResult:
     from .facts import EXTRACTOR_VERSION, max_chars_setting
 
-    articles = lake.read_partition(TABLES.articles, day)
+    cols = ["article_id", "url", "body", "dateline_place", "dateline_date", "raw_sha256"]
+    articles = lake.read_partition(TABLES.articles, day, columns=cols)
     res = StageResult(day)
     out: dict[str, list[dict]] = {t: [] for t in (TABLES.facts, TABLES.sentences, TABLES.region_mentions,
                                                   TABLES.date_mentions)}
@@ -233,8 +249,7 @@ def run_facts(lake: Lake, day: str) -> StageResult:
     cap = max_chars_setting()  # a bad setting fails the stage here, not every article one by one
     truncated = 0  # bodies over the cap: still articles, their facts from the first `cap` characters
     pub = date.fromisoformat(day)
-    cols = ["article_id", "url", "body", "dateline_place", "dateline_date", "raw_sha256"]
-    for a in articles.select(cols).iter_rows(named=True) if articles is not None else ():
+    for a in articles.iter_rows(named=True) if articles is not None else ():
         res.inputs += 1
         try:
             ex = _extract_article(a, pub, cap)

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 
 import dagster as dg
 import polars as pl
 
 from ..lake import Lake
+from ..stage_pool import map_days
 
 GROUP = "lake"
 
 
 def run_days(fn: Callable, lake: Lake, days: list[str], workers: int, *args) -> list:
     """Run one partition function per day; several days go to a process pool (both cores busy,
-    memory bounded by one partition per worker)."""
-    if len(days) <= 1 or workers <= 1:
-        return [fn(lake, d, *args) for d in days]
-    # spawn, not fork: forking a process that runs Dagster's threads can deadlock on their locks
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(days)), mp_context=ctx) as pool:
-        return list(pool.map(fn, [lake] * len(days), days, *[[a] * len(days) for a in args]))
+    memory bounded by one partition per worker; workers forked warm, see stage_pool)."""
+    return map_days(fn, lake, days, workers, *args)
 
 
 def column_schema(schema: dict) -> dg.TableSchema:

@@ -37,7 +37,7 @@ def _totals(results: list[pipeline.StageResult], what: str = "counts") -> dict[s
 
 
 def _day_preview(lake, table: str, day: str, columns: list[str]) -> dg.MetadataValue:
-    return preview_md(lake.read_partition(table, day), columns)
+    return preview_md(lake.read_partition(table, day, columns=columns, n_rows=5), columns)
 
 
 def _report(context, key: str, results: list[pipeline.StageResult], rows, metadata: dict,

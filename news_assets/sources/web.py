@@ -147,6 +147,9 @@ class AssignmentIndex:
                 current[key] = rec
             self.lake.write_bytes(self.path, json.dumps(current, ensure_ascii=False, sort_keys=True).encode())
             self.data, self.updates = current, {}
+            if self.lake.is_local:  # the run's next day finds its own write here, not re-parsed from disk
+                st = os.stat(self.path.path)
+                self._seen[self.path.path] = ((st.st_mtime_ns, st.st_size), current)
 
 
 # ---- one run ---------------------------------------------------------------------------------
