@@ -79,138 +79,191 @@ _DATE_ONLY = re.compile(
 
 
 def scan(body) -> Scan:
-    """One pass: credit containers, record date-only text nodes and document order, and read the page
-    as lines (one per block / <br>) so the header zone needs no second walk."""
-    blocks: dict[int, list] = {}  # mem_id -> [node, text_len, link_len, punct, order, parent_chain]
-    container_score: dict[int, float] = {}
-    container_nodes: dict[int, object] = {}
-    container_order: dict[int, int] = {}
-    container_text: dict[int, int] = {}
+    """One pass over the DOM (``_walk``), then per-container credit (``_credit``) and the boilerplate
+    penalties of the best containers (``_rank``)."""
+    w = _walk(body)
+    credit = _credit(w.blocks)
+    return Scan(_rank(credit, w), w.date_nodes, credit.total_text, credit.total_link, w.orders, w.ends,
+                credit.leads, w.page_lines)
+
+
+@dataclass
+class _Walked:
+    blocks: list  # [pieces (stripped text nodes), link chars, order, chain] per block, in document order
+    containers: dict  # mem_id -> (node, order)
+    date_nodes: list
+    orders: dict
+    ends: dict
+    page_lines: list
+
+
+def _walk(body) -> _Walked:
+    """Credit containers' text to blocks, record date-only text nodes and document order, and read the
+    page as lines (one per block / <br>) so the header zone needs no second walk. Text is only collected
+    here; its punctuation and boilerplate are measured once per block in ``_credit``, not per text node."""
+    root_key = body.mem_id
+    root = [[], 0, 0, (root_key,)]
+    blocks = [root]
+    containers = {root_key: (body, 0)}
     date_nodes: list[DateNode] = []
     orders: dict[int, int] = {}
     ends: dict[int, int] = {}
     page_lines: list[str] = []
-    buf: list[str] = []
-
-    def flush():
-        t = norm_ws("".join(buf))
-        if t:
-            page_lines.append(t)
-        buf.clear()
-
-    root_key = body.mem_id
-    blocks[root_key] = [body, 0, 0, 0, 0, (root_key,), 0]
-    container_nodes[root_key] = body
-    container_order[root_key] = 0
-    # explicit stack (deeply nested pages must not hit Python's recursion limit)
-    # frame: (children iterator, block_key, chain (container ancestors, nearest first), in_link, end_key);
-    # a frame's iterator is resumed after each child frame finishes (the for loop over it is re-entered)
+    buf: list[str] = []  # the current line; starts with a non-blank text node (blank ones alone are no line)
     count = 0
-    punct_findall, boiler_search, date_match = _PUNCT_RE.findall, _BOILER.search, _DATE_ONLY.match
-    stack = [(body.iter(include_text=True), root_key, (root_key,), False, None)]
+    date_match = _DATE_ONLY.match
+    # explicit stack (deeply nested pages must not hit Python's recursion limit); frame: (children
+    # iterator, block record, chain (container ancestors, nearest first), in_link, end_key), resumed after
+    # each child frame finishes (the for loop over its iterator is re-entered)
+    stack = [(body.iter(include_text=True), root, root[3], False, None)]
     push = stack.append
+    kinds: dict[int, int] = {}  # tag_id -> _TEXT.. (an int read instead of the tag name per node)
     while stack:
-        it, block_key, chain, in_link, end_key = stack[-1]
+        it, rec, chain, in_link, end_key = stack[-1]
         for ch in it:
-            tag = ch.tag
-            if tag == "-text":
+            kind = kinds.get(ch.tag_id)
+            if kind is None:
+                kind = kinds[ch.tag_id] = _kind(ch.tag)
+            if kind == _TEXT:
                 s = ch.text_content
                 if not s:
                     continue
-                buf.append(s)
                 st = s.strip()
                 if not st:
+                    if buf:
+                        buf.append(s)
                     continue
-                n = len(st)
-                b = blocks[block_key]
-                b[1] += n
+                buf.append(s)
+                rec[0].append(st)
                 if in_link:
-                    b[2] += n
-                if n > 8 and boiler_search(st):
-                    b[2] += n
-                b[3] += len(punct_findall(st))
-                b[6] += st.count("：")  # label colons: a byline row (来源：… 作者：…) is not a lead
-                if n <= 40 and st[0] in "0123456789(（[【 " and date_match(st):
+                    rec[1] += len(st)
+                if st[0] in _DATE_FIRST and len(st) <= 40 and date_match(st):
                     count += 1
                     date_nodes.append(DateNode(st, count, ch))
                 continue
-            if tag in SKIP_TAGS:
+            if kind == _SKIP:
                 continue
             count += 1
-            if tag in BLOCK_TAGS:
+            if kind >= _VOID:
                 if buf:
-                    flush()
+                    _flush(buf, page_lines)
                 key = ch.mem_id
                 orders[key] = count
-                new_chain = chain
-                if tag in CONTAINER_TAGS:
-                    container_nodes[key] = ch
-                    container_order[key] = count
-                    new_chain = (key,) + chain[:3]
-                blocks[key] = [ch, 0, 0, 0, count, new_chain, 0]
-                push((ch.iter(include_text=True), key, new_chain, in_link, key))
+                if kind == _VOID:
+                    continue  # br, hr: no text, no container, nothing to close
+                if kind == _CONTAINER:
+                    containers[key] = (ch, count)
+                    chain = (key,) + chain[:3]
+                new = [[], 0, count, chain]
+                blocks.append(new)
+                push((ch.iter(include_text=True), new, chain, in_link, key))
             else:
-                push((ch.iter(include_text=True), block_key, chain, in_link or tag == "a", None))
+                push((ch.iter(include_text=True), rec, chain, in_link or kind == _LINK, None))
             break
         else:
             stack.pop()
             if end_key is not None:
                 ends[end_key] = count
                 if buf:
-                    flush()
+                    _flush(buf, page_lines)
+    if buf:
+        _flush(buf, page_lines)
+    return _Walked(blocks, containers, date_nodes, orders, ends, page_lines)
 
-    total_text = 0
-    total_link = 0
-    container_link: dict[int, int] = {}
-    nblocks: dict[int, int] = {}
-    nlinkblocks: dict[int, int] = {}
+
+_DATE_FIRST = frozenset("0123456789(（[【 ")
+_TEXT, _SKIP, _INLINE, _LINK, _VOID, _BLOCK, _CONTAINER = range(7)
+
+
+def _kind(tag: str) -> int:
+    if tag == "-text":
+        return _TEXT
+    if tag in SKIP_TAGS:
+        return _SKIP
+    if tag in BLOCK_TAGS:
+        if tag == "br" or tag == "hr":
+            return _VOID
+        return _CONTAINER if tag in CONTAINER_TAGS else _BLOCK
+    return _LINK if tag == "a" else _INLINE
+
+
+def _flush(buf: list[str], lines: list[str]) -> None:
+    t = norm_ws("".join(buf))
+    if t:
+        lines.append(t)
+    buf.clear()
+
+
+@dataclass
+class _Credit:
+    stats: dict  # container mem_id -> [score, text chars, link chars, blocks, link-only blocks]
+    leads: list
+    total_text: int
+    total_link: int
+
+
+def _credit(blocks: list) -> _Credit:
+    """Each block with enough own (non-link) text credits its container ancestors (1, 1/2, 1/4, 1/8),
+    weighted by its sentence punctuation; blocks that read as paragraphs are leads."""
+    stats: dict[int, list] = {}
     leads: list[int] = []
-    for _key, (_node, tlen, llen, punct, _order, chain, colons) in blocks.items():
+    total_text = total_link = 0
+    punct_findall, boiler_search = _PUNCT_RE.findall, _BOILER.search
+    for pieces, llen, order, chain in blocks:
+        if not pieces:
+            continue
+        text = "".join(pieces)
+        tlen = len(text)
+        # boilerplate text (copyright, ICP) counts as link text; a word split across nodes does not count
+        if tlen > 8 and boiler_search(text):
+            llen += sum(len(p) for p in pieces if len(p) > 8 and boiler_search(p))
         total_text += tlen
         total_link += llen
-        if tlen == 0:
-            continue
         linky = llen > 0.5 * tlen
-        for c in chain[:4]:
-            container_text[c] = container_text.get(c, 0) + tlen
-            container_link[c] = container_link.get(c, 0) + llen
-            nblocks[c] = nblocks.get(c, 0) + 1
+        for c in chain:
+            s = stats.get(c)
+            if s is None:
+                s = stats[c] = [0.0, 0, 0, 0, 0]
+            s[1] += tlen
+            s[2] += llen
+            s[3] += 1
             if linky:
-                nlinkblocks[c] = nlinkblocks.get(c, 0) + 1
+                s[4] += 1
         own = tlen - llen
-        if own < 8 or llen > 0.5 * tlen:
+        if own < 8 or linky:
             continue
-        if own >= 30 and punct - colons >= 2:
-            leads.append(_order)
+        punct = len(punct_findall(text))
+        if own >= 30 and punct - text.count("：") >= 2:  # label colons: a byline row is not a lead
+            leads.append(order)
         w = own * (1.0 if punct else 0.3) * (1.0 + min(punct, 10) / 10.0)
         if own < 25 and punct == 0:
             w *= 0.2
         factor = 1.0
-        for c in chain[:4]:
-            container_score[c] = container_score.get(c, 0.0) + w * factor
+        for c in chain:
+            stats[c][0] += w * factor
             factor *= 0.5
+    leads.sort()
+    return _Credit(stats, leads, total_text, total_link)
 
-    cands = sorted(((score, key) for key, score in container_score.items()), reverse=True)
+
+def _rank(credit: _Credit, w: _Walked) -> list:
+    """The 15 best-credited containers, penalised for link density, link-only blocks and boilerplate
+    class names, best first."""
+    cands = sorted(((s[0], key) for key, s in credit.stats.items() if s[0]), reverse=True)
     scored = []
     for score, key in cands[:15]:
-        node = container_nodes[key]
-        attrs = node.attributes
-        cls = " ".join(v for k, v in attrs.items() if k in ("class", "id") and v)
-        s = score
-        ld = container_link.get(key, 0) / max(1, container_text.get(key, 0))
-        lbr = nlinkblocks.get(key, 0) / max(1, nblocks.get(key, 0))
-        s *= (1.0 - ld) * (1.0 - lbr)
+        node, start = w.containers[key]
+        _, tlen, llen, nblocks, nlinky = credit.stats[key]
+        cls = " ".join(v for k, v in node.attributes.items() if k in ("class", "id") and v)
+        s = score * ((1.0 - llen / max(1, tlen)) * (1.0 - nlinky / max(1, nblocks)))
         if cls:
             if _JUNK_ATTR.search(cls) and not _GOOD_ATTR.search(cls):
                 s *= 0.3
             elif _GOOD_ATTR.search(cls):
                 s *= 1.15
-        scored.append(Cand(s, node, container_order[key], ends.get(key, 10**9)))
+        scored.append(Cand(s, node, start, w.ends.get(key, 10**9)))
     scored.sort(key=lambda c: -c.score)
-    leads.sort()
-    if buf:
-        flush()
-    return Scan(scored, date_nodes, total_text, total_link, orders, ends, leads, page_lines)
+    return scored
 
 
 @dataclass
