@@ -28,7 +28,7 @@ HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 PUNCT = "，。！？；：、“”…,.!?;（）《》「」『』"
 _PUNCT_RE = re.compile("[，。！？；：、“”…！？（）《》「」『』]")
 _WS_RE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_NON_CJK_RE = re.compile(r"[^\u4e00-\u9fff]+")
 
 _JUNK_ATTR = re.compile(
     r"comment|share|footer|breadcrumb|crumb|sidebar|side-bar|recommend|related|relate|copyright|login|"
@@ -51,7 +51,8 @@ def norm_ws(s: str) -> str:
 
 
 def cjk_count(s: str) -> int:
-    return len(_CJK_RE.findall(s))
+    # deleting the runs of other characters is about twice as fast as listing the CJK ones
+    return len(_NON_CJK_RE.sub("", s))
 
 
 @dataclass
@@ -339,42 +340,38 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
             buf.clear()
         link[0] = 0
 
-    # explicit stack; frame: (children iterator, in_link, is_block, is_heading), resumed like scan's
+    # explicit stack; frame: (children iterator, in_link, is_block, is_heading), resumed like _walk's
     stack = [(container.iter(include_text=True), False, False, False)]
     push = stack.append
+    kinds: dict[int, int] = {}
     while stack:
         it, in_link, is_block, is_h = stack[-1]
         for ch in it:
-            tag = ch.tag
-            if tag == "-text":
+            kind = kinds.get(ch.tag_id)
+            if kind is None:
+                kind = kinds[ch.tag_id] = _kind(ch.tag)
+            if kind == _TEXT:
                 s = ch.text_content
                 if s:
                     buf.append(s)
                     if in_link:
                         link[0] += len(s.strip())
                 continue
-            if tag in SKIP_TAGS:
+            if kind == _SKIP:
                 continue
-            if tag == "br" or tag == "hr":
+            if kind == _VOID:
                 flush()
                 continue
-            if tag in BLOCK_TAGS:
+            if kind >= _BLOCK:
                 flush()
-                if skip_junk:
-                    attrs = ch.attributes
-                    cls = attrs.get("class") or ""
-                    ident = attrs.get("id") or ""
-                    style = attrs.get("style")
-                    if style and "display:none" in style.replace(" ", "").lower():
-                        continue
-                    if (cls or ident) and _JUNK_ATTR.search(f"{cls} {ident}") and not _GOOD_ATTR.search(f"{cls} {ident}"):
-                        continue
-                h = tag in HEADING_TAGS
+                if skip_junk and _hidden_or_junk(ch):
+                    continue
+                h = ch.tag in HEADING_TAGS
                 if h:
                     heading[0] = True
                 push((ch.iter(include_text=True), in_link, True, h))
             else:
-                push((ch.iter(include_text=True), in_link or tag == "a", False, False))
+                push((ch.iter(include_text=True), in_link or kind == _LINK, False, False))
             break
         else:
             stack.pop()
@@ -384,3 +381,14 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
                     heading[0] = False
     flush()
     return lines
+
+
+def _hidden_or_junk(node) -> bool:
+    """A block styled display:none, or one whose class/id names boilerplate (and not content)."""
+    attrs = node.attributes
+    cls = attrs.get("class") or ""
+    ident = attrs.get("id") or ""
+    style = attrs.get("style")
+    if style and "display:none" in style.replace(" ", "").lower():
+        return True
+    return bool((cls or ident) and _JUNK_ATTR.search(f"{cls} {ident}") and not _GOOD_ATTR.search(f"{cls} {ident}"))
