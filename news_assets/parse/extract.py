@@ -99,23 +99,23 @@ class _Walked:
 
 
 def _walk(body) -> _Walked:
-    """Credit containers' text to blocks, record date-only text nodes and document order, and read the
-    page as lines (one per block / <br>) so the header zone needs no second walk. Text is only collected
-    here; its punctuation and boilerplate are measured once per block in ``_credit``, not per text node."""
     root_key = body.mem_id
     root = [[], 0, 0, (root_key,)]
-    blocks = [root]
-    containers = {root_key: (body, 0)}
-    date_nodes: list[DateNode] = []
-    orders: dict[int, int] = {}
-    ends: dict[int, int] = {}
-    page_lines: list[str] = []
+    w = _Walked([root], {root_key: (body, 0)}, [], {}, {}, [])
+    _visit(body, root, w)
+    return w
+
+
+def _visit(body, root: list, w: _Walked) -> None:
+    """Text to blocks, date-only text nodes, document order, and the page as lines (one per block / <br>,
+    so the header zone needs no second walk). Punctuation and boilerplate are measured in ``_credit``."""
+    blocks, containers, date_nodes = w.blocks, w.containers, w.date_nodes
+    orders, ends, page_lines = w.orders, w.ends, w.page_lines
     buf: list[str] = []  # the current line; starts with a non-blank text node (blank ones alone are no line)
     count = 0
     date_match = _DATE_ONLY.match
-    # explicit stack (deeply nested pages must not hit Python's recursion limit); frame: (children
-    # iterator, block record, chain (container ancestors, nearest first), in_link, end_key), resumed after
-    # each child frame finishes (the for loop over its iterator is re-entered)
+    # explicit stack (deep pages must not hit the recursion limit); frame: (children iterator, block record,
+    # container ancestors nearest first, in_link, end_key), its iterator resumed after each child frame ends
     stack = [(body.iter(include_text=True), root, root[3], False, None)]
     push = stack.append
     kinds: dict[int, int] = {}  # tag_id -> _TEXT.. (an int read instead of the tag name per node)
@@ -127,14 +127,11 @@ def _walk(body) -> _Walked:
                 kind = kinds[ch.tag_id] = _kind(ch.tag)
             if kind == _TEXT:
                 s = ch.text_content
-                if not s:
-                    continue
-                st = s.strip()
+                st = s.strip() if s else None
+                if st or buf and s:
+                    buf.append(s)
                 if not st:
-                    if buf:
-                        buf.append(s)
                     continue
-                buf.append(s)
                 rec[0].append(st)
                 if in_link:
                     rec[1] += len(st)
@@ -169,7 +166,6 @@ def _walk(body) -> _Walked:
                     _flush(buf, page_lines)
     if buf:
         _flush(buf, page_lines)
-    return _Walked(blocks, containers, date_nodes, orders, ends, page_lines)
 
 
 _DATE_FIRST = frozenset("0123456789(（[【 ")
