@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -15,6 +16,7 @@ from .profiles import Profile, profile_for
 
 # elements never read: scripts and styles, and what only a script or a form shows
 _STRIPPED = ["script", "style", "noscript", "iframe", "svg", "template", "textarea", "select"]
+_HEAD_NODES = 'meta, link[rel], title, script[type="application/ld+json"]'
 # display:none only: WeChat ships its article as visibility:hidden and reveals it by script
 _HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 
@@ -40,12 +42,15 @@ class Page:
 
 def read_page(text: str, url: str | None) -> Page:
     tree = LexborHTMLParser(text)
-    meta = _meta_map(tree)
-    canon = _canonical(tree, meta, url)
+    # one selector query for the four kinds of head element (one walk of the tree, not four), in document order
+    found: dict[str, list] = defaultdict(list)
+    for n in tree.css(_HEAD_NODES):
+        found[n.tag].append(n)
+    meta = _meta_map(found["meta"])
+    canon = _canonical(found["link"], meta, url)
     site = _host(canon) or _host(url)
-    tnode = tree.css_first("title")
-    title_tag = norm_ws(tnode.text()) if tnode is not None else ""
-    ld_date, ld_authors = _jsonld_dates(tree)  # before the scripts go
+    title_tag = norm_ws(found["title"][0].text()) if found["title"] else ""
+    ld_date, ld_authors = _jsonld_dates(found["script"])  # before the scripts go
     tree.strip_tags(_STRIPPED)
     body = tree.body
     sc = None
@@ -55,10 +60,10 @@ def read_page(text: str, url: str | None) -> Page:
     return Page(url, text, tree, meta, canon, site, title_tag, ld_date, ld_authors, sc, profile_for(site))
 
 
-def _canonical(tree, meta: dict[str, str], url: str | None) -> str | None:
+def _canonical(links: list, meta: dict[str, str], url: str | None) -> str | None:
     """<link rel=canonical>, else og:url, resolved against the page URL; only absolute http(s) URLs."""
     canon = None
-    for ln in tree.css("link[rel]"):
+    for ln in links:
         if (ln.attributes.get("rel") or "").lower() == "canonical" and ln.attributes.get("href"):
             canon = ln.attributes["href"].strip()
             break
@@ -69,9 +74,9 @@ def _canonical(tree, meta: dict[str, str], url: str | None) -> str | None:
     return canon if canon and canon.startswith("http") else None
 
 
-def _meta_map(tree) -> dict[str, str]:
+def _meta_map(metas: list) -> dict[str, str]:
     out: dict[str, str] = {}
-    for m in tree.css("meta"):
+    for m in metas:
         a = m.attributes
         key = a.get("property") or a.get("name") or a.get("itemprop") or a.get("http-equiv")
         val = a.get("content")
@@ -82,10 +87,10 @@ def _meta_map(tree) -> dict[str, str]:
     return out
 
 
-def _jsonld_dates(tree) -> tuple[str | None, list[str]]:
+def _jsonld_dates(scripts: list) -> tuple[str | None, list[str]]:
     date_pub = None
     authors: list[str] = []
-    for s in tree.css('script[type="application/ld+json"]'):
+    for s in scripts:
         raw = s.text()
         if "datePublished" not in raw and "author" not in raw:
             continue
