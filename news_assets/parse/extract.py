@@ -27,6 +27,7 @@ HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 
 PUNCT = "，。！？；：、“”…,.!?;（）《》「」『』"
 _NON_PUNCT_RE = re.compile("[^，。！？；：、“”…！？（）《》「」『』]+")  # deleting the rest counts faster than findall
+_PUNCT_CHARS = tuple(frozenset("，。！？；：、“”…！？（）《》「」『』"))  # the same marks, each once
 _WS_RE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 _NON_CJK_RE = re.compile(r"[^\u4e00-\u9fff]+")
 
@@ -230,7 +231,8 @@ def _credit(blocks: list) -> _Credit:
         own = tlen - llen
         if own < 8 or linky:
             continue
-        punct = len(punct_only("", text))
+        # short text: delete the rest; longer: count each mark at C speed (faster past ~40 chars)
+        punct = len(punct_only("", text)) if tlen <= 40 else sum(map(text.count, _PUNCT_CHARS))
         if own >= 30 and punct - text.count("：") >= 2:  # label colons: a byline row is not a lead
             leads.append(order)
         w = own * (1.0 if punct else 0.3) * (1.0 + min(punct, 10) / 10.0)
