@@ -187,10 +187,12 @@ def _kind(tag: str) -> int:
 
 
 def _flush(buf: list[str], lines: list[str]) -> None:
-    t = norm_ws("".join(buf))
+    t = "".join(buf)
+    buf.clear()
+    # norm_ws, inlined: this runs once per line of the page
+    t = _WS_RE.sub(" ", t).strip() if "\u200b" in t or "\ufeff" in t else " ".join(t.split())
     if t:
         lines.append(t)
-    buf.clear()
 
 
 @dataclass
@@ -330,10 +332,12 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
     buf: list[str] = []
     link = [0]
     heading = [False]
+    junk_names: dict[str, bool] = {}  # "class id" -> verdict: a page repeats its class names
 
     def flush():
         if buf:
-            t = norm_ws("".join(buf))
+            t = "".join(buf)
+            t = _WS_RE.sub(" ", t).strip() if "\u200b" in t or "\ufeff" in t else " ".join(t.split())  # norm_ws
             if t:
                 lines.append(Line(t, link[0], heading[0]))
             buf.clear()
@@ -363,7 +367,7 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
                 continue
             if kind >= _BLOCK:
                 flush()
-                if skip_junk and _hidden_or_junk(ch):
+                if skip_junk and _hidden_or_junk(ch, junk_names):
                     continue
                 h = ch.tag in HEADING_TAGS
                 if h:
@@ -382,12 +386,20 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
     return lines
 
 
-def _hidden_or_junk(node) -> bool:
+def _hidden_or_junk(node, seen: dict[str, bool]) -> bool:
     """A block styled display:none, or one whose class/id names boilerplate (and not content)."""
     attrs = node.attributes
+    if not attrs:
+        return False
     cls = attrs.get("class") or ""
     ident = attrs.get("id") or ""
     style = attrs.get("style")
     if style and "display:none" in style.replace(" ", "").lower():
         return True
-    return bool((cls or ident) and _JUNK_ATTR.search(f"{cls} {ident}") and not _GOOD_ATTR.search(f"{cls} {ident}"))
+    if not (cls or ident):
+        return False
+    names = f"{cls} {ident}"
+    junk = seen.get(names)
+    if junk is None:
+        junk = seen[names] = bool(_JUNK_ATTR.search(names) and not _GOOD_ATTR.search(names))
+    return junk
