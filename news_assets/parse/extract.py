@@ -197,7 +197,8 @@ def _flush(buf: list[str], lines: list[str]) -> None:
 
 @dataclass
 class _Credit:
-    stats: dict  # container mem_id -> [score, text chars, link chars, blocks, link-only blocks]
+    stats: dict  # container mem_id -> [text chars, link chars, blocks, link-only blocks]
+    scores: dict  # container mem_id -> credit from the paragraphs under it
     leads: list
     total_text: int
     total_link: int
@@ -206,7 +207,9 @@ class _Credit:
 def _credit(blocks: list) -> _Credit:
     """Each block with enough own (non-link) text credits its container ancestors (1, 1/2, 1/4, 1/8),
     weighted by its sentence punctuation; blocks that read as paragraphs are leads."""
-    stats: dict[int, list] = {}
+    # text sums go first to the block's nearest container (its chain follows from it), then up the chain
+    groups: dict[int, list] = {}  # nearest container -> [text, link, blocks, link-only blocks, chain]
+    scores: dict[int, float] = {}
     leads: list[int] = []
     total_text = total_link = 0
     punct_only, boiler_search = _NON_PUNCT_RE.sub, _BOILER.search
@@ -221,15 +224,14 @@ def _credit(blocks: list) -> _Credit:
         total_text += tlen
         total_link += llen
         linky = llen > 0.5 * tlen
-        for c in chain:
-            s = stats.get(c)
-            if s is None:
-                s = stats[c] = [0.0, 0, 0, 0, 0]
-            s[1] += tlen
-            s[2] += llen
-            s[3] += 1
-            if linky:
-                s[4] += 1
+        g = groups.get(chain[0])
+        if g is None:
+            g = groups[chain[0]] = [0, 0, 0, 0, chain]
+        g[0] += tlen
+        g[1] += llen
+        g[2] += 1
+        if linky:
+            g[3] += 1
         own = tlen - llen
         if own < 8 or linky:
             continue
@@ -241,21 +243,35 @@ def _credit(blocks: list) -> _Credit:
         if own < 25 and punct == 0:
             w *= 0.2
         factor = 1.0
-        for c in chain:
-            stats[c][0] += w * factor
+        for c in chain:  # block by block in document order (float sums are order-sensitive)
+            scores[c] = scores.get(c, 0.0) + w * factor
             factor *= 0.5
     leads.sort()
-    return _Credit(stats, leads, total_text, total_link)
+    return _Credit(_chain_sums(groups), scores, leads, total_text, total_link)
+
+
+def _chain_sums(groups: dict[int, list]) -> dict[int, list]:
+    stats: dict[int, list] = {}
+    for tlen, llen, n, nlinky, chain in groups.values():
+        for c in chain:
+            s = stats.get(c)
+            if s is None:
+                s = stats[c] = [0, 0, 0, 0]
+            s[0] += tlen
+            s[1] += llen
+            s[2] += n
+            s[3] += nlinky
+    return stats
 
 
 def _rank(credit: _Credit, w: _Walked) -> list:
     """The 15 best-credited containers, penalised for link density, link-only blocks and boilerplate
     class names, best first."""
-    cands = sorted(((s[0], key) for key, s in credit.stats.items() if s[0]), reverse=True)
+    cands = sorted(((score, key) for key, score in credit.scores.items()), reverse=True)
     scored = []
     for score, key in cands[:15]:
         node, start = w.containers[key]
-        _, tlen, llen, nblocks, nlinky = credit.stats[key]
+        tlen, llen, nblocks, nlinky = credit.stats[key]
         cls = " ".join(v for k, v in node.attributes.items() if k in ("class", "id") and v)
         s = score * ((1.0 - llen / max(1, tlen)) * (1.0 - nlinky / max(1, nblocks)))
         if cls:
