@@ -105,11 +105,16 @@ def _pick_title(tree, meta, orders, title_tag: str) -> tuple[str | None, int | N
     best = None
     best_score = 0.0
     best_order = None
+    # lexbor lists a node once per selector it matches (the index i, a tie-break, counts the repeats):
+    # its text is read once
     cands = tree.css("h1, h2, h3, [class*=title], [id*=title], [class*=Title], [class*=headline], [class*=tit]")
+    texts: dict[int, str] = {}
     for i, n in enumerate(cands):
         if n.tag in ("title", "meta", "head", "html", "body", "a", "img", "input", "script", "style"):
             continue
-        t = norm_ws(n.text())
+        t = texts.get(n.mem_id)
+        if t is None:
+            t = texts[n.mem_id] = norm_ws(n.text())
         if not (4 <= len(t) <= 120):
             continue
         score = 0.0
