@@ -52,8 +52,17 @@ def norm_ws(s: str) -> str:
 
 
 def cjk_count(s: str) -> int:
-    # deleting the runs of other characters is about twice as fast as listing the CJK ones
-    return len(_NON_CJK_RE.sub("", s))
+    if _EXT_A_RE.search(s):
+        # deleting the runs of other characters is about twice as fast as listing the CJK ones
+        return len(_NON_CJK_RE.sub("", s))
+    # U+4000..U+9FFF are the characters whose UTF-8 lead byte is E4..E9 (a lead byte is never a
+    # continuation byte); without U+4000..U+4DFF in the text, counting those bytes counts U+4E00..U+9FFF,
+    # at C speed (about four times faster on a long body)
+    return len(s.encode("utf-8", "surrogatepass").translate(None, _NOT_E4_E9))
+
+
+_EXT_A_RE = re.compile(r"[\u4000-\u4dff]")
+_NOT_E4_E9 = bytes(b for b in range(256) if not 0xE4 <= b <= 0xE9)
 
 
 @dataclass
