@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
-
-from selectolax.lexbor import LexborHTMLParser
 
 from . import fields as F
 from .charset import decode_html
 from .classify import classify
 from .errors import ParseError
-from .extract import Line, choose, cjk_count, norm_ws, read_lines, scan
+from .extract import Line, choose, cjk_count, norm_ws, read_lines
 from .limits import ParseLimits, flatten_deep, may_be_deeper
 from .model import Article, Dateline
 from .names import SiteNames, has_surname, is_person
-from .profiles import profile_for
+from .page import Page, read_page
 from .related import find_related
 from .script import detect_language
 
@@ -102,63 +98,6 @@ def _strip_title(t: str) -> str:
     return parts[0]
 
 
-def _meta_map(tree) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for m in tree.css("meta"):
-        a = m.attributes
-        key = a.get("property") or a.get("name") or a.get("itemprop") or a.get("http-equiv")
-        val = a.get("content")
-        if key and val:
-            key = key.strip().lower()
-            if key not in out:
-                out[key] = val.strip()
-    return out
-
-
-def _jsonld_dates(tree) -> tuple[str | None, list[str]]:
-    date_pub = None
-    authors: list[str] = []
-    for s in tree.css('script[type="application/ld+json"]'):
-        raw = s.text()
-        if "datePublished" not in raw and "author" not in raw:
-            continue
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            m = re.search(r'"datePublished"\s*:\s*"([^"]+)"', raw)
-            if m and not date_pub:
-                date_pub = m.group(1)
-            continue
-        stack = [data]
-        while stack:
-            d = stack.pop()
-            if isinstance(d, list):
-                stack.extend(d)
-            elif isinstance(d, dict):
-                if not date_pub and isinstance(d.get("datePublished"), str):
-                    date_pub = d["datePublished"]
-                a = d.get("author")
-                if a and not authors:
-                    for x in a if isinstance(a, list) else [a]:
-                        n = x.get("name") if isinstance(x, dict) else x
-                        if isinstance(n, str) and n.strip():
-                            authors.append(n.strip())
-                stack.extend(v for v in d.values() if isinstance(v, dict | list))
-    return date_pub, authors
-
-
-def _host(u: str | None) -> str | None:
-    if not u:
-        return None
-    try:
-        h = urlsplit(u).hostname
-    except ValueError:
-        return None
-    if not h:
-        return None
-    return h[4:] if h.startswith("www.") else h
-
-
 def _pick_title(tree, meta, orders, title_tag: str) -> tuple[str | None, int | None]:
     og = norm_ws(meta.get("og:title", "")) or norm_ws(meta.get("twitter:title", ""))
     ref = title_tag + " " + og
@@ -166,11 +105,16 @@ def _pick_title(tree, meta, orders, title_tag: str) -> tuple[str | None, int | N
     best = None
     best_score = 0.0
     best_order = None
+    # lexbor lists a node once per selector it matches (the index i, a tie-break, counts the repeats):
+    # its text is read once
     cands = tree.css("h1, h2, h3, [class*=title], [id*=title], [class*=Title], [class*=headline], [class*=tit]")
+    texts: dict[int, str] = {}
     for i, n in enumerate(cands):
         if n.tag in ("title", "meta", "head", "html", "body", "a", "img", "input", "script", "style"):
             continue
-        t = norm_ws(n.text())
+        t = texts.get(n.mem_id)
+        if t is None:
+            t = texts[n.mem_id] = norm_ws(n.text())
         if not (4 <= len(t) <= 120):
             continue
         score = 0.0
@@ -373,165 +317,216 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
 
 
 def _parse(text: str, charset: str, url: str | None) -> Article:
-    raw_text = text
-    tree = LexborHTMLParser(text)
-    art = Article(url=url, charset=charset, parser=PARSER_NAME, parser_version=PARSER_VERSION)
-
-    meta = _meta_map(tree)
-    canon = None
-    for ln in tree.css("link[rel]"):
-        if (ln.attributes.get("rel") or "").lower() == "canonical" and ln.attributes.get("href"):
-            canon = ln.attributes["href"].strip()
-            break
-    if not canon and meta.get("og:url", "").startswith("http"):
-        canon = meta["og:url"]
-    if canon and url:
-        canon = urljoin(url, canon)
-    art.canonical_url = canon if canon and canon.startswith("http") else None
-    base_url = url or art.canonical_url
-    art.site = _host(art.canonical_url) or _host(url)
-    tnode = tree.css_first("title")
-    title_tag = norm_ws(tnode.text()) if tnode is not None else ""
-    ld_date, ld_authors = _jsonld_dates(tree)
-
-    tree.strip_tags(["script", "style", "noscript", "iframe", "svg", "template", "textarea", "select"])
-    body = tree.body
-    if body is None:
+    page = read_page(text, url)
+    art = Article(url=url, canonical_url=page.canonical_url, site=page.site, charset=charset, parser=PARSER_NAME,
+                  parser_version=PARSER_VERSION)
+    if page.scan is None:
         art.reject_reason = "no_body"
         return art
-    _drop_hidden(tree)
-    sc = scan(body)
-    profile = profile_for(art.site)
+    title, title_order, title_ok = _title(page)
+    picked = choose(page.scan.candidates, title_order, page.scan.leads)
+    z = _zones(page, picked.node if picked else None, title, title_ok)
+    art.title = z.title
+    art.body = "\n".join(z.body_lines)
+    st = _publish_stamp(page, z)
+    art.publish_time = st.dt if st else None
+    art.category = _category(page, z)
+    art.source_name, art.origin_name = _source_and_origin(page, z)
+    art.dateline, dl_line = _dateline(z.body_lines, art.publish_time)
+    site_names = SiteNames.of(art.site, page.meta.get("og:site_name"), _title_parts(page.title_tag)[1:])
+    ctx = _AuthorContext(z.zone_text, z.head_body, z.body_lines, z.dropped_tail, z.after, dl_line, page.tree,
+                         page.ld_authors, page.meta, z.page_lines, page.title_tag)
+    art.authors = _authors(ctx, lambda n: is_person(n, site_names) and n != (art.source_name or ""))
+    art.related = find_related(page.scan.date_nodes, picked.start if picked else 0, page.base_url)
+    art.language, art.script = detect_language(art.body or page.title_tag)
+    art.is_article, art.reject_reason = classify(art, url=page.base_url, title_tag=page.title_tag, meta=page.meta,
+                                                 scan=page.scan, page_lines=z.page_lines, stamp=st)
+    return art
 
-    title, title_order, title_ok = _pick_title(tree, meta, sc.orders, title_tag)
-    if profile and profile.title:
-        title = profile.title(tree) or title
-    art.title = title
 
-    picked = choose(sc.candidates, title_order, sc.leads)
-    container = picked.node if picked else None
-    body_order = picked.start if picked else 0
-    if profile and profile.body_selector:
-        n = tree.css_first(profile.body_selector)
+def _first(steps, *args):
+    """The first value a fallback ladder's steps give that is not None."""
+    for step in steps:
+        v = step(*args)
+        if v is not None:
+            return v
+    return None
+
+
+# ---------------------------------------------------------------------------------- title, zones
+
+
+def _title(page: Page) -> tuple[str | None, int | None, bool]:
+    """(headline, its document order, whether the page confirms it); a site profile may override it."""
+    title, order, ok = _pick_title(page.tree, page.meta, page.scan.orders, page.title_tag)
+    if page.profile and page.profile.title:
+        title = page.profile.title(page.tree) or title
+    return title, order, ok
+
+
+@dataclass
+class _Zones:
+    """The page read as lines around the article body: where the header fields are looked for."""
+    title: str | None  # the headline, settled once the body is known
+    body_lines: list[str]
+    header_lines: list[str]  # dropped from the body's top (headline, byline rows)
+    dropped_tail: list[str]  # dropped below the body's start (editor lines, short junk)
+    page_lines: list[str]
+    zone: list[str]  # between the headline and the first body paragraph
+    before: list[str]  # the lines before the headline
+    after: list[str]  # the few short lines right after the body
+    zone_text: str  # header_lines + zone, the text most header fields are read from
+    head_body: str  # the first two body lines
+
+
+def _zones(page: Page, container, title: str | None, title_ok: bool) -> _Zones:
+    if page.profile and page.profile.body_selector:
+        n = page.tree.css_first(page.profile.body_selector)
         if n is not None:
             container = n
     lines = read_lines(container) if container is not None else []
     body_lines, header_lines, dropped_tail = _clean_body(lines, title)
-    art.body = "\n".join(body_lines)
-
-    # ---- header zone: text between the title and the first body paragraph
-    page_lines = sc.page_lines
+    page_lines = page.scan.page_lines
     if not title_ok:
         # the <title> minus its site suffix, if the page shows it as a line; else the line above the byline
         shown = bool(title) and any(ln == title or (ln.startswith(title) and len(ln) < len(title) + 8)
                                     for ln in page_lines)
         if not shown:
             title = _title_above_byline(page_lines, body_lines) or title
-        art.title = title
     zone, before = _header_zone(page_lines, title, body_lines)
-    zone_text = "\n".join(header_lines + zone)
+    return _Zones(title, body_lines, header_lines, dropped_tail, page_lines, zone, before,
+                  _after_zone(page_lines, body_lines), "\n".join(header_lines + zone), "\n".join(body_lines[:2]))
 
-    # ---- publish time
-    st = F.find_visible_time(zone_text)
-    meta_st = None
+
+# ---------------------------------------------------------------------------------- publish time
+
+
+def _meta_tag_time(page: Page, z: _Zones):
     for k in _META_TIME_KEYS:
-        if k in meta:
-            meta_st = F.parse_machine_time(meta[k], "meta")
-            if meta_st:
-                break
-    if meta_st is None and ld_date:
-        meta_st = F.parse_machine_time(ld_date, "meta")
-    if meta_st is None:
-        for tn in tree.css("time[datetime]"):
-            meta_st = F.parse_machine_time(tn.attributes.get("datetime") or "", "meta")
-            if meta_st:
-                break
+        if k in page.meta:
+            st = F.parse_machine_time(page.meta[k], "meta")
+            if st:
+                return st
+    return None
+
+
+def _time_element(page: Page, z: _Zones):
+    for tn in page.tree.css("time[datetime]"):
+        st = F.parse_machine_time(tn.attributes.get("datetime") or "", "meta")
+        if st:
+            return st
+    return None
+
+
+# machine-readable times, in order of trust
+_MACHINE_TIME_STEPS = (
+    _meta_tag_time,
+    lambda p, z: F.parse_machine_time(p.ld_date, "meta") if p.ld_date else None,
+    _time_element,
+)
+
+
+def _profile_time(page: Page, z: _Zones):
+    if page.profile and page.profile.publish_time_raw:
+        v = page.profile.publish_time_raw(page.raw_text)
+        return F.parse_machine_time(v, "meta") if v else None
+    return None
+
+
+def _url_time(page: Page, z: _Zones):
+    """A date in the URL; its year completes a month-day time shown in the header zone."""
+    yr = F.url_date(page.base_url)
+    st = F.find_noyear_time(z.zone_text, yr.dt.year) if yr and yr.dt.year else None
+    return st if st is not None else yr
+
+
+def _labelled_time_anywhere(page: Page, z: _Zones):
+    m = F.LABELED_RE.search("\n".join(z.page_lines))
+    return F.match_to_stamp(m, "visible") if m else None
+
+
+# when neither the header zone nor the machine-readable times give one
+_FALLBACK_TIME_STEPS = (
+    _profile_time,
+    _url_time,
+    lambda p, z: F.find_visible_time("\n".join(z.before[-5:])),
+    _labelled_time_anywhere,
+)
+
+
+def _publish_stamp(page: Page, z: _Zones):
+    """The time the header zone shows (publish labels first), sharpened by a machine-readable time of
+    the same day; the machine time when the zone shows none; then the fallbacks."""
+    zone_text = z.zone_text
+    st = F.find_visible_time(zone_text)
+    meta_st = _first(_MACHINE_TIME_STEPS, page, z)
     if st is None:
         st = F.find_dmy_time(zone_text, meta_st.dt if meta_st else None)
     if st is None and meta_st is not None:
         st = meta_st
     elif st is not None and meta_st is not None and st.precision == "day" and meta_st.dt.date() == st.dt.date():
         st = meta_st
-    if st is None and profile and profile.publish_time_raw:
-        v = profile.publish_time_raw(raw_text)
-        st = F.parse_machine_time(v, "meta") if v else None
-    if st is None:
-        yr = F.url_date(base_url)
-        year = yr.dt.year if yr else None
-        if year:
-            st = F.find_noyear_time(zone_text, year)
-        if st is None:
-            st = yr
-    if st is None:
-        st = F.find_visible_time("\n".join(before[-5:]))
-    if st is None:
-        m = F.LABELED_RE.search("\n".join(page_lines))
-        if m:
-            st = F.match_to_stamp(m, "visible")
-    art.publish_time = st.dt if st else None
+    return st if st is not None else _first(_FALLBACK_TIME_STEPS, page, z)
 
-    # ---- category, source, origin
-    art.category = F.find_category(zone_text) or F.find_category("\n".join(before[-3:]))
-    if art.category is None:
-        art.category = meta.get("article:section") or F.breadcrumb_category(before[-6:] + header_lines[:3], title)
-    head_body = "\n".join(body_lines[:2])
-    tail_body = "\n".join(body_lines[-3:])
-    after = _after_zone(page_lines, body_lines)
-    after_text = "\n".join(after)
-    src = (F.find_source(zone_text) or F.find_source("\n".join(before[-4:])) or F.find_source(after_text)
-           or F.find_source(tail_body))
-    if src is None:
-        src = (F.find_account_line(header_lines + zone) or F.find_outlet_after_time(zone_text)
-               or F.find_account_after_time(zone_text))
-        src = src or F.find_account_line(before[-6:])
-    if src is None:
-        src = _source_element(tree)
+
+# ---------------------------------------------------------------------------------- category, source
+
+
+def _category(page: Page, z: _Zones) -> str | None:
+    cat = F.find_category(z.zone_text) or F.find_category("\n".join(z.before[-3:]))
+    if cat is None:
+        cat = page.meta.get("article:section") or F.breadcrumb_category(z.before[-6:] + z.header_lines[:3], z.title)
+    return cat
+
+
+def _meta_source(page: Page, z: _Zones) -> str | None:
     for key in ("source", "mediaid", "media", "author_name"):
-        if src is None and meta.get(key):
-            src = F.clean_source(re.sub(r"^(?:来源|來源)\s*[:：]\s*", "", meta[key]))
-    if src is None:
-        src = F.find_outlet_credit(header_lines + zone + body_lines[:2])
-    origin = F.find_origin(zone_text) or F.find_origin(head_body)
+        if page.meta.get(key):
+            src = F.clean_source(re.sub(r"^(?:来源|來源)\s*[:：]\s*", "", page.meta[key]))
+            if src is not None:
+                return src
+    return None
+
+
+# Where the source (来源) is looked for, in order: labels near the headline and the body's ends, media
+# accounts beside the time, a meta-row element, meta tags, an outlet a byline credits.
+_SOURCE_STEPS = (
+    lambda p, z: F.find_source(z.zone_text),
+    lambda p, z: F.find_source("\n".join(z.before[-4:])),
+    lambda p, z: F.find_source("\n".join(z.after)),
+    lambda p, z: F.find_source("\n".join(z.body_lines[-3:])),
+    lambda p, z: F.find_account_line(z.header_lines + z.zone),
+    lambda p, z: F.find_outlet_after_time(z.zone_text),
+    lambda p, z: F.find_account_after_time(z.zone_text),
+    lambda p, z: F.find_account_line(z.before[-6:]),
+    lambda p, z: _source_element(p.tree),
+    _meta_source,
+    lambda p, z: F.find_outlet_credit(z.header_lines + z.zone + z.body_lines[:2]),
+)
+# after the origin (本文转自) has had its turn as the source: what a site profile reads
+_PROFILE_SOURCE_STEPS = (
+    lambda p, z: p.profile.source(p.tree) if p.profile and p.profile.source else None,
+    lambda p, z: F.clean_source(p.profile.source_raw(p.raw_text)) if p.profile and p.profile.source_raw else None,
+)
+
+
+def _source_and_origin(page: Page, z: _Zones) -> tuple[str | None, str | None]:
+    src = _first(_SOURCE_STEPS, page, z)
+    origin = F.find_origin(z.zone_text) or F.find_origin(z.head_body)
     if src is None and origin:
-        src, origin = origin, None
-    if src is None and profile and profile.source:
-        src = profile.source(tree)
-    if src is None and profile and profile.source_raw:
-        src = F.clean_source(profile.source_raw(raw_text))
-    art.source_name = src
-    art.origin_name = origin
+        src, origin = origin, None  # a page that only says where it was copied from: that is its source
+    if src is None:
+        src = _first(_PROFILE_SOURCE_STEPS, page, z)
+    return src, origin
 
-    # ---- dateline, authors
-    dl, dl_line = None, ""
+
+def _dateline(body_lines: list[str], publish_time) -> tuple[Dateline | None, str]:
+    """The 新华社X月X日电 dateline of the first body lines, and the line it is on."""
     for ln in body_lines[:5]:
-        dl = F.find_dateline(ln, art.publish_time)
+        dl = F.find_dateline(ln, publish_time)
         if dl:
-            dl_line = ln
-            art.dateline = Dateline(agency=dl[0], place=dl[1], date=dl[2])
-            break
-    site_names = SiteNames.of(art.site, meta.get("og:site_name"), _title_parts(title_tag)[1:])
-    ctx = _AuthorContext(zone_text, head_body, body_lines, dropped_tail, after, dl_line, tree, ld_authors, meta,
-                         page_lines, title_tag)
-    art.authors = _authors(ctx, lambda n: is_person(n, site_names) and n != (art.source_name or ""))
-
-    # ---- related, language, article-ness
-    art.related = find_related(sc.date_nodes, body_order, base_url)
-    art.language, art.script = detect_language(art.body or title_tag)
-    art.is_article, art.reject_reason = classify(art, url=base_url, title_tag=title_tag, meta=meta, scan=sc,
-                                                 page_lines=page_lines, stamp=st)
-    return art
-
-
-# display:none only: WeChat ships its article as visibility:hidden and reveals it by script
-_HIDDEN = re.compile(r"display\s*:\s*none", re.I)
-
-
-def _drop_hidden(tree) -> None:
-    """Elements styled invisible are not read (SEO blobs, keyword stuffing): they would outweigh a short
-    article and credit the page body with text no reader sees."""
-    for n in tree.css('[style*="none"]'):
-        if _HIDDEN.search(n.attributes.get("style") or ""):
-            n.decompose()
+            return Dateline(agency=dl[0], place=dl[1], date=dl[2]), ln
+    return None, ""
 
 
 @dataclass
