@@ -309,11 +309,6 @@ def main(argv=None) -> int:
             traceback.print_exc()
             continue
 
-        if art is not None and (art.reject_reason or "").startswith("internal_error"):
-            for g in groups:
-                crashes[g] += 1
-            print(f"CRASH [{c.set}:{c.id}] {art.reject_reason}", file=sys.stderr)
-
         def rec(field, ok, pred=None, want=None, c=c, groups=groups):
             for g in groups:
                 stats[g][field][1] += 1

@@ -3,8 +3,7 @@
 Hopeless input raises ``ParseError`` (its ``kind`` is the quarantine reason); anything else raised by
 the parser is a bug and becomes a ``parser_crash`` fault carrying ``"<Type>: <message>"``. Neither
 sinks a partition and neither is only logged: the caller turns the fault into a quarantine or
-``skipped`` row. A parser that swallows a bug into ``reject_reason="internal_error:<Type>"`` is
-treated the same way, so the policy holds whichever way the parser reports it.
+``skipped`` row. The parser itself catches nothing: this module is the one place that decides.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ if TYPE_CHECKING:
     from .lake import Lake
 
 PARSER_CRASH = "parser_crash"
-_SWALLOWED = "internal_error:"  # the parser's old way of reporting its own bug
 
 
 @dataclass(frozen=True)
@@ -100,7 +98,4 @@ def _parse_page(data: bytes, url: str | None, **kwargs: Any):
         return None, Fault(getattr(e, "kind", None) or "parse_error", str(e))
     except Exception as e:  # a parser bug: this page is quarantined with it, the partition goes on
         return None, crash(e)
-    reason = getattr(art, "reject_reason", None) or ""
-    if not art.is_article and reason.startswith(_SWALLOWED):
-        return None, Fault(PARSER_CRASH, reason[len(_SWALLOWED):] or "internal error")
     return art, None

@@ -46,14 +46,21 @@ def test_no_bundled_sample_page_is_a_parser_crash(name):
     assert (art is None) == (fault is not None)
 
 
-def test_policy_maps_parse_error_bug_and_swallowed_bug(monkeypatch):
+def test_policy_maps_parse_error_and_bug(monkeypatch):
     _, f = faults.parse_page(b"", "http://x/a.html")
     assert f is not None and f.kind != faults.PARSER_CRASH and f.kind  # hopeless input keeps its reason
     monkeypatch.setattr(parse, "parse_html", _bug)
     assert faults.parse_page(PAGE.encode(), None) == (None, faults.Fault("parser_crash", "KeyError: 'injected'"))
-    swallowed = parse.Article(url=None, is_article=False, reject_reason="internal_error:IndexError")
-    monkeypatch.setattr(parse, "parse_html", lambda *a, **k: swallowed)
-    assert faults.parse_page(PAGE.encode(), None) == (None, faults.Fault("parser_crash", "IndexError"))
+
+
+
+def test_a_bug_inside_the_parser_propagates_and_the_policy_names_it(monkeypatch):
+    from news_assets.parse import core
+
+    monkeypatch.setattr(core, "read_page", _bug)  # a bug deep in the parser, not at its entry point
+    with pytest.raises(KeyError):
+        parse.parse_html(PAGE.encode(), "http://x/a.html")  # the parser swallows nothing
+    assert faults.parse_page(PAGE.encode(), None) == (None, faults.Fault("parser_crash", "KeyError: 'injected'"))
 
 
 def test_injected_bug_is_a_parser_crash_row_in_articles(tmp_path, monkeypatch):

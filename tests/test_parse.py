@@ -197,7 +197,6 @@ def test_deeply_nested_page_does_not_crash():
     para = "<p>深层嵌套的段落文本，测试解析器在极深的嵌套结构中也不会崩溃。</p>".encode()
     raw = b"<html><body>" + b"<div>" * 20000 + para * 3 + b"</div>" * 20000 + b"</body></html>"
     a = parse_html(raw)
-    assert a.reject_reason is None or not a.reject_reason.startswith("internal_error")
     assert "深层嵌套的段落文本" in a.body
 
 
@@ -246,8 +245,7 @@ def test_traditional_script():
 
 @pytest.mark.parametrize("name", sorted(p.name for p in PAGES.glob("*.html")) if PAGES.exists() else [])
 def test_sample_pages_never_crash(name):
-    a = parse_html((PAGES / name).read_bytes())
-    assert isinstance(a, Article)
+    a = parse_html((PAGES / name).read_bytes())  # a parser bug raises here (the parser catches nothing)
     if a.is_article:
         assert a.body and a.title
 

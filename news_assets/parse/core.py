@@ -295,8 +295,8 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
 
     charset: the charset parse.charset already chose for these bytes (the manifest's), used as is.
 
-    Any other failure inside the extractor is a bug; it must not sink a partition, so the page comes back
-    as a non-article with reject_reason "internal_error:<ExceptionType>" (benchmarks count these as crashes).
+    Any other exception is a bug and propagates: callers in the pipeline go through
+    ``news_assets.faults.parse_page``, which turns it into a ``parser_crash`` quarantine row.
     """
     limits = limits or ParseLimits.from_env()
     if len(data) > limits.max_bytes:
@@ -307,13 +307,7 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
         raise ParseError("not_html", "no HTML markup found")
     if may_be_deeper(data, limits.max_depth):
         text, _removed = flatten_deep(text, limits.max_depth)
-    try:
-        return _parse(text, charset, url)
-    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
-        if isinstance(exc, ParseError):
-            raise
-        return Article(url=url, charset=charset, parser=PARSER_NAME, parser_version=PARSER_VERSION,
-                       is_article=False, reject_reason=f"internal_error:{type(exc).__name__}")
+    return _parse(text, charset, url)
 
 
 def _parse(text: str, charset: str, url: str | None) -> Article:
