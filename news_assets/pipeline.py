@@ -160,7 +160,7 @@ def article_row(art, day: str, raw_sha256: str) -> dict:
 
 
 def run_articles(lake: Lake, day: str) -> StageResult:
-    from .faults import ParseCache, parse_page
+    from .faults import Fault, ParseCache, parse_page
 
     cache = ParseCache(lake, keep=False)  # the fetch-time parse of a page, when it had one
     manifest = lake.read_partition(TABLES.raw_html, day)
@@ -174,7 +174,7 @@ def run_articles(lake: Lake, day: str) -> StageResult:
             url, sha = m["final_url"] or m["url"], m["sha256"]
 
             def quarantine(kind: str, msg: str, url=url, sha=sha) -> None:
-                bad.append({"url": url, "raw_sha256": sha, "error_kind": kind, "message": msg})
+                bad.append(Fault(kind, msg).row(url, sha))
 
             # the charset the fetch recorded (parse.charset's answer) decodes it again, unchanged
             art, fault = parse_page(lambda sha=sha: lake.get_raw(sha), url, cache=cache, sha256=sha,

@@ -547,44 +547,29 @@ def _iso(d: date | None) -> str | None:
 def to_records(ex: Extraction) -> list[dict]:
     """One dict per mention or fact, ordered by start: the `news-warehouse facts` JSON lines."""
     rows: list[tuple[int, int, dict]] = []
-    add = rows.append
     for r in ex.regions:
-        add((r.start, 0, {"kind": "region", "text": r.text, "start": r.start, "end": r.end,
-                          "code": r.code, "name": r.name, "level": r.level}))
+        rows.append((r.start, 0, {"kind": "region", "text": r.text, "start": r.start, "end": r.end,
+                                  "code": r.code, "name": r.name, "level": r.level}))
     for d in ex.dates:
-        add((d.start, 1, {"kind": "date", "text": d.text, "start": d.start, "end": d.end,
-                          "start_date": _iso(d.start_date), "end_date": _iso(d.end_date),
-                          "granularity": d.granularity}))
-    # one dict literal per kind (the keys in the order the JSON lines have always had); beyond DESIGN.md's
-    # shape (interfaces grow, never break): range tops, bases, provenance
+        rows.append((d.start, 1, {"kind": "date", "text": d.text, "start": d.start, "end": d.end,
+                                  "start_date": _iso(d.start_date), "end_date": _iso(d.end_date),
+                                  "granularity": d.granularity}))
     for f in ex.facts:
-        ps, pe = f.period_start, f.period_end
-        ps = ps.isoformat() if ps is not None else None
-        pe = pe.isoformat() if pe is not None else None
-        value = to_json_number(f.value)
-        if f.kind == "money" or f.kind == "count":
-            high = to_json_number(f.value_high) if f.value_high is not None else None
-            if f.kind == "money":
-                rec = {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "value": value,
-                       "currency": f.currency, "qualifier": f.qualifier}
-            else:
-                rec = {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "value": value,
-                       "unit": f.unit, "qualifier": f.qualifier}
-            rec["region"], rec["period_start"], rec["period_end"], rec["metric"] = f.region_code, ps, pe, f.metric
-            rec["value_high"] = high
+        rec = {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "value": to_json_number(f.value)}
+        if f.kind == "money":
+            rec.update(currency=f.currency, qualifier=f.qualifier)
+        elif f.kind == "count":
+            rec.update(unit=f.unit, qualifier=f.qualifier)
         else:
-            rec = {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "value": value,
-                   "change": f.change, "qualifier": f.qualifier, "region": f.region_code,
-                   "period_start": ps, "period_end": pe, "metric": f.metric}
-            if f.kind == "percent":
-                rec["change_basis"] = f.change_basis
-            else:
-                rec["value_high"] = to_json_number(f.value_high) if f.value_high is not None else None
-        rec["cumulative"], rec["region_source"], rec["period_source"] = f.cumulative, f.region_source, f.period_source
-        add((f.start, 2, rec))
-    rows.sort(key=_row_key)
+            rec.update(change=f.change, qualifier=f.qualifier)
+        rec.update(region=f.region_code, period_start=_iso(f.period_start), period_end=_iso(f.period_end),
+                   metric=f.metric)
+        # beyond DESIGN.md's shape (interfaces grow, never break): range tops, bases, provenance
+        if f.kind == "percent":
+            rec.update(change_basis=f.change_basis)
+        else:
+            rec.update(value_high=to_json_number(f.value_high) if f.value_high is not None else None)
+        rec.update(cumulative=f.cumulative, region_source=f.region_source, period_source=f.period_source)
+        rows.append((f.start, 2, rec))
+    rows.sort(key=lambda t: (t[0], t[1]))
     return [r for _, _, r in rows]
-
-
-def _row_key(t: tuple) -> tuple[int, int]:
-    return t[0], t[1]
