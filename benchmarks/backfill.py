@@ -110,13 +110,15 @@ def step_seconds(instance, run_id: str) -> dict[str, float]:
 def run_local(root: Path, days: list[str], workers: int) -> tuple[dict[str, float], float]:
     import dagster as dg
 
+    from news_assets import dagster_storage
     from news_assets.definitions import defs
     from news_assets.lake import Lake
     from news_assets.resources import SourcesResource, WarehouseResource
     from news_assets.sqlproject import SqlProject
 
     resources = {"warehouse": WarehouseResource(root=str(root), workers=workers), "sources": SourcesResource()}
-    with dg.instance_for_test() as instance:
+    with tempfile.TemporaryDirectory() as home, dg.instance_for_test(
+            temp_dir=home, overrides=dagster_storage.overrides(home)) as instance:  # dagster.yaml's storage
         t0 = time.perf_counter()
         result = defs.resolve_job_def("news_job").execute_in_process(
             instance=instance, resources=resources,

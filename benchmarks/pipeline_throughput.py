@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import dagster as dg  # noqa: E402
 
-from news_assets import schemas  # noqa: E402
+from news_assets import dagster_storage, schemas  # noqa: E402
 from news_assets.assets.lake_assets import articles, extract_facts, raw_html  # noqa: E402
 from news_assets.lake import Lake  # noqa: E402
 from news_assets.resources import SourcesResource, WarehouseResource  # noqa: E402
@@ -97,7 +97,8 @@ def run_range(pages, n: int, days: list[str], workers: int, warehouse: str | Non
                        "sources": SourcesResource(bundled_sample=True)},
         )
         t0 = time.perf_counter()
-        with dg.instance_for_test() as instance:
+        with tempfile.TemporaryDirectory() as home, dg.instance_for_test(
+                temp_dir=home, overrides=dagster_storage.overrides(home)) as instance:  # dagster.yaml's storage
             result = defs.resolve_job_def("bench").execute_in_process(
                 instance=instance,
                 run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},

@@ -1,0 +1,131 @@
+"""Dagster's SQLite event log with its connections kept open: the instance storage this project configures.
+
+A range run (single-run backfill) records a few asset events per publish date, and Dagster's stock
+`SqliteEventLogStorage` builds a new SQLAlchemy engine and opens and closes the database file for every
+statement: ~14 ms per asset event, most of a partition's fixed cost in a year's backfill (issue 11).
+This subclass changes only how it connects and what it plans, never what it stores:
+
+- one engine per database file, its connection kept open (at most `MAX_OPEN_SHARDS` files, least
+  recently used closed first; a forked child starts with none, as SQLite requires);
+- `PRAGMA synchronous=NORMAL`: in WAL mode (which Dagster sets) a commit no longer waits for fsync; an
+  application crash loses nothing, a power cut may lose the last events;
+- one "materialization planned" event per asset for a range run instead of one per partition. Dagster's
+  own switch for this (DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS) documents the cost: when such a
+  run fails, its partitions show as missing, not failed, in the UI (the run itself shows the failure).
+
+`ProjectSqliteStorage` is Dagster's `storage: sqlite:` (runs, events, schedules under one base_dir) with
+this event log; dagster.yaml and deploy/celery/dagster.yaml select it as `storage: custom:`, and
+`overrides()` gives the same block for instances built in code (benchmarks, tests).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
+    SQLITE_BUSY_TIMEOUT_SECONDS,
+    SqliteEventLogStorage,
+)
+from dagster._core.storage.sqlite_storage import DagsterSqliteStorage
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import QueuePool
+
+MAX_OPEN_SHARDS = 8  # the index plus the run shards in use; a webserver reading old runs closes the oldest
+_LIVE: weakref.WeakSet = weakref.WeakSet()  # storages of this process, to forget their connections after fork
+
+
+class PooledSqliteEventLogStorage(SqliteEventLogStorage):
+    """SqliteEventLogStorage keeping one open connection per database file (see the module doc)."""
+
+    def __init__(self, base_dir: str, inst_data=None):
+        self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._engines_lock = threading.Lock()
+        super().__init__(base_dir, inst_data=inst_data)
+        _LIVE.add(self)
+
+    @classmethod
+    def from_config_value(cls, inst_data, config_value):
+        return cls(inst_data=inst_data, **config_value)
+
+    @property
+    def supports_partition_subset_in_asset_materialization_planned_events(self) -> bool:
+        return True
+
+    @contextmanager
+    def _connect(self, shard: str) -> Iterator[Connection]:
+        with self._db_lock:
+            engine = self._engine(shard)
+            if shard not in self._initialized_dbs:
+                self._initdb(engine)
+                self._initialized_dbs.add(shard)
+            with engine.connect() as conn, conn.begin():
+                yield conn
+
+    def _engine(self, shard: str) -> Engine:
+        with self._engines_lock:
+            engine = self._engines.pop(shard, None) or _open(self.conn_string_for_shard(shard))
+            self._engines[shard] = engine  # most recently used last
+            while len(self._engines) > MAX_OPEN_SHARDS:
+                self._engines.popitem(last=False)[1].dispose()
+            return engine
+
+    def close_connections(self, *, close: bool = True) -> None:
+        with self._engines_lock:
+            for engine in self._engines.values():
+                engine.dispose(close=close)
+            self._engines.clear()
+
+    def wipe(self) -> None:
+        self.close_connections()  # the files are deleted: no connection may keep them
+        super().wipe()
+
+    def dispose(self) -> None:
+        self.close_connections()
+        super().dispose()
+
+
+def _open(conn_string: str) -> Engine:
+    engine = create_engine(conn_string, poolclass=QueuePool, pool_size=1, max_overflow=4,
+                           connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+    event.listen(engine, "connect", _no_fsync_per_commit)
+    return engine
+
+
+def _no_fsync_per_commit(dbapi_conn, _record) -> None:
+    dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+
+
+def _forget_after_fork() -> None:
+    # a SQLite connection must not be used on both sides of a fork: the child drops its copies unclosed,
+    # and takes fresh locks (another thread of the parent may have held them at the fork)
+    for storage in list(_LIVE):
+        for engine in storage._engines.values():
+            engine.dispose(close=False)
+        storage._engines, storage._engines_lock = OrderedDict(), threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+class ProjectSqliteStorage(DagsterSqliteStorage):
+    """Dagster's SQLite storage (runs, events, schedules under base_dir) with the pooled event log."""
+
+    def __init__(self, base_dir: str, inst_data=None):
+        super().__init__(base_dir, inst_data=inst_data)
+        self._event_log_storage = PooledSqliteEventLogStorage(os.path.join(base_dir, "history", "runs"))
+
+    @classmethod
+    def from_config_value(cls, inst_data, config_value):
+        return cls.from_local(inst_data=inst_data, **config_value)
+
+
+def overrides(base_dir: str) -> dict:
+    """The dagster.yaml block selecting this storage, for `dg.instance_for_test(overrides=...)`."""
+    return {"storage": {"custom": {"module": __name__, "class": ProjectSqliteStorage.__name__,
+                                   "config": {"base_dir": base_dir}}}}
