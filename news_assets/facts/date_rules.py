@@ -169,10 +169,11 @@ class Ctx:
 class G:
     """A rule's own groups of a match: g['d'] is the rule's group d (None when the rule has no such group)."""
 
-    __slots__ = ("m", "idx", "_form")
+    __slots__ = ("m", "idx", "forms", "_form")
 
-    def __init__(self, m: re.Match, idx: dict[str, int]):
+    def __init__(self, m: re.Match, idx: dict[str, int], forms: tuple[tuple[str, int], ...]):
         self.m, self.idx = m, idx  # idx: the rule's group names -> their numbers in the joined pattern
+        self.forms = forms  # form_groups(idx): the IN_YEAR_FORMS keys this rule has
         self._form = self  # not yet looked up (None is an answer)
 
     def __getitem__(self, k: str) -> str | None:
@@ -183,7 +184,8 @@ class G:
         """The first IN_YEAR_FORMS key whose group took part in the match, or None; looked up once per
         match (a resolver may ask for several candidate years)."""
         if self._form is self:
-            self._form = next((k for k, _, _ in IN_YEAR_FORMS if self[k] is not None), None)
+            m = self.m  # a key the rule lacks is None: only the rule's own keys are tested
+            self._form = next((k for k, i in self.forms if m.group(i) is not None), None)
         return self._form
 
     @property
@@ -473,6 +475,11 @@ IN_YEAR_FORMS: list[tuple[str, Callable, bool]] = [
 ]
 
 _FORM_FN = {key: (fn, may_be_alone) for key, fn, may_be_alone in IN_YEAR_FORMS}
+
+
+def form_groups(idx: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    """The IN_YEAR_FORMS keys among a rule's groups, in table order, with their group numbers (G.forms)."""
+    return tuple((k, idx[k]) for k, _, _ in IN_YEAR_FORMS if k in idx)
 
 
 def in_year(g: G, y: int, st: Ctx, alone: bool = False) -> Span | None | bool:

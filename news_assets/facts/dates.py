@@ -127,6 +127,7 @@ for _full, _i in DATE_RE.groupindex.items():
     _rule, _, _own = _full.partition("__")
     if _own:
         _GROUPS[_rule][_own] = _i
+_FORMS = {_rule: R.form_groups(_idx) for _rule, _idx in _GROUPS.items()}
 RANGE_SEP = re.compile(r"\s?(?:-|~|至|到|—{1,2}|–|－)\s?")
 BETWEEN_SEP = re.compile(r"(?:和|与|跟)")
 BETWEEN_END = re.compile(r"之?间")
@@ -238,7 +239,7 @@ def find_dates(norm: str, pub: date, ref: date | None = None):
         if s and norm[s - 1] == "《" or out and s < out[-1][1]:
             continue  # the title of a work (《明日之后》), or a word the last mention absorbed (当天)
         name = m.lastgroup
-        g = G(m, _GROUPS[name])
+        g = G(m, _GROUPS[name], _FORMS[name])
         st.pos = s
         span = _BY_NAME[name].resolve(g, st)
         if span is None:

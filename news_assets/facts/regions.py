@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import ahocorasick
+import ahocorasick_rs
 
 from . import _ref
 from .hits import RegionHit
@@ -58,15 +58,14 @@ class Candidate:
 
 
 @lru_cache(maxsize=1)
-def automaton():
-    a = ahocorasick.Automaton()
-    # Keys are stored as UTF-8 bytes spelled as latin-1 characters: the trie then branches on bytes
-    # (at most 256 children per node) instead of thousands of CJK characters, ~10x faster to scan.
-    # Values are (length, surface): plain data, so the per-year options cache keys on the surface.
-    for s in _surface_entries():
-        a.add_word(s.encode("utf-8").decode("latin-1"), (len(s), s))
-    a.make_automaton()
-    return a
+def automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[str]]:
+    """The gazetteer automaton and its surfaces (a match's pattern index points into them).
+    A DFA over the surfaces, searched for overlapping matches in character offsets: ~5x faster than a
+    pyahocorasick scan over the text's UTF-8 bytes, with no byte-to-character offset mapping."""
+    surfaces = list(_surface_entries())
+    ac = ahocorasick_rs.AhoCorasick(surfaces, matchkind=ahocorasick_rs.MatchKind.Standard,
+                                    implementation=ahocorasick_rs.Implementation.DFA)
+    return ac, surfaces
 
 
 @lru_cache(maxsize=1)
@@ -144,21 +143,13 @@ def find_regions(norm: str, year: int, dateline_code: str | None = None):
 
 
 def _candidates(norm: str, year: int) -> list[Candidate]:
-    """Every automaton hit with its options valid in `year` (one pass over the UTF-8 bytes)."""
+    """Every automaton hit with its options valid in `year`, ordered by end, the longest first."""
+    ac, surfaces = automaton()
+    hits = ac.find_matches_as_indexes(norm, overlapping=True)
+    hits.sort(key=lambda h: (h[2], h[1] - h[2]))
     cands: list[Candidate] = []
-    raw = norm.encode("utf-8")
-    ascii_only = len(raw) == len(norm)
-    last_b = last_c = 0
-    for end_b, (length, surface) in automaton().iter(raw.decode("latin-1")):
-        eb = end_b + 1
-        if ascii_only:
-            end = eb
-        else:
-            last_c += len(raw[last_b:eb].decode("utf-8"))
-            last_b = eb
-            end = last_c
-        start = end - length
-        for kind, opts, short in _entries(surface, year):
+    for i, start, end in hits:
+        for kind, opts, short in _entries(surfaces[i], year):
             cands.append(Candidate(start, end, kind, opts, short))
     return cands
 
