@@ -75,10 +75,10 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 self._engines.popitem(last=False)[1].dispose()
             return engine
 
-    def close_connections(self, *, close: bool = True) -> None:
+    def close_connections(self) -> None:
         with self._engines_lock:
             for engine in self._engines.values():
-                engine.dispose(close=close)
+                engine.dispose()
             self._engines.clear()
 
     def wipe(self) -> None:

@@ -30,17 +30,17 @@ def _history(inst: dg.DagsterInstance) -> dict:
 
 
 def _planned(inst: dg.DagsterInstance, run_id: str) -> list:
-    return [e for e in inst.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED)]
+    return list(inst.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED))
 
 
 def test_a_range_run_leaves_the_same_asset_history_as_dagsters_stock_storage(tmp_path, monkeypatch):
     seen = {}
-    for name, overrides in (("stock", {}), ("project", None)):
+    for name in ("stock", "project"):
         home = tmp_path / name
         home.mkdir()
         monkeypatch.setenv("NEWS_WAREHOUSE_DIR", str(tmp_path / f"wh_{name}"))
-        with dg.instance_for_test(temp_dir=str(home),
-                                  overrides=dagster_storage.overrides(str(home)) if overrides is None else {}) as inst:
+        overrides = dagster_storage.overrides(str(home)) if name == "project" else {}
+        with dg.instance_for_test(temp_dir=str(home), overrides=overrides) as inst:
             is_ours = isinstance(inst.event_log_storage, dagster_storage.PooledSqliteEventLogStorage)
             assert is_ours == (name == "project")
             materialize_range(START, END, dagster_instance=inst)
