@@ -9,6 +9,9 @@ This subclass changes only how it connects and what it plans, never what it stor
   recently used closed first; a forked child starts with none, as SQLite requires);
 - `PRAGMA synchronous=NORMAL`: in WAL mode (which Dagster sets) a commit no longer waits for fsync; an
   application crash loses nothing, a power cut may lose the last events;
+- the schema questions Dagster asks on every asset event (does the tags table exist? does the asset
+  key table have its index columns?) answered once a "yes" is seen: stock opens a fresh engine per
+  question; a migration only ever adds tables and columns, so a "yes" stays true;
 - one "materialization planned" event per asset for a range run instead of one per partition. Dagster's
   own switch for this (DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS) documents the cost: when such a
   run fails, its partitions show as missing, not failed, in the UI (the run itself shows the failure).
@@ -46,6 +49,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
+        self._schema_seen: set[tuple[str, str]] = set()  # ("table", name) / ("asset_key_col", name) found
         super().__init__(base_dir, inst_data=inst_data)
         _LIVE.add(self)
 
@@ -66,6 +70,23 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 self._initialized_dbs.add(shard)
             with engine.connect() as conn, conn.begin():
                 yield conn
+
+    def has_table(self, table_name: str) -> bool:
+        if ("table", table_name) in self._schema_seen:
+            return True
+        # stock asks on its own fresh engine: the pooled index connection may be held by the caller
+        found = super().has_table(table_name)
+        if found:
+            self._schema_seen.add(("table", table_name))
+        return found
+
+    def _has_asset_key_col_on_connection(self, conn: Connection, column_name: str) -> bool:
+        if ("asset_key_col", column_name) in self._schema_seen:
+            return True
+        found = super()._has_asset_key_col_on_connection(conn, column_name)
+        if found:
+            self._schema_seen.add(("asset_key_col", column_name))
+        return found
 
     def _engine(self, shard: str) -> Engine:
         with self._engines_lock:
