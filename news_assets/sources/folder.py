@@ -26,6 +26,7 @@ from pathlib import Path
 from ..faults import ParseCache
 from ..lake import Lake
 from ..partitions import ZONE
+from .assignments import AssignmentIndex
 from .config import SourceConfig
 from .manifest import ManifestEntry
 from .runcache import RunCache
@@ -138,8 +139,6 @@ class FolderRun:
 
 def _claim_undated(source: SourceConfig, lake: Lake, run: FolderRun) -> None:
     """Claim every undated page for the run's first day unless an earlier run claimed it."""
-    from .web import AssignmentIndex
-
     undated = {rel: m for rel, m in run.pages.items() if m["date"] is None}
     if not undated:
         return

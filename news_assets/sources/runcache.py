@@ -2,7 +2,7 @@
 
 A range run (a backfill) collects day after day in one process: it walks and dates each folder
 once, reads each discovery document once within ``discovery_ttl`` (a sitemap index serves every
-day it is pruned for), and re-reads a source's fetch state only when its file changed. One
+day it is pruned for), and reads each segment of a source's fetch state once. One
 ``RunCache`` per run holds all of that; a call without one starts empty, so two runs in one process
 never see each other's answers.
 """
@@ -23,5 +23,6 @@ class RunCache:
     discovery: dict[tuple, tuple[float, list[Discovered]]] = field(default_factory=dict)  # (source...) -> (t, found)
     sitemaps: dict[str, tuple[float, list[Discovered], list[tuple[str, str | None]]]] = field(
         default_factory=dict)  # sitemap URL -> (t, pages, children)
-    state_files: dict[str, tuple[tuple[int, int], dict[str, Any]]] = field(
-        default_factory=dict)  # fetch-state path -> ((mtime_ns, size), data)
+    state_files: dict[str, dict[str, Any]] = field(default_factory=dict)  # fetch-state segment -> its records
+    state_merged: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = field(
+        default_factory=dict)  # fetch-state folder -> (segments merged, merged records)

@@ -2,7 +2,7 @@
 
 Which partition a page lands in — exactly one:
 
-1. The *assignment index* (small JSON state per source under ``_state/fetch/``) remembers, for every
+1. The *assignment index* (assignments.py: JSON state per source under ``_state/fetch/``) remembers, for every
    page ever fetched, the publish date it was assigned to, its sha256 and its HTTP validators. The
    first assignment wins for good: a later run for another day never claims the page again.
 2. A page not yet assigned takes the date its source gave at discovery (news:publication_date,
@@ -28,16 +28,14 @@ import concurrent.futures
 import contextlib
 import json
 import logging
-import os
-import re
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 from ..faults import ParseCache, parse_page
-from ..lake import Lake, file_lock
+from ..lake import Lake
 from ..parse import charset as cs
+from .assignments import AssignmentIndex
 from .canonical import canonical_url, url_key
 from .config import SourceConfig
 from .discover import Discovered, DiscoveryError, to_day
@@ -80,76 +78,6 @@ async def _discover_cached(f: Fetcher, source: SourceConfig, s: FetchSettings, d
     if ttl > 0:
         cache.discovery[key] = (time.monotonic(), found)
     return found
-
-
-# ---- the assignment index --------------------------------------------------------------------
-class AssignmentIndex:
-    """Per-source state: page key -> {date, date_source, sha256, etag, last_modified, ...}.
-
-    Saved by merging into the file under a lock (local lakes), first assignment winning, so runs
-    of different days in parallel processes never assign a page to two days.
-    """
-
-    def __init__(self, lake: Lake, source: str, cache: RunCache | None = None):
-        self.lake = lake
-        self._seen = cache.state_files if cache is not None else {}  # path -> (stamp, data) read this run
-        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", source)
-        self.path = lake.state_path("fetch", f"{safe}.json")
-        self.data: dict[str, dict] = self._read()
-        self.updates: dict[str, dict] = {}
-
-    def _read(self) -> dict[str, dict]:
-        """The saved index; the days of one run re-read it only when the file changed."""
-        try:
-            if not self.path.exists():
-                return {}
-            stamp = None
-            if self.lake.is_local:
-                st = os.stat(self.path.path)
-                stamp = (st.st_mtime_ns, st.st_size)
-                hit = self._seen.get(self.path.path)
-                if hit and hit[0] == stamp:
-                    return dict(hit[1])
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if stamp is not None:
-                self._seen[self.path.path] = (stamp, data)
-            return dict(data)
-        except (OSError, ValueError):
-            log.warning("state file %s unreadable; starting afresh", self.path)
-            return {}
-
-    def get(self, key: str) -> dict | None:
-        return self.updates.get(key) or self.data.get(key)
-
-    def put(self, key: str, rec: dict) -> None:
-        self.updates[key] = rec
-
-    def claim(self, key: str, day: str) -> str:
-        """The day the page belongs to: the recorded one, else this one (recorded on save)."""
-        rec = self.get(key)
-        return rec["date"] if rec and rec.get("date") else day
-
-    def _locked(self):
-        # the lock is per machine: enough for parallel runs against a local lake
-        if self.lake.is_local:
-            return file_lock(Path(self.path.path).with_suffix(".lock"))
-        return contextlib.nullcontext()
-
-    def save(self) -> None:
-        if not self.updates:
-            return
-        with self._locked():
-            current = self._read()
-            for key, rec in self.updates.items():
-                old = current.get(key)
-                if old and old.get("date") and old["date"] != rec.get("date"):
-                    continue  # someone assigned it first: theirs stands
-                current[key] = rec
-            self.lake.write_bytes(self.path, json.dumps(current, ensure_ascii=False, sort_keys=True).encode())
-            self.data, self.updates = current, {}
-            if self.lake.is_local:  # the run's next day finds its own write here, not re-parsed from disk
-                st = os.stat(self.path.path)
-                self._seen[self.path.path] = ((st.st_mtime_ns, st.st_size), current)
 
 
 # ---- one run ---------------------------------------------------------------------------------

@@ -1,0 +1,125 @@
+"""The assignment index: per source, page key -> {date, date_source, sha256, etag, last_modified, ...}.
+
+Stored as immutable segments under ``_state/fetch/<source>/``, one small JSON file per save holding
+only that save's records, merged in sequence order (a later record for a key replaces an earlier
+one). One file rewritten whole on every save made a year's backfill quadratic: each day re-read and
+re-wrote every page ever fetched (100k pages: a 20 MB file, twice a day). A save now writes what it
+changed, and a run reads each segment once (RunCache), then only the segments new since.
+
+The first assignment of a date wins for good: a save, under a per-machine lock on a local lake,
+reads the latest segments and drops any record that would move an assigned page to another day, so
+runs of different days in parallel processes never assign a page twice. On object storage there is
+no lock (as before: one writer per source at a time is the deployment's contract); a segment is one
+PUT, so a reader never sees half of it. The single file of earlier versions (``<source>.json``) is
+still read, as the oldest segment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from ..lake import Lake, file_lock
+from .runcache import RunCache
+
+log = logging.getLogger(__name__)
+
+SEGMENT = re.compile(r"^(\d{9})-[0-9a-f]{8}\.json$")  # sequence number, then a token against collisions
+LEGACY = ""  # the name the old single file takes in the merge: it sorts before every segment
+
+
+class AssignmentIndex:
+    def __init__(self, lake: Lake, source: str, cache: RunCache | None = None):
+        self.lake = lake
+        self._cache = cache if cache is not None else RunCache()
+        self.safe = re.sub(r"[^A-Za-z0-9_.-]", "_", source)
+        self.dir = lake.state_path("fetch", self.safe)
+        self.data: Mapping[str, dict] = self._read()
+        self.updates: dict[str, dict] = {}
+
+    # ---- reading -------------------------------------------------------------------------------
+    def _names(self) -> list[str]:
+        try:
+            if self.lake.is_local:
+                names = os.listdir(self.dir.path)
+            else:
+                names = [p.name for p in self.dir.iterdir()] if self.dir.exists() else []
+        except FileNotFoundError:
+            names = []
+        return sorted(n for n in names if SEGMENT.match(n))
+
+    def _segment(self, name: str) -> dict[str, dict]:
+        """One segment's records, read once per run (segments never change once written)."""
+        key = f"{self.dir}/{name or self.safe + '.json'}"
+        hit = self._cache.state_files.get(key)
+        if hit is not None:
+            return hit
+        parts = ("fetch", self.safe, name) if name else ("fetch", f"{self.safe}.json")
+        try:
+            data = json.loads(self.lake.read_state(*parts))
+        except FileNotFoundError:
+            data = {}
+        except (OSError, ValueError):
+            log.warning("fetch state %s unreadable; its records are ignored", key)
+            data = {}
+        self._cache.state_files[key] = data
+        return data
+
+    def _read(self) -> Mapping[str, dict]:
+        """The merged index, extended by the segments written since this run last looked."""
+        names = [LEGACY, *self._names()]
+        seen, merged = self._cache.state_merged.get(str(self.dir), ((), {}))
+        if tuple(names[: len(seen)]) != seen:  # compacted or rewritten underneath: merge afresh
+            seen, merged = (), {}
+        if len(names) > len(seen):
+            merged = dict(merged)
+            for name in names[len(seen):]:
+                merged.update(self._segment(name))
+            self._cache.state_merged[str(self.dir)] = (tuple(names), merged)
+        return MappingProxyType(merged)
+
+    # ---- use -----------------------------------------------------------------------------------
+    def get(self, key: str) -> dict | None:
+        return self.updates.get(key) or self.data.get(key)
+
+    def put(self, key: str, rec: dict) -> None:
+        self.updates[key] = rec
+
+    def claim(self, key: str, day: str) -> str:
+        """The day the page belongs to: the recorded one, else this one (recorded on save)."""
+        rec = self.get(key)
+        return rec["date"] if rec and rec.get("date") else day
+
+    # ---- saving --------------------------------------------------------------------------------
+    def _locked(self):
+        # the lock is per machine: enough for parallel runs against a local lake
+        if self.lake.is_local:
+            return file_lock(Path(self.dir.path + ".lock"))  # the lock file of earlier versions too
+        return contextlib.nullcontext()
+
+    def save(self) -> None:
+        """Write this run's records as one new segment; a date someone else assigned first stands."""
+        if not self.updates:
+            return
+        with self._locked():
+            current = self._read()
+            keep = {}
+            for key, rec in self.updates.items():
+                old = current.get(key)
+                if old and old.get("date") and old["date"] != rec.get("date"):
+                    continue  # someone assigned it first: theirs stands
+                keep[key] = rec
+            if keep:
+                names = self._names()
+                seq = int(SEGMENT.match(names[-1]).group(1)) + 1 if names else 1
+                name = f"{seq:09d}-{secrets.token_hex(4)}.json"
+                self.lake.write_bytes(self.dir / name, json.dumps(keep, ensure_ascii=False).encode())
+                self._cache.state_files[f"{self.dir}/{name}"] = keep
+            self.data, self.updates = self._read(), {}
