@@ -1,6 +1,6 @@
 """A backfill end to end: N pages over D publish dates, from a loopback web site to the DuckDB warehouse.
 
-A loopback HTTP server serves a generated site: a sitemap index with one news sitemap per publish
+A loopback HTTP server, in a process of its own, serves a generated site kept on disk: a sitemap index with one news sitemap per publish
 date, and N pages built from the real corpus pages (benchmarks/pipeline_throughput.corpus_pages) with
 their publish date moved to the target day and their numbers and region names varied per copy, so no
 two pages are the same bytes and nothing is cached away. Then, as one Dagster run over the range
@@ -20,11 +20,14 @@ event writes): 1 - (time inside pipeline.run_* summed over days / processes) / s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import multiprocessing
 import os
 import random
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -91,30 +94,54 @@ class Template:
         return html.encode("utf-8")
 
 
-def build_site(srv: LoopbackServer, pages: int, days: list[str], corpus: Path, folder: Path) -> None:
-    """Pages go to `folder` and are read per request: a 100k-page site does not fit in memory."""
+ORIGIN = "http://site.invalid"  # written into the sitemaps; the server puts its own address there
+TYPES = {".xml": "application/xml", ".txt": "text/plain"}
+
+
+def build_site(pages: int, days: list[str], corpus: Path, folder: Path) -> None:
+    """The site as files (pages, one news sitemap per day, the index, robots.txt): a 100k-page site
+    does not fit in memory, and its server runs in a process of its own (serve_site)."""
     tpl = [Template(html, old) for html, old in templates(corpus)]
     rng = random.Random(11)
     per_day: dict[str, list[str]] = {d: [] for d in days}
-    folder.mkdir(parents=True, exist_ok=True)
     for i in range(pages):
         day = days[i % len(days)]
-        path = f"/news/{day.replace('-', '')}/{i}.html"
-        file = folder / f"{i}.html"
-        file.write_bytes(tpl[i % len(tpl)].vary(dt.date.fromisoformat(day), rng))
-        srv.routes[path] = lambda _headers, file=file: Reply(file.read_bytes())
+        path = f"news/{day.replace('-', '')}/{i}.html"
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(tpl[i % len(tpl)].vary(dt.date.fromisoformat(day), rng))
         per_day[day].append(path)
     ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
     for day, paths in per_day.items():
-        urls = "".join(f"<url><loc>{srv.url(p)}</loc><news:news><news:publication><news:name>Bench</news:name>"
+        urls = "".join(f"<url><loc>{ORIGIN}/{p}</loc><news:news><news:publication><news:name>Bench</news:name>"
                        f"<news:language>zh</news:language></news:publication><news:publication_date>{day}T10:00:00+08:00"
                        f"</news:publication_date><news:title>t</news:title></news:news></url>" for p in paths)
-        srv.routes[f"/sitemap-{day}.xml"] = Reply(f'<?xml version="1.0" encoding="UTF-8"?><urlset {ns}>{urls}</urlset>'.encode(),
-                                                  content_type="application/xml")
-    index = "".join(f"<sitemap><loc>{srv.url(f'/sitemap-{d}.xml')}</loc><lastmod>{d}</lastmod></sitemap>" for d in days)
-    srv.routes["/sitemap.xml"] = Reply(f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex {ns}>{index}</sitemapindex>'.encode(),
-                                       content_type="application/xml")
-    srv.routes["/robots.txt"] = Reply(b"User-agent: *\nAllow: /\n", content_type="text/plain")
+        (folder / f"sitemap-{day}.xml").write_text(
+            f'<?xml version="1.0" encoding="UTF-8"?><urlset {ns}>{urls}</urlset>', encoding="utf-8")
+    index = "".join(f"<sitemap><loc>{ORIGIN}/sitemap-{d}.xml</loc><lastmod>{d}</lastmod></sitemap>" for d in days)
+    (folder / "sitemap.xml").write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex {ns}>{index}</sitemapindex>', encoding="utf-8")
+    (folder / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+
+
+def serve_site(folder: str, conn) -> None:
+    """Serve `folder` on 127.0.0.1 until told to stop. A process of its own: a remote site does not
+    share the fetcher's interpreter (in-process, its threads took the step's GIL)."""
+    def route(file: Path, ctype: str | None):
+        def reply(_headers):
+            body = file.read_bytes()
+            return Reply(body.replace(ORIGIN.encode(), base) if ctype != "text/html; charset=utf-8" else body,
+                         content_type=ctype)
+        return reply
+
+    srv = LoopbackServer()
+    base = srv.base.encode()
+    for f in Path(folder).rglob("*"):
+        if f.is_file():
+            srv.routes["/" + f.relative_to(folder).as_posix()] = route(f, TYPES.get(f.suffix, "text/html; charset=utf-8"))
+    with srv:
+        conn.send(srv.base)
+        conn.recv()  # "stop", or EOF when the parent is gone
+        srv.log.clear()
 
 
 def step_seconds(instance, run_id: str) -> dict[str, float]:
@@ -221,6 +248,27 @@ def run_celery(tmp: Path, days: list[str], sources: Path) -> tuple[dict[str, flo
     return {}, wall, rss
 
 
+@contextlib.contextmanager
+def site_server(folder: Path):
+    """serve_site in a spawned process; yields its base URL; stopped (by PID if need be) at exit."""
+    ctx = multiprocessing.get_context("spawn")
+    mine, theirs = ctx.Pipe()
+    proc = ctx.Process(target=serve_site, args=(str(folder), theirs), daemon=True)
+    proc.start()
+    try:
+        if not mine.poll(120):
+            raise RuntimeError("the site server did not start")
+        yield mine.recv()
+        print(f"peak RSS: site server {vm_hwm_mb(proc.pid):.0f} MB")
+    finally:
+        with contextlib.suppress(OSError):
+            mine.send("stop")
+        proc.join(10)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(5)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
@@ -234,31 +282,36 @@ def main() -> int:
     warnings.filterwarnings("ignore")
     start = dt.date.fromisoformat(args.start)
     days = [(start + dt.timedelta(days=i)).isoformat() for i in range(args.days)]
-    with tempfile.TemporaryDirectory() as tmp_s, LoopbackServer() as srv:
+    with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
         t0 = time.perf_counter()
-        build_site(srv, args.pages, days, Path(args.corpus), tmp / "site")
-        print(f"site: {args.pages} pages over {len(days)} publish dates at {srv.base} ({time.perf_counter() - t0:.1f} s to build)")
-        sources = tmp / "sources.yaml"
-        sources.write_text(f"- name: bench\n  type: sitemap\n  url: {srv.url('/sitemap.xml')}\n"
-                           f"  delay: 0\n  per_host: 16\n  concurrency: 16\n"
-                           f"  max_sitemaps: {len(days) + 10}\n",  # one sitemap per day, as news sites keep them
-                           encoding="utf-8")
-        os.environ["NEWS_SOURCES"] = str(sources)
-        if args.celery:
-            _, wall, rss = run_celery(tmp, days, sources)
-            print(f"{'end to end (celery)':<24}{wall:>9.1f} s{args.pages / wall:>9.0f} pages/s")
-            for k, v in sorted(rss.items()):
-                print(f"peak RSS {k:<28}{v:>8.0f} MB")
-            return 0
-        root = tmp / "lake"
-        stages, wall = run_local(root, days, args.workers)
-        counts = lake_counts(root, days)
-        inside = inside_seconds(root, days)
-        if args.keep:
-            import shutil
+        build_site(args.pages, days, Path(args.corpus), tmp / "site")
+        os.sync()  # the site's gigabytes flushed now, not during the timed run's own writes
+        print(f"site: {args.pages} pages over {len(days)} publish dates ({time.perf_counter() - t0:.1f} s to build)")
+        with site_server(tmp / "site") as base:
+            return run(args, days, tmp, base)
 
-            shutil.copytree(root, args.keep, dirs_exist_ok=True)
+
+def run(args, days: list[str], tmp: Path, base: str) -> int:
+    """Everything after the site is up: the pipeline, locally or on Celery, and the figures."""
+    sources = tmp / "sources.yaml"
+    sources.write_text(f"- name: bench\n  type: sitemap\n  url: {base}/sitemap.xml\n"
+                       f"  delay: 0\n  per_host: 16\n  concurrency: 16\n"
+                       f"  max_sitemaps: {len(days) + 10}\n",  # one sitemap per day, as news sites keep them
+                       encoding="utf-8")
+    os.environ["NEWS_SOURCES"] = str(sources)
+    if args.celery:
+        _, wall, rss = run_celery(tmp, days, sources)
+        print(f"{'end to end (celery)':<24}{wall:>9.1f} s{args.pages / wall:>9.0f} pages/s")
+        for k, v in sorted(rss.items()):
+            print(f"peak RSS {k:<28}{v:>8.0f} MB")
+        return 0
+    root = tmp / "lake"
+    stages, wall = run_local(root, days, args.workers)
+    counts = lake_counts(root, days)
+    inside = inside_seconds(root, days)
+    if args.keep:
+        shutil.copytree(root, args.keep, dirs_exist_ok=True)
     print("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     lake_wall = sum(v for k, v in stages.items() if k != "warehouse build")
     total = wall + stages["warehouse build"]

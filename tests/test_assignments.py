@@ -37,6 +37,19 @@ def test_a_save_writes_only_its_own_records(tmp_path):
     assert len(fresh.data) == 202 and fresh.get("k7")["date"] == "2024-01-01"
     assert fresh.claim("new-2024-01-02", "2024-01-09") == "2024-01-02"
     assert fresh.claim("unknown", "2024-01-09") == "2024-01-09"
+    assert list(fresh.keys_on("2024-01-02")) == ["new-2024-01-02"] and len(list(fresh.keys_on("2024-01-01"))) == 200
+
+
+def test_keys_of_a_day_follow_a_page_that_gets_its_date_later(tmp_path):
+    lake, cache = Lake(tmp_path), RunCache()
+    idx = AssignmentIndex(lake, "site", cache)
+    idx.put("k", {"url": "http://example.com/k", "date": None, "date_source": None})
+    idx.save()
+    assert list(idx.keys_on("2024-05-01")) == []
+    later = AssignmentIndex(lake, "site", cache)
+    later.put("k", rec("2024-05-01"))
+    later.save()
+    assert list(later.keys_on("2024-05-01")) == ["k"] and list(AssignmentIndex(lake, "site").keys_on("2024-05-01")) == ["k"]
 
 
 def test_the_first_date_wins_and_a_later_record_of_the_same_date_replaces(tmp_path):

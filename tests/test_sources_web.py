@@ -298,3 +298,27 @@ def test_every_kind_is_a_source_type_and_its_settings_are_the_accepted_keys(tmp_
         assert kind.config(src) == kind.settings(), typ  # the defaults, spelled out, read back
     listing = SourceConfig("l", "listing", url="https://e.com/", options={"max_pages": 3, "delay": 1.0})
     assert KINDS["listing"].config(listing).max_pages == 3  # fetch settings are not the kind's
+
+
+def test_a_day_weighs_only_the_pages_it_can_concern():
+    from news_assets.sources.discover import Discovered
+    from news_assets.sources.web import _candidates
+
+    src = SourceConfig(name="s", type="sitemap", url="http://example.com/sitemap.xml")
+    day, other = "2024-06-02", "2024-06-03"
+    found = [[
+        Discovered("http://example.com/a.html", day, "sitemap_news"),
+        Discovered("http://example.com/b.html", other, "sitemap_news"),  # another day's page: not weighed
+        Discovered("http://example.com/c.html", None),  # undated: fetched to see
+        Discovered("http://u:p@example.com/d.html", other, "sitemap_news"),  # another day's, but held
+        Discovered("http://example.com/e.html", None),
+        Discovered("https://example.com/e.html", other, "sitemap_news"),  # a second spelling dates e
+    ]]
+    cands = _candidates([src], found, day, {url_key("http://example.com/d.html")})
+    got = {c.url: (c.date, c.dups) for c in cands.values()}
+    assert got == {"http://example.com/a.html": (day, []), "http://example.com/c.html": (None, []),
+                   "http://example.com/d.html": (other, []),
+                   "http://example.com/e.html": (other, ["https://example.com/e.html"])}
+    assert list(_candidates([src], found, other, set())) == [url_key(u) for u in (
+        "http://example.com/b.html", "http://example.com/c.html", "http://example.com/d.html",
+        "http://example.com/e.html")]

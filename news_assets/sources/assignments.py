@@ -22,7 +22,8 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -33,6 +34,24 @@ log = logging.getLogger(__name__)
 
 SEGMENT = re.compile(r"^(\d{9})-[0-9a-f]{8}\.json$")  # sequence number, then a token against collisions
 LEGACY = ""  # the name the old single file takes in the merge: it sorts before every segment
+
+
+@dataclass
+class MergedState:
+    """The records of the segments merged so far, and the keys of each date (a day asks for its own)."""
+
+    names: tuple[str, ...] = ()
+    records: dict[str, dict] = field(default_factory=dict)
+    by_date: dict[str, dict[str, None]] = field(default_factory=dict)  # date -> keys, as an ordered set
+
+    def add(self, segment: dict[str, dict]) -> None:
+        for key, rec in segment.items():
+            old = self.records.get(key)
+            if old is not None and old.get("date") != rec.get("date"):
+                self.by_date.get(old.get("date"), {}).pop(key, None)
+            self.records[key] = rec
+            if rec.get("date"):
+                self.by_date.setdefault(rec["date"], {})[key] = None
 
 
 class AssignmentIndex:
@@ -73,17 +92,21 @@ class AssignmentIndex:
         return data
 
     def _read(self) -> Mapping[str, dict]:
-        """The merged index, extended by the segments written since this run last looked."""
+        """The merged index, extended in place by the segments written since this run last looked
+        (the days of a run take turns, so no earlier view is still in use when it grows)."""
         names = [LEGACY, *self._names()]
-        seen, merged = self._cache.state_merged.get(str(self.dir), ((), {}))
-        if tuple(names[: len(seen)]) != seen:  # compacted or rewritten underneath: merge afresh
-            seen, merged = (), {}
-        if len(names) > len(seen):
-            merged = dict(merged)
-            for name in names[len(seen):]:
-                merged.update(self._segment(name))
-            self._cache.state_merged[str(self.dir)] = (tuple(names), merged)
-        return MappingProxyType(merged)
+        state = self._cache.state_merged.get(str(self.dir))
+        if state is None or tuple(names[: len(state.names)]) != state.names:  # rewritten underneath
+            state = self._cache.state_merged[str(self.dir)] = MergedState()
+        for name in names[len(state.names):]:
+            state.add(self._segment(name))
+        state.names = tuple(names)
+        self._state = state
+        return MappingProxyType(state.records)
+
+    def keys_on(self, day: str) -> Iterable[str]:
+        """The keys of the pages assigned to `day`, in the order they were first so assigned."""
+        return self._state.by_date.get(day, {}).keys()
 
     # ---- use -----------------------------------------------------------------------------------
     def get(self, key: str) -> dict | None:

@@ -12,12 +12,15 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
 from ..parse import charset as cs
 from ..parse.errors import ParseError
 from ..parse.fields import url_date
 from ..partitions import ZONE
+from .canonical import url_key
+from .guard import strip_userinfo
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,16 @@ class Discovered:
     url: str
     date: str | None  # YYYY-MM-DD in Asia/Shanghai, or None when only parsing the page can tell
     date_source: str | None = None  # listing | url | sitemap_news | sitemap_lastmod | rss
+
+    @cached_property  # a run's days meet the same cached sitemap entries again and again
+    def page_url(self) -> str:
+        """The URL without credentials: those found in a feed are neither sent nor stored."""
+        return strip_userinfo(self.url)
+
+    @cached_property
+    def key(self) -> str:
+        """The page's identity (canonical.url_key)."""
+        return url_key(self.page_url)
 
 
 class DiscoveryError(ValueError):

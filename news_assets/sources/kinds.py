@@ -75,6 +75,8 @@ def _gunzip_capped(data: bytes, cap: int) -> bytes:
 
 
 def _filtered(pages: list[Discovered], cfg: FeedSettings) -> list[Discovered]:
+    if not (cfg.include or cfg.exclude):
+        return pages
     inc = re.compile(cfg.include) if cfg.include else None
     exc = re.compile(cfg.exclude) if cfg.exclude else None
     return [p for p in pages if (inc is None or inc.search(p.url)) and not (exc is not None and exc.search(p.url))]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .assignments import MergedState
     from .discover import Discovered
     from .folder import FolderRun
 
@@ -24,5 +25,4 @@ class RunCache:
     sitemaps: dict[str, tuple[float, list[Discovered], list[tuple[str, str | None]]]] = field(
         default_factory=dict)  # sitemap URL -> (t, pages, children)
     state_files: dict[str, dict[str, Any]] = field(default_factory=dict)  # fetch-state segment -> its records
-    state_merged: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = field(
-        default_factory=dict)  # fetch-state folder -> (segments merged, merged records)
+    state_merged: dict[str, MergedState] = field(default_factory=dict)  # fetch-state folder -> its merge

@@ -40,7 +40,6 @@ from .canonical import canonical_url, url_key
 from .config import SourceConfig
 from .discover import Discovered, DiscoveryError, to_day
 from .fetch import Fetcher, FetchSettings
-from .guard import strip_userinfo
 from .kinds import KINDS, SourceUnavailable, _fail
 from .manifest import ManifestEntry
 from .runcache import RunCache
@@ -139,18 +138,24 @@ async def _discover_all(f: Fetcher, sources: list[SourceConfig], settings: Fetch
     return [s for s, _ in up], [r for _, r in up], down
 
 
-def _candidates(sources: list[SourceConfig], found: list[list[Discovered]]) -> dict[str, _Candidate]:
-    """Phase 2: one candidate per page key; first spelling and first source win, dated hints win."""
+def _candidates(sources: list[SourceConfig], found: list[list[Discovered]], day: str,
+                held: set[str]) -> dict[str, _Candidate]:
+    """Phase 2: one candidate per page key; first spelling and first source win, dated hints win.
+
+    Only pages this day can concern: a key listed undated or dated this day, or one the day already
+    holds (its previous manifest, the assignment index). Discovery lists every page of every sitemap
+    not older than the day, so a year's backfill would otherwise weigh every page on every day."""
+    mine = held.union(d.key for items in found for d in items if d.date is None or d.date == day)
     cands: dict[str, _Candidate] = {}
     for source, items in zip(sources, found, strict=True):
         for d in items:
-            page_url = strip_userinfo(d.url)  # credentials in a feed are neither sent nor stored
-            key = url_key(page_url)
-            c = cands.get(key)
+            if d.key not in mine:
+                continue
+            c = cands.get(d.key)
             if c is None:
-                cands[key] = _Candidate(page_url, key, source, d.date, d.date_source)
+                cands[d.key] = _Candidate(d.page_url, d.key, source, d.date, d.date_source)
             else:
-                c.dups.append(page_url)  # a second spelling, or the same URL listed twice
+                c.dups.append(d.page_url)  # a second spelling, or the same URL listed twice
                 if c.date is None and d.date:
                     c.date, c.date_source = d.date, d.date_source
     return cands
@@ -179,8 +184,9 @@ def _carry_previous(prev: list[ManifestEntry], cands: dict[str, _Candidate], dow
             carried.append(e)
     carried_keys = {url_key(e.url) for e in carried}
     for name, idx in indexes.items():
-        for key, rec in idx.data.items():
-            if rec.get("date") == day and key not in cands and key not in carried_keys:
+        for key in idx.keys_on(day):
+            rec = idx.data[key]
+            if key not in cands and key not in carried_keys:
                 cands[key] = _Candidate(rec.get("url") or rec.get("final_url"), key, by_name[name], day,
                                         rec.get("date_source"))
     return carried
@@ -252,9 +258,11 @@ async def _collect(sources: list[SourceConfig], day: str, lake: Lake, previous: 
     async with Fetcher(replace(settings, concurrency=conc), transport=transport, ca_bundles=cas) as f:
         sources, found, down = await _discover_all(f, sources, settings, day, cache)
         indexes = {s.name: AssignmentIndex(lake, s.name, cache) for s in sources}
-        cands = _candidates(sources, found)
+        prev_keys = {url_key(e.url) for e in prev}
+        held = prev_keys.union(*(idx.keys_on(day) for idx in indexes.values()))
+        cands = _candidates(sources, found, day, held)
         carried = _carry_previous(prev, cands, down, indexes, {s.name: s for s in sources}, day)
-        todo = _this_days(cands, indexes, day, {url_key(e.url) for e in prev}, carried)
+        todo = _this_days(cands, indexes, day, prev_keys, carried)
         results = await _fetch_all(f, todo, day, lake, indexes, settings)
         for idx in indexes.values():
             idx.save()
