@@ -8,8 +8,11 @@ memory is bounded by one partition and days can run in parallel processes.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date
 
@@ -32,6 +35,19 @@ class StageResult:
     inputs: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     reasons: dict[str, int] = field(default_factory=dict)  # raw_html: why URLs failed, by reason
+    seconds: float = 0.0  # wall time inside the stage function, as the process that ran it saw it
+
+
+def _timed(fn: Callable[..., StageResult]) -> Callable[..., StageResult]:
+    """Stamp a stage function's own wall time on its result: the run's share spent in this
+    project's code, as opposed to Dagster's and the process pool's, is then a reading, not a guess."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs) -> StageResult:
+        t0 = time.perf_counter()
+        res = fn(*args, **kwargs)
+        res.seconds = time.perf_counter() - t0
+        return res
+    return run
 
 
 def stable_id(*parts: str | None) -> str:
@@ -92,6 +108,7 @@ def write_quarantine(lake: Lake, stage: str, day: str, rows: list[dict]) -> None
 
 
 # ---- raw_html ------------------------------------------------------------------------------
+@_timed
 def run_raw_html(lake: Lake, day: str, sources, cache=None) -> StageResult:
     """`cache`: one sources.RunCache shared by the days of a run (folders indexed once, discovery reused)."""
     from .sources import collect_partition
@@ -169,6 +186,7 @@ def article_row(art, day: str, raw_sha256: str) -> dict:
     }
 
 
+@_timed
 def run_articles(lake: Lake, day: str) -> StageResult:
     from .faults import Fault, ParseCache, parse_page
 
@@ -247,6 +265,7 @@ def _extract_article(a: dict, pub: date, cap: int):
     return extract(a["body"] or "", pub, dateline_place=a["dateline_place"], dateline_date=dl_day, max_chars=cap)
 
 
+@_timed
 def run_facts(lake: Lake, day: str) -> StageResult:
     from .facts import EXTRACTOR_VERSION, max_chars_setting
 

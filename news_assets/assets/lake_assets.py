@@ -50,12 +50,14 @@ def _report(context, key: str, results: list[pipeline.StageResult], rows, metada
     lake, table, columns = preview or (None, None, None)
     if len(results) == 1:
         own = {"preview": _day_preview(lake, table, results[0].publish_date, columns)} if preview else {}
-        return dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": rows(results[0]), **metadata,
-                                                             **own}, check_results=check_results)
+        return dg.MaterializeResult(asset_key=key, metadata={
+            "dagster/row_count": rows(results[0]), **metadata, **own, "seconds": round(results[0].seconds, 3),
+        }, check_results=check_results)
     for r in results:
         context.log_event(dg.AssetObservation(
             asset_key=key, partition=r.publish_date,
             metadata={"dagster/row_count": rows(r), "pages": r.inputs, "quarantined": r.quarantined,
+                      "seconds": round(r.seconds, 3),  # in the stage's own code, for this day
                       **({"preview": _day_preview(lake, table, r.publish_date, columns)} if preview else {})},
         ))
     totals = {"row_count": sum(rows(r) for r in results),
