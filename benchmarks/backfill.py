@@ -192,10 +192,16 @@ def run_local(root: Path, days: list[str], workers: int) -> tuple[dict[str, floa
         assert result.success, "news_job failed"
         stages = step_seconds(instance, result.run_id)
         own = own_seconds(instance, result.run_id)
+    print(f"peak RSS: this process after the lake steps {peak_mb():.0f} MB")
     t0 = time.perf_counter()
     SqlProject().build(Lake(root))
     stages["warehouse build"] = time.perf_counter() - t0
+    print(f"peak RSS: this process after the warehouse build {peak_mb():.0f} MB")
     return stages, wall, own
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def lake_counts(root: Path, days: list[str]) -> dict[str, int]:

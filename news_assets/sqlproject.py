@@ -48,6 +48,10 @@ SEED_SOURCES = {"divisions": "divisions.tsv", "countries": "countries.tsv", "mac
 
 
 SQL_DIR_ENV = "NEWS_SQL_DIR"
+# DuckDB's own cap for a build (it spills to <file>.tmp past it); its default, 80 % of the machine,
+# let a year of 100k pages take 5 GB in the process that builds
+MEMORY_ENV = "NEWS_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1GB"
 RUNNER_VERSION = "3"  # bump when the runner builds tables differently: forces a full build
 STATE_TABLE = "_warehouse_partitions"
 META_TABLE = "_warehouse_build"
@@ -208,6 +212,11 @@ class BuildResult:
     seconds: float
     mode: str = "full"  # full | incremental | unchanged
     column_types: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # model -> [(column, type)]
+
+
+def build_connection(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection for a build, under the memory cap (NEWS_DUCKDB_MEMORY_LIMIT)."""
+    return duckdb.connect(str(path), config={"memory_limit": os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT})
 
 
 class SqlProject:
@@ -622,7 +631,7 @@ class SqlProject:
         try:
             if base is not None:
                 shutil.copyfile(base, tmp)
-            con = duckdb.connect(str(tmp))
+            con = build_connection(tmp)
             try:
                 work(con)
                 for name in self.order:

@@ -218,3 +218,19 @@ def test_the_lake_tables_come_from_the_sources_yaml(tmp_path):
     src.write_text(src.read_text(encoding="utf-8").replace("publish_date=*/part.parquet", "*.parquet"), encoding="utf-8")
     with pytest.raises(ValueError, match="external_location"):
         SqlProject(root)
+
+
+def test_a_build_runs_under_its_memory_cap(tmp_path, monkeypatch):
+    from news_assets.sqlproject import MEMORY_ENV, build_connection
+
+    def cap(path) -> int:
+        con = build_connection(path)
+        try:  # DuckDB reports the cap in bytes
+            return con.execute("SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'").fetchone()[0]
+        finally:
+            con.close()
+
+    default = cap(tmp_path / "a.duckdb")
+    monkeypatch.setenv(MEMORY_ENV, "300MB")
+    small = cap(tmp_path / "b.duckdb")
+    assert (default, small) == ("953.6 MiB", "286.1 MiB")  # 1GB and 300MB (10^9, 3*10^8 bytes) in MiB
