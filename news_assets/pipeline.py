@@ -27,6 +27,9 @@ from .records import TABLES
 ACCOUNTED_ELSEWHERE = {"duplicate", "dated_elsewhere"}  # skipped URLs that are not lost
 
 
+PREVIEW_ROWS = 5
+
+
 @dataclass
 class StageResult:
     publish_date: str
@@ -36,6 +39,13 @@ class StageResult:
     counts: dict[str, int] = field(default_factory=dict)
     reasons: dict[str, int] = field(default_factory=dict)  # raw_html: why URLs failed, by reason
     seconds: float = 0.0  # wall time inside the stage function, as the process that ran it saw it
+    heads: dict[str, pl.DataFrame] = field(default_factory=dict)  # table -> its first rows as written
+
+    def write(self, lake: Lake, table: str, df: pl.DataFrame) -> None:
+        """Write this day's partition of `table`, keeping its head for the UI's preview (which
+        then needs no second read of the file in the process that reports)."""
+        lake.write_partition(table, self.publish_date, df)
+        self.heads[table] = df.head(PREVIEW_ROWS)
 
 
 def _timed(fn: Callable[..., StageResult]) -> Callable[..., StageResult]:
@@ -119,7 +129,8 @@ def run_raw_html(lake: Lake, day: str, sources, cache=None) -> StageResult:
 def record_raw_partition(lake: Lake, day: str, entries) -> StageResult:
     """Write a day's fetch manifest and its quarantine rows (also used by `news-warehouse fetch`)."""
     rows = [e.as_row() for e in entries]
-    lake.write_partition(TABLES.raw_html, day, schemas.frame(rows, schemas.MANIFEST))
+    res = StageResult(day, rows=len(rows), inputs=len(rows))
+    res.write(lake, TABLES.raw_html, schemas.frame(rows, schemas.MANIFEST))
     # Every URL that will not become an article here is a quarantine row, except those that live
     # on elsewhere: a duplicate of a URL fetched once, or a page that belongs to another day.
     bad = [
@@ -128,7 +139,7 @@ def record_raw_partition(lake: Lake, day: str, entries) -> StageResult:
         if e.outcome != "fetched" and e.reason not in ACCOUNTED_ELSEWHERE
     ]
     write_quarantine(lake, TABLES.raw_html, day, bad)
-    res = StageResult(day, rows=len(rows), quarantined=len(bad), inputs=len(rows))
+    res.quarantined = len(bad)
     for e in entries:
         res.counts[e.outcome] = res.counts.get(e.outcome, 0) + 1
         if e.outcome == "failed":
@@ -225,7 +236,7 @@ def run_articles(lake: Lake, day: str) -> StageResult:
                 continue
             seen.add(row["article_id"])
             rows.append(row)
-    lake.write_partition(TABLES.articles, day, schemas.frame(rows, schemas.ARTICLES))
+    res.write(lake, TABLES.articles, schemas.frame(rows, schemas.ARTICLES))
     write_quarantine(lake, TABLES.articles, day, bad)
     res.rows, res.quarantined = len(rows), len(bad)
     for b in bad:
@@ -297,7 +308,7 @@ def run_facts(lake: Lake, day: str) -> StageResult:
             {**base, "start": d.start, "end": d.end, "text": d.text, "start_date": d.start_date,
              "end_date": d.end_date, "granularity": d.granularity} for d in ex.dates]
     for table, rows in out.items():
-        lake.write_partition(table, day, schemas.frame(rows, schemas.for_table(table)))
+        res.write(lake, table, schemas.frame(rows, schemas.for_table(table)))
     write_quarantine(lake, TABLES.facts, day, bad)
     res.rows, res.quarantined = len(out[TABLES.facts]), len(bad)
     res.counts = {**{t: len(rows) for t, rows in out.items()}, "truncated_for_facts": truncated}

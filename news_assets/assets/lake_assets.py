@@ -36,8 +36,12 @@ def _totals(results: list[pipeline.StageResult], what: str = "counts") -> dict[s
     return out
 
 
-def _day_preview(lake, table: str, day: str, columns: list[str]) -> dg.MetadataValue:
-    return preview_md(lake.read_partition(table, day, columns=columns, n_rows=5), columns)
+def _day_preview(lake, table: str, r: pipeline.StageResult, columns: list[str]) -> dg.MetadataValue:
+    """The day's first rows: as the stage wrote them (StageResult.heads), else read back."""
+    head = r.heads.get(table)
+    if head is None:
+        head = lake.read_partition(table, r.publish_date, columns=columns, n_rows=pipeline.PREVIEW_ROWS)
+    return preview_md(head, columns)
 
 
 def _report(context, key: str, results: list[pipeline.StageResult], rows, metadata: dict,
@@ -49,7 +53,7 @@ def _report(context, key: str, results: list[pipeline.StageResult], rows, metada
     observation of that partition, and the run's totals go to the run's log."""
     lake, table, columns = preview or (None, None, None)
     if len(results) == 1:
-        own = {"preview": _day_preview(lake, table, results[0].publish_date, columns)} if preview else {}
+        own = {"preview": _day_preview(lake, table, results[0], columns)} if preview else {}
         return dg.MaterializeResult(asset_key=key, metadata={
             "dagster/row_count": rows(results[0]), **metadata, **own, "seconds": round(results[0].seconds, 3),
         }, check_results=check_results)
@@ -58,7 +62,7 @@ def _report(context, key: str, results: list[pipeline.StageResult], rows, metada
             asset_key=key, partition=r.publish_date,
             metadata={"dagster/row_count": rows(r), "pages": r.inputs, "quarantined": r.quarantined,
                       "seconds": round(r.seconds, 3),  # in the stage's own code, for this day
-                      **({"preview": _day_preview(lake, table, r.publish_date, columns)} if preview else {})},
+                      **({"preview": _day_preview(lake, table, r, columns)} if preview else {})},
         ))
     totals = {"row_count": sum(rows(r) for r in results),
               **{k: getattr(v, "data", v) for k, v in metadata.items()}}  # JSON values as plain dicts
