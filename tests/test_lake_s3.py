@@ -121,3 +121,22 @@ def test_read_after_another_process_replaced_the_partition(s3):
     boto3.client("s3", endpoint_url=s3).put_object(Bucket="news", Key="lake/t/publish_date=2024-05-20/part.parquet",
                                                   Body=buf.getvalue())
     assert lake.read_partition("t", "2024-05-20")["a"].to_list() == [2, 3]
+
+
+def test_fetch_state_segments_on_s3(s3):
+    from news_assets.sources.assignments import AssignmentIndex
+
+    lake = Lake("s3://news/lake")
+    first = AssignmentIndex(lake, "site")
+    assert first.data == {} and list(first.keys_on("2024-05-01")) == []
+    first.put("a", {"url": "http://example.com/a", "date": "2024-05-01"})
+    first.save()
+    second = AssignmentIndex(lake, "site")
+    second.put("a", {"url": "http://example.com/a", "date": "2024-05-02"})  # moved: refused
+    second.put("b", {"url": "http://example.com/b", "date": "2024-05-02"})
+    second.save()
+    segs = sorted(k for k in _keys(s3) if k.startswith("lake/_state/fetch/site/"))
+    assert [k.rsplit("/", 1)[1][:10] for k in segs] == ["000000001-", "000000002-"]
+    fresh = AssignmentIndex(lake, "site")
+    assert (fresh.get("a")["date"], fresh.get("b")["date"]) == ("2024-05-01", "2024-05-02")
+    assert list(fresh.keys_on("2024-05-02")) == ["b"]
