@@ -359,13 +359,12 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
     heading = [False]
     junk_names: dict[str, bool] = {}  # "class id" -> verdict: a page repeats its class names
 
-    def flush():
-        if buf:
-            t = "".join(buf)
-            t = _WS_RE.sub(" ", t).strip() if "\u200b" in t or "\ufeff" in t else " ".join(t.split())  # norm_ws
-            if t:
-                lines.append(Line(t, link[0], heading[0]))
-            buf.clear()
+    def flush():  # called only when buf holds text: link chars are only counted for text in buf
+        t = "".join(buf)
+        t = _WS_RE.sub(" ", t).strip() if "\u200b" in t or "\ufeff" in t else " ".join(t.split())  # norm_ws
+        if t:
+            lines.append(Line(t, link[0], heading[0]))
+        buf.clear()
         link[0] = 0
 
     # explicit stack; frame: (children iterator, in_link, is_block, is_heading), resumed like _walk's
@@ -388,10 +387,12 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
             if kind == _SKIP:
                 continue
             if kind == _VOID:
-                flush()
+                if buf:
+                    flush()
                 continue
             if kind >= _BLOCK:
-                flush()
+                if buf:
+                    flush()
                 if skip_junk and _hidden_or_junk(ch, junk_names):
                     continue
                 h = ch.tag in HEADING_TAGS
@@ -404,10 +405,12 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
         else:
             stack.pop()
             if is_block:
-                flush()
+                if buf:
+                    flush()
                 if is_h:
                     heading[0] = False
-    flush()
+    if buf:
+        flush()
     return lines
 
 
