@@ -100,7 +100,9 @@ _COMMON = frozenset(
     "通教原东東声聲提立及比员員解水名真论論处處走义義各入几幾口认認条條平系气氣题題活更别別打女变變四神总總何电電数數安少报報"
     "才结結反受目太量再感建务務做接必场場件计計管期市直资資山金指克许許统統区區保至队隊形社便空决決治展马馬科司五基眼书書"
 )
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+# Counting by deleting the runs of everything else is faster than listing the characters (findall)
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+_NOT_COMMON = re.compile("[^" + "".join(sorted(_COMMON)) + "]+")
 
 
 _BOM_OF = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
@@ -122,10 +124,10 @@ def _decode_as(data: bytes, charset: str) -> tuple[str, str] | None:
 
 def _plausibility(text: str) -> float:
     sample = text[:60000]
-    cjk = _CJK_RE.findall(sample)
+    cjk = _NOT_CJK.sub("", sample)
     if not cjk:
         return 0.0
-    return sum(1 for c in cjk if c in _COMMON) / len(cjk)
+    return len(_NOT_COMMON.sub("", cjk)) / len(cjk)
 
 
 # C0 control bytes that text never holds (tab, newlines, form feed and ESC, which ISO-2022 uses, are
