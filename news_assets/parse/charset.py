@@ -147,8 +147,7 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:65536]
     if not sample:
         return False
-    if sample.count(0) > max(16, len(sample) // 10):
-        return True
+    # NUL is one of them: a sample with many NULs fails this one test (no separate NUL count needed)
     controls = len(sample) - len(sample.translate(None, _CONTROL))
     return controls > max(8, len(sample) * _MAX_CONTROL_RATIO)
 
