@@ -181,6 +181,7 @@ def _visit(body, root: list, w: _Walked) -> None:
 _DATE_FIRST = frozenset("0123456789(（[【 ")
 # node kinds; _visit compares them as int literals, in this order
 _TEXT, _SKIP, _INLINE, _LINK, _VOID, _BLOCK, _CONTAINER = range(7)
+_HEADING = 7  # read_lines only: a _BLOCK that is h1-h6
 
 
 def _kind(tag: str) -> int:
@@ -370,37 +371,37 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
     # explicit stack; frame: (children iterator, in_link, is_block, is_heading), resumed like _walk's
     stack = [(container.iter(include_text=True), False, False, False)]
     push = stack.append
-    kinds: dict[int, int] = {}
+    kinds: dict[int, int] = {}  # tag_id -> kind, _HEADING for h1-h6 (no tag name read per block)
     while stack:
         it, in_link, is_block, is_h = stack[-1]
         for ch in it:
             kind = kinds.get(ch.tag_id)
             if kind is None:
-                kind = kinds[ch.tag_id] = _kind(ch.tag)
-            if kind == _TEXT:
+                kind = kinds[ch.tag_id] = _HEADING if ch.tag in HEADING_TAGS else _kind(ch.tag)
+            if kind == 0:  # _TEXT (int literals, as in _visit)
                 s = ch.text_content
                 if s:
                     buf.append(s)
                     if in_link:
                         link[0] += len(s.strip())
                 continue
-            if kind == _SKIP:
+            if kind == 1:  # _SKIP
                 continue
-            if kind == _VOID:
+            if kind == 4:  # _VOID
                 if buf:
                     flush()
                 continue
-            if kind >= _BLOCK:
+            if kind >= 5:  # _BLOCK, _CONTAINER, _HEADING
                 if buf:
                     flush()
                 if skip_junk and _hidden_or_junk(ch, junk_names):
                     continue
-                h = ch.tag in HEADING_TAGS
+                h = kind == 7  # _HEADING
                 if h:
                     heading[0] = True
                 push((ch.iter(include_text=True), in_link, True, h))
             else:
-                push((ch.iter(include_text=True), in_link or kind == _LINK, False, False))
+                push((ch.iter(include_text=True), in_link or kind == 3, False, False))  # 3: _LINK
             break
         else:
             stack.pop()
