@@ -219,7 +219,7 @@ def _flush(buf: list[str], lines: list[str]) -> None:
 
 @dataclass
 class _Credit:
-    stats: dict  # container mem_id -> [text chars, link chars, blocks, link-only blocks]
+    groups: dict  # nearest container mem_id -> [text chars, link chars, blocks, link-only blocks, chain]
     scores: dict  # container mem_id -> credit from the paragraphs under it
     leads: list
     total_text: int
@@ -269,16 +269,18 @@ def _credit(blocks: list) -> _Credit:
             scores[c] = scores.get(c, 0.0) + w * factor
             factor *= 0.5
     leads.sort()
-    return _Credit(_chain_sums(groups), scores, leads, total_text, total_link)
+    return _Credit(groups, scores, leads, total_text, total_link)
 
 
-def _chain_sums(groups: dict[int, list]) -> dict[int, list]:
-    stats: dict[int, list] = {}
+def _chain_sums(groups: dict[int, list], keys) -> dict[int, list]:
+    """[text chars, link chars, blocks, link-only blocks] under each container of ``keys``: only the
+    ranked candidates' sums are ever read, so no other container's are kept."""
+    stats: dict[int, list] = {k: [0, 0, 0, 0] for k in keys}
     for tlen, llen, n, nlinky, chain in groups.values():
         for c in chain:
             s = stats.get(c)
             if s is None:
-                s = stats[c] = [0, 0, 0, 0]
+                continue
             s[0] += tlen
             s[1] += llen
             s[2] += n
@@ -291,9 +293,10 @@ def _rank(credit: _Credit, w: _Walked) -> list:
     class names, best first."""
     cands = sorted(((score, key) for key, score in credit.scores.items()), reverse=True)
     scored = []
+    stats = _chain_sums(credit.groups, [key for _, key in cands[:15]])
     for score, key in cands[:15]:
         node, start = w.containers[key]
-        tlen, llen, nblocks, nlinky = credit.stats[key]
+        tlen, llen, nblocks, nlinky = stats[key]
         cls = " ".join(v for k, v in node.attributes.items() if k in ("class", "id") and v)
         s = score * ((1.0 - llen / max(1, tlen)) * (1.0 - nlinky / max(1, nblocks)))
         if cls:
