@@ -82,14 +82,33 @@ def _try(data: bytes, codec: str) -> tuple[str, bool] | None:
         # A page cut off mid-character fails only in the last bytes.
         if exc.start >= len(data) - 4:
             return data[: exc.start].decode(codec, "ignore"), False
+        first_error = exc.start
     except LookupError:
+        return None
+    high = len(data.translate(None, _ASCII)) or 1
+    if _hopeless(data, codec, first_error, high):
         return None
     text = data.decode(codec, "replace")
     bad = text.count("\ufffd")
-    high = len(data.translate(None, _ASCII)) or 1
     if bad / high <= _MAX_BAD_RATIO:
         return text, False
     return None
+
+
+# Codecs without shift states: from the first error on, the bytes decode as they do within the page.
+_STATELESS = frozenset(("utf-8", "gb18030", "big5hkscs"))
+_PROBE_BYTES = 16384
+
+
+def _hopeless(data: bytes, codec: str, first_error: int, high: int) -> bool:
+    """True when the bytes just past the first error already hold more undecodable sequences than
+    ``_try`` accepts in the whole page (a GB page read as UTF-8 or Big5): the full decode is then not
+    needed to reject it. The probe's cut can add at most a few replacement characters (a character
+    split at its end), which are not counted."""
+    if codec not in _STATELESS:
+        return False
+    probe = data[first_error : first_error + _PROBE_BYTES].decode(codec, "replace")
+    return probe.count("\ufffd") - 4 > _MAX_BAD_RATIO * high
 
 
 # The most frequent characters of Chinese text, in both scripts; mojibake rarely hits them.
