@@ -108,7 +108,8 @@ def _hopeless(data: bytes, codec: str, first_error: int, high: int) -> bool:
     if codec not in _STATELESS:
         return False
     probe = data[first_error : first_error + _PROBE_BYTES].decode(codec, "replace")
-    return probe.count("\ufffd") - 4 > _MAX_BAD_RATIO * high
+    # the ratio as _try computes it: float division is monotonic, so the whole page's is at least this
+    return (probe.count("\ufffd") - 4) / high > _MAX_BAD_RATIO
 
 
 # The most frequent characters of Chinese text, in both scripts; mojibake rarely hits them.
