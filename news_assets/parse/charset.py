@@ -73,22 +73,43 @@ def sniff_meta_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "ignore") if m else None
 
 
-def _try(data: bytes, codec: str) -> str | None:
-    """Decode; accept when at most a tiny share of the non-ASCII text is undecodable."""
+def _try(data: bytes, codec: str) -> tuple[str, bool] | None:
+    """Decode; accept when at most a tiny share of the non-ASCII text is undecodable. (text, whether
+    every byte decoded)."""
     try:
-        return data.decode(codec)
+        return data.decode(codec), True
     except UnicodeDecodeError as exc:
         # A page cut off mid-character fails only in the last bytes.
         if exc.start >= len(data) - 4:
-            return data[: exc.start].decode(codec, "ignore")
+            return data[: exc.start].decode(codec, "ignore"), False
+        first_error = exc.start
     except LookupError:
+        return None
+    high = len(data.translate(None, _ASCII)) or 1
+    if _hopeless(data, codec, first_error, high):
         return None
     text = data.decode(codec, "replace")
     bad = text.count("\ufffd")
-    high = len(data.translate(None, _ASCII)) or 1
     if bad / high <= _MAX_BAD_RATIO:
-        return text
+        return text, False
     return None
+
+
+# Codecs without shift states: from the first error on, the bytes decode as they do within the page.
+_STATELESS = frozenset(("utf-8", "gb18030", "big5hkscs"))
+_PROBE_BYTES = 16384
+
+
+def _hopeless(data: bytes, codec: str, first_error: int, high: int) -> bool:
+    """True when the bytes just past the first error already hold more undecodable sequences than
+    ``_try`` accepts in the whole page (a GB page read as UTF-8 or Big5): the full decode is then not
+    needed to reject it. The probe's cut can add at most a few replacement characters (a character
+    split at its end), which are not counted."""
+    if codec not in _STATELESS:
+        return False
+    probe = data[first_error : first_error + _PROBE_BYTES].decode(codec, "replace")
+    # the ratio as _try computes it: float division is monotonic, so the whole page's is at least this
+    return (probe.count("\ufffd") - 4) / high > _MAX_BAD_RATIO
 
 
 # The most frequent characters of Chinese text, in both scripts; mojibake rarely hits them.
@@ -100,15 +121,17 @@ _COMMON = frozenset(
     "通教原东東声聲提立及比员員解水名真论論处處走义義各入几幾口认認条條平系气氣题題活更别別打女变變四神总總何电電数數安少报報"
     "才结結反受目太量再感建务務做接必场場件计計管期市直资資山金指克许許统統区區保至队隊形社便空决決治展马馬科司五基眼书書"
 )
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+# Counting by deleting the runs of everything else is faster than listing the characters (findall)
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+_NOT_COMMON = re.compile("[^" + "".join(sorted(_COMMON)) + "]+")
 
 
 _BOM_OF = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
            "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
 
 
-def _decode_as(data: bytes, charset: str) -> tuple[str, str] | None:
-    """Decode with a charset decided before (None when the name is unknown)."""
+def _decode_as(data: bytes, charset: str) -> tuple[str, str, bytes | None] | None:
+    """Decode with a charset decided before (None when the name is unknown); as ``decode_html_utf8``."""
     codec = normalize_charset(charset)
     if codec is None:
         return None
@@ -117,15 +140,20 @@ def _decode_as(data: bytes, charset: str) -> tuple[str, str] | None:
         data = data[len(bom):]
     if _looks_binary(data) and not codec.startswith(("utf-16", "utf-32")):
         raise ParseError("undecodable", "binary data, not text")
-    return data.decode(codec, "replace"), charset
+    if codec == "utf-8":
+        try:
+            return data.decode(codec), charset, data
+        except UnicodeDecodeError:
+            pass
+    return data.decode(codec, "replace"), charset, None
 
 
 def _plausibility(text: str) -> float:
     sample = text[:60000]
-    cjk = _CJK_RE.findall(sample)
+    cjk = _NOT_CJK.sub("", sample)
     if not cjk:
         return 0.0
-    return sum(1 for c in cjk if c in _COMMON) / len(cjk)
+    return len(_NOT_COMMON.sub("", cjk)) / len(cjk)
 
 
 # C0 control bytes that text never holds (tab, newlines, form feed and ESC, which ISO-2022 uses, are
@@ -139,8 +167,7 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:65536]
     if not sample:
         return False
-    if sample.count(0) > max(16, len(sample) // 10):
-        return True
+    # NUL is one of them: a sample with many NULs fails this one test (no separate NUL count needed)
     controls = len(sample) - len(sample.translate(None, _CONTROL))
     return controls > max(8, len(sample) * _MAX_CONTROL_RATIO)
 
@@ -172,6 +199,16 @@ def decode_html(data: bytes, declared_charset: str | None = None, *, charset: st
     Raises ``ParseError`` with kind "empty" for empty input and "undecodable" when no charset gives
     readable text (binary data).
     """
+    text, used, _utf8 = decode_html_utf8(data, declared_charset, charset=charset)
+    return text, used
+
+
+def decode_html_utf8(data: bytes, declared_charset: str | None = None, *,
+                     charset: str | None = None) -> tuple[str, str, bytes | None]:
+    """``decode_html``, plus the text's UTF-8 bytes when ``data`` already is them (every byte decoded
+    strictly as UTF-8 or ASCII), else None: the parser hands those to lexbor, which would otherwise
+    encode the whole text back to UTF-8.
+    """
     if not data or not data.strip():
         raise ParseError("empty", "empty document")
     if charset:
@@ -187,7 +224,7 @@ def decode_html(data: bytes, declared_charset: str | None = None, *, charset: st
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):
         if data.startswith(bom):
-            return data[len(bom) :].decode(codec, "replace"), codec
+            return data[len(bom) :].decode(codec, "replace"), codec, None
     if _looks_binary(data):
         raise ParseError("undecodable", "binary data, not text")
 
@@ -196,7 +233,7 @@ def decode_html(data: bytes, declared_charset: str | None = None, *, charset: st
 
     # Pure ASCII: every ASCII-compatible charset gives the same text.
     if data.isascii():
-        return data.decode("ascii"), declared or meta or "ascii"
+        return data.decode("ascii"), declared or meta or "ascii", data
 
     candidates: list[str] = ["utf-8"]
     for c in (declared, meta):
@@ -206,16 +243,17 @@ def decode_html(data: bytes, declared_charset: str | None = None, *, charset: st
         if c not in candidates:
             candidates.append(c)
     for codec in candidates:
-        text = _try(data, codec)
-        if text is not None:
+        decoded = _try(data, codec)
+        if decoded is not None:
+            text, whole = decoded
             if codec in ("gb18030", "big5hkscs"):
                 # GB and Big5 byte ranges overlap: a page can decode "cleanly" in the wrong one. Keep the
                 # reading that yields common Chinese characters (declarations lie in both directions).
                 other = "big5hkscs" if codec == "gb18030" else "gb18030"
                 alt = _try(data, other)
-                if alt is not None and _plausibility(alt) > _plausibility(text) + 0.1:
-                    return alt, other
-            return text, codec
+                if alt is not None and _plausibility(alt[0]) > _plausibility(text) + 0.1:
+                    return alt[0], other, None
+            return text, codec, data if whole and codec == "utf-8" else None
 
     try:
         from charset_normalizer import from_bytes
@@ -226,9 +264,9 @@ def decode_html(data: bytes, declared_charset: str | None = None, *, charset: st
     if best is not None and best.encoding:
         codec = normalize_charset(best.encoding) or best.encoding
         try:
-            return data.decode(codec, "replace"), codec
+            return data.decode(codec, "replace"), codec, None
         except LookupError:
             pass
     # Last resort: the declaration (or GB18030, the most common real charset) with replacements.
     codec = declared or meta or "gb18030"
-    return data.decode(codec, "replace"), codec
+    return data.decode(codec, "replace"), codec, None

@@ -9,6 +9,9 @@ from .extract import _DATE_ONLY, cjk_count
 _FORUM_URL = re.compile(r"bbs\.|/bbs/|forum|thread|tieba\.|viewtopic|showtopic|club\.|/t/\d|dispbbs|topic", re.I)
 _ENCYC_URL = re.compile(r"baike\.|wiki|/item/|zhidao\.|/lemma/", re.I)
 _NOVEL_TITLE = re.compile(r"第[0-9零一二三四五六七八九十百千]+[章回]")
+# breadcrumb arrows, and the fiction sections a breadcrumb names (compiled once: searched per line)
+_CRUMB_ARROW = re.compile(r">|›|»|→")
+_FICTION_CRUMB = re.compile(r"小说|小說|连载|連載|书摘|書摘|章节|章節")
 _FORUM_LINE = re.compile(r"^(?:楼主|樓主|沙发|沙發|板凳|地板|\d+\s*[楼樓#]|#\d+|只看该作者|只看楼主|发表于|發表於)")
 
 
@@ -88,7 +91,7 @@ def classify(art, *, url, title_tag, meta, scan, page_lines, stamp) -> tuple[boo
         return False, "novel"
     # "您现在的位置：读书 -> 连载 -> 畅销小说 -> 正文": serialized fiction and book excerpts
     for ln in page_lines[:60]:
-        if len(ln) < 100 and re.search(r">|›|»|→", ln) and re.search(r"小说|小說|连载|連載|书摘|書摘|章节|章節", ln):
+        if len(ln) < 100 and _CRUMB_ARROW.search(ln) and _FICTION_CRUMB.search(ln):
             return False, "novel"
     lines = body.split("\n")
     if len(lines) >= 6:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from . import fields as F
-from .charset import decode_html
+from .charset import decode_html_utf8
 from .classify import classify
 from .errors import ParseError
 from .extract import Line, choose, cjk_count, norm_ws, read_lines
@@ -302,16 +302,18 @@ def parse_html(data: bytes, url: str | None = None, *, declared_charset: str | N
     if len(data) > limits.max_bytes:
         raise ParseError("too_large", f"page is {len(data):,} bytes, over the parse limit of {limits.max_bytes:,} "
                                       f"(raise ParseLimits.max_bytes / NEWS_PARSE_MAX_BYTES to parse it)")
-    text, charset = decode_html(data, declared_charset, charset=charset)
+    text, charset, utf8 = decode_html_utf8(data, declared_charset, charset=charset)
     if not _TAG_RE.search(text[:20000]):
         raise ParseError("not_html", "no HTML markup found")
     if may_be_deeper(data, limits.max_depth):
-        text, _removed = flatten_deep(text, limits.max_depth)
-    return _parse(text, charset, url)
+        text, removed = flatten_deep(text, limits.max_depth)
+        if removed:
+            utf8 = None  # no longer the text's bytes
+    return _parse(text, charset, url, utf8)
 
 
-def _parse(text: str, charset: str, url: str | None) -> Article:
-    page = read_page(text, url)
+def _parse(text: str, charset: str, url: str | None, utf8: bytes | None = None) -> Article:
+    page = read_page(text, url, utf8)
     art = Article(url=url, canonical_url=page.canonical_url, site=page.site, charset=charset, parser=PARSER_NAME,
                   parser_version=PARSER_VERSION)
     if page.scan is None:

@@ -43,6 +43,18 @@ _BOILER = re.compile(
     r"不得转载|禁止转载|公网安备|网安备|互联网新闻信息服务许可|联系我们|关于我们|广告服务|免责声明|增值电信"
 )
 _GOOD_ATTR = re.compile(r"article|content|main|text|body|detail|post|entry|story|news|zw|正文", re.I)
+# the same patterns (written in lower case) without re.I, for lower-cased ASCII names: see _names_match
+_JUNK_ATTR_LOWER = re.compile(_JUNK_ATTR.pattern)
+_GOOD_ATTR_LOWER = re.compile(_GOOD_ATTR.pattern)
+
+
+def _names_match(names: str, good: bool = False) -> bool:
+    """Whether class/id ``names`` match _JUNK_ATTR (good=True: _GOOD_ATTR). ASCII names (nearly all) are
+    lower-cased and searched without re.I: the same answer, since re.I's extra case pairs (ſ/s, K/k)
+    need non-ASCII text, at about a quarter of the cost (re.I compares every letter through a charset)."""
+    if names.isascii():
+        return (_GOOD_ATTR_LOWER if good else _JUNK_ATTR_LOWER).search(names.lower()) is not None
+    return (_GOOD_ATTR if good else _JUNK_ATTR).search(names) is not None
 
 
 def norm_ws(s: str) -> str:
@@ -181,6 +193,7 @@ def _visit(body, root: list, w: _Walked) -> None:
 _DATE_FIRST = frozenset("0123456789(（[【 ")
 # node kinds; _visit compares them as int literals, in this order
 _TEXT, _SKIP, _INLINE, _LINK, _VOID, _BLOCK, _CONTAINER = range(7)
+_HEADING = 7  # read_lines only: a _BLOCK that is h1-h6
 
 
 def _kind(tag: str) -> int:
@@ -206,7 +219,7 @@ def _flush(buf: list[str], lines: list[str]) -> None:
 
 @dataclass
 class _Credit:
-    stats: dict  # container mem_id -> [text chars, link chars, blocks, link-only blocks]
+    groups: dict  # nearest container mem_id -> [text chars, link chars, blocks, link-only blocks, chain]
     scores: dict  # container mem_id -> credit from the paragraphs under it
     leads: list
     total_text: int
@@ -256,16 +269,18 @@ def _credit(blocks: list) -> _Credit:
             scores[c] = scores.get(c, 0.0) + w * factor
             factor *= 0.5
     leads.sort()
-    return _Credit(_chain_sums(groups), scores, leads, total_text, total_link)
+    return _Credit(groups, scores, leads, total_text, total_link)
 
 
-def _chain_sums(groups: dict[int, list]) -> dict[int, list]:
-    stats: dict[int, list] = {}
+def _chain_sums(groups: dict[int, list], keys) -> dict[int, list]:
+    """[text chars, link chars, blocks, link-only blocks] under each container of ``keys``: only the
+    ranked candidates' sums are ever read, so no other container's are kept."""
+    stats: dict[int, list] = {k: [0, 0, 0, 0] for k in keys}
     for tlen, llen, n, nlinky, chain in groups.values():
         for c in chain:
             s = stats.get(c)
             if s is None:
-                s = stats[c] = [0, 0, 0, 0]
+                continue
             s[0] += tlen
             s[1] += llen
             s[2] += n
@@ -278,15 +293,16 @@ def _rank(credit: _Credit, w: _Walked) -> list:
     class names, best first."""
     cands = sorted(((score, key) for key, score in credit.scores.items()), reverse=True)
     scored = []
+    stats = _chain_sums(credit.groups, [key for _, key in cands[:15]])
     for score, key in cands[:15]:
         node, start = w.containers[key]
-        tlen, llen, nblocks, nlinky = credit.stats[key]
+        tlen, llen, nblocks, nlinky = stats[key]
         cls = " ".join(v for k, v in node.attributes.items() if k in ("class", "id") and v)
         s = score * ((1.0 - llen / max(1, tlen)) * (1.0 - nlinky / max(1, nblocks)))
         if cls:
-            if _JUNK_ATTR.search(cls) and not _GOOD_ATTR.search(cls):
+            if _names_match(cls) and not _names_match(cls, good=True):
                 s *= 0.3
-            elif _GOOD_ATTR.search(cls):
+            elif _names_match(cls, good=True):
                 s *= 1.15
         scored.append(Cand(s, node, start, w.ends.get(key, 10**9)))
     scored.sort(key=lambda c: -c.score)
@@ -359,55 +375,58 @@ def read_lines(container, skip_junk: bool = True) -> list[Line]:
     heading = [False]
     junk_names: dict[str, bool] = {}  # "class id" -> verdict: a page repeats its class names
 
-    def flush():
-        if buf:
-            t = "".join(buf)
-            t = _WS_RE.sub(" ", t).strip() if "\u200b" in t or "\ufeff" in t else " ".join(t.split())  # norm_ws
-            if t:
-                lines.append(Line(t, link[0], heading[0]))
-            buf.clear()
+    def flush():  # called only when buf holds text: link chars are only counted for text in buf
+        t = "".join(buf)
+        t = _WS_RE.sub(" ", t).strip() if "\u200b" in t or "\ufeff" in t else " ".join(t.split())  # norm_ws
+        if t:
+            lines.append(Line(t, link[0], heading[0]))
+        buf.clear()
         link[0] = 0
 
     # explicit stack; frame: (children iterator, in_link, is_block, is_heading), resumed like _walk's
     stack = [(container.iter(include_text=True), False, False, False)]
     push = stack.append
-    kinds: dict[int, int] = {}
+    kinds: dict[int, int] = {}  # tag_id -> kind, _HEADING for h1-h6 (no tag name read per block)
     while stack:
         it, in_link, is_block, is_h = stack[-1]
         for ch in it:
             kind = kinds.get(ch.tag_id)
             if kind is None:
-                kind = kinds[ch.tag_id] = _kind(ch.tag)
-            if kind == _TEXT:
+                kind = kinds[ch.tag_id] = _HEADING if ch.tag in HEADING_TAGS else _kind(ch.tag)
+            if kind == 0:  # _TEXT (int literals, as in _visit)
                 s = ch.text_content
                 if s:
                     buf.append(s)
                     if in_link:
                         link[0] += len(s.strip())
                 continue
-            if kind == _SKIP:
+            if kind == 1:  # _SKIP
                 continue
-            if kind == _VOID:
-                flush()
+            if kind == 4:  # _VOID
+                if buf:
+                    flush()
                 continue
-            if kind >= _BLOCK:
-                flush()
+            if kind >= 5:  # _BLOCK, _CONTAINER, _HEADING
+                if buf:
+                    flush()
                 if skip_junk and _hidden_or_junk(ch, junk_names):
                     continue
-                h = ch.tag in HEADING_TAGS
+                h = kind == 7  # _HEADING
                 if h:
                     heading[0] = True
                 push((ch.iter(include_text=True), in_link, True, h))
             else:
-                push((ch.iter(include_text=True), in_link or kind == _LINK, False, False))
+                push((ch.iter(include_text=True), in_link or kind == 3, False, False))  # 3: _LINK
             break
         else:
             stack.pop()
             if is_block:
-                flush()
+                if buf:
+                    flush()
                 if is_h:
                     heading[0] = False
-    flush()
+    if buf:
+        flush()
     return lines
 
 
@@ -426,5 +445,5 @@ def _hidden_or_junk(node, seen: dict[str, bool]) -> bool:
     names = f"{cls} {ident}"
     junk = seen.get(names)
     if junk is None:
-        junk = seen[names] = bool(_JUNK_ATTR.search(names) and not _GOOD_ATTR.search(names))
+        junk = seen[names] = _names_match(names) and not _names_match(names, good=True)
     return junk

@@ -59,10 +59,11 @@ def may_be_deeper(data: bytes, max_depth: int) -> bool:
     Depth never exceeds the rise of (opening tags - closing tags) over the page, so only pages that might
     be deep pay for the exact rewrite. Closing tags that close nothing can hide depth from this test;
     such pages are still bounded by ``max_bytes``."""
-    if data.count(b"<") <= max_depth:
+    tags = _TAG_START.findall(data)
+    if len(tags) <= max_depth:  # each tag moves the depth by one at most
         return False
     # +1 per opening tag, -1 per closing one, all at C speed; max - min of the running sum bounds depth
-    steps = list(accumulate(map(_STEP.get, _TAG_START.findall(data), repeat(1))))
+    steps = list(accumulate(map(_STEP.get, tags, repeat(1))))
     return bool(steps) and max(steps) - min(0, min(steps)) > max_depth
 
 

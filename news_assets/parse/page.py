@@ -40,8 +40,10 @@ class Page:
         return self.url or self.canonical_url
 
 
-def read_page(text: str, url: str | None) -> Page:
-    tree = LexborHTMLParser(text)
+def read_page(text: str, url: str | None, utf8: bytes | None = None) -> Page:
+    """utf8: the text's UTF-8 bytes when the caller has them (lexbor parses UTF-8: handed the text, it
+    encodes it first)."""
+    tree = LexborHTMLParser(text if utf8 is None else utf8)
     # one selector query for the four kinds of head element (one walk of the tree, not four), in document order
     found: dict[str, list] = defaultdict(list)
     for n in tree.css(_HEAD_NODES):
