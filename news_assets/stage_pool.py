@@ -66,10 +66,19 @@ class _InCallerEnv:
         return self.fn(*args)
 
 
-def map_days(fn: Callable, lake, days: list[str], workers: int, *args) -> list:
-    """[fn(lake, day, *args) for day in days], on up to `workers` processes, in order."""
+def map_days(fn: Callable, lake, days: list[str], workers: int, *args, each: Callable | None = None) -> list:
+    """[fn(lake, day, *args) for day in days], on up to `workers` processes, in order. `each` is
+    called with every result as it arrives, in this process, while the workers go on."""
     if len(days) <= 1 or workers <= 1:
-        return [fn(lake, d, *args) for d in days]
+        results = (fn(lake, d, *args) for d in days)
+        return [_seen(r, each) for r in results]
     task = _InCallerEnv(fn, dict(os.environ))
     with ProcessPoolExecutor(max_workers=min(workers, len(days)), mp_context=_context()) as pool:
-        return list(pool.map(task, [lake] * len(days), days, *[[a] * len(days) for a in args]))
+        results = pool.map(task, [lake] * len(days), days, *[[a] * len(days) for a in args])
+        return [_seen(r, each) for r in results]
+
+
+def _seen(result, each: Callable | None):
+    if each is not None:
+        each(result)
+    return result

@@ -13,10 +13,11 @@ from ..stage_pool import map_days
 GROUP = "lake"
 
 
-def run_days(fn: Callable, lake: Lake, days: list[str], workers: int, *args) -> list:
+def run_days(fn: Callable, lake: Lake, days: list[str], workers: int, *args, each: Callable | None = None) -> list:
     """Run one partition function per day; several days go to a process pool (both cores busy,
-    memory bounded by one partition per worker; workers forked warm, see stage_pool)."""
-    return map_days(fn, lake, days, workers, *args)
+    memory bounded by one partition per worker; workers forked warm, see stage_pool). `each` sees
+    every day's result as it arrives (its events are written while the workers go on)."""
+    return map_days(fn, lake, days, workers, *args, each=each)
 
 
 def column_schema(schema: dict) -> dg.TableSchema:

@@ -5,6 +5,8 @@ A run over a range (single-run backfill) loops over context.partition_keys.
 """
 
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import dagster as dg
 
@@ -36,42 +38,66 @@ def _totals(results: list[pipeline.StageResult], what: str = "counts") -> dict[s
     return out
 
 
-def _day_preview(lake, table: str, r: pipeline.StageResult, columns: list[str]) -> dg.MetadataValue:
-    """The day's first rows: as the stage wrote them (StageResult.heads), else read back."""
-    head = r.heads.get(table)
+@dataclass(frozen=True)
+class Reported:
+    """How a step reports one of its tables: the asset, a day's row count, the preview's columns."""
+
+    key: str
+    rows: Callable[[pipeline.StageResult], int]
+    columns: tuple[str, ...]
+
+
+def _day_metadata(lake, t: Reported, r: pipeline.StageResult) -> dict:
+    """A day's own numbers and first rows (as the stage wrote them, else read back)."""
+    head = r.heads.get(t.key)
     if head is None:
-        head = lake.read_partition(table, r.publish_date, columns=columns, n_rows=pipeline.PREVIEW_ROWS)
-    return preview_md(head, columns)
+        head = lake.read_partition(t.key, r.publish_date, columns=list(t.columns), n_rows=pipeline.PREVIEW_ROWS)
+    return {"dagster/row_count": t.rows(r), "pages": r.inputs, "quarantined": r.quarantined,
+            "seconds": round(r.seconds, 3),  # in the stage's own code, for this day
+            "preview": preview_md(head, t.columns)}
 
 
-def _report(context, key: str, results: list[pipeline.StageResult], rows, metadata: dict,
-            check_results: list[dg.AssetCheckResult] | None = None,
-            preview: tuple | None = None) -> dg.MaterializeResult:
-    """One partition: its own numbers and preview. A range (single run): Dagster stamps one
-    materialisation's metadata on every partition of the range, so that carries only what is true of
-    each (the range and where to look), every day's own row count, counts and preview go out as an
-    observation of that partition, and the run's totals go to the run's log."""
-    lake, table, columns = preview or (None, None, None)
+def _observer(context, lake, days: list[str], tables: list[Reported]) -> Callable | None:
+    """For a range: each day's numbers go out as an observation of that partition, written as the
+    day's result arrives (while the workers go on). Dagster stamps a range's one materialisation on
+    every partition of it, so that cannot carry them (_report)."""
+    if len(days) <= 1:
+        return None
+
+    def observe(r: pipeline.StageResult) -> None:
+        for t in tables:
+            context.log_event(dg.AssetObservation(asset_key=t.key, partition=r.publish_date,
+                                                  metadata=_day_metadata(lake, t, r)))
+    return observe
+
+
+def _report(context, lake, t: Reported, results: list[pipeline.StageResult], metadata: dict,
+            check_results: list[dg.AssetCheckResult] | None = None) -> dg.MaterializeResult:
+    """One partition: its own numbers and preview. A range: only what is true of each of its
+    partitions (the range and where to look: the days' observations), the run's totals to its log."""
     if len(results) == 1:
-        own = {"preview": _day_preview(lake, table, results[0], columns)} if preview else {}
-        return dg.MaterializeResult(asset_key=key, metadata={
-            "dagster/row_count": rows(results[0]), **metadata, **own, "seconds": round(results[0].seconds, 3),
-        }, check_results=check_results)
-    for r in results:
-        context.log_event(dg.AssetObservation(
-            asset_key=key, partition=r.publish_date,
-            metadata={"dagster/row_count": rows(r), "pages": r.inputs, "quarantined": r.quarantined,
-                      "seconds": round(r.seconds, 3),  # in the stage's own code, for this day
-                      **({"preview": _day_preview(lake, table, r, columns)} if preview else {})},
-        ))
-    totals = {"row_count": sum(rows(r) for r in results),
+        return dg.MaterializeResult(asset_key=t.key, metadata={
+            **_day_metadata(lake, t, results[0]), **metadata}, check_results=check_results)
+    totals = {"row_count": sum(t.rows(r) for r in results),
               **{k: getattr(v, "data", v) for k, v in metadata.items()}}  # JSON values as plain dicts
-    context.log.info(f"{key}: {len(results)} partitions, run totals {totals}")
+    context.log.info(f"{t.key}: {len(results)} partitions, run totals {totals}")
     first, last = results[0].publish_date, results[-1].publish_date
-    return dg.MaterializeResult(asset_key=key, metadata={
+    return dg.MaterializeResult(asset_key=t.key, metadata={
         "partition_range": f"{first}..{last}",
         "per_partition": "this partition's own row count and preview are in its observation (Events)",
     }, check_results=check_results)
+
+
+RAW = Reported(TABLES.raw_html, lambda r: r.rows, ("url", "outcome", "status", "size", "sha256"))
+ARTICLES = Reported(TABLES.articles, lambda r: r.rows, ("publish_time_local", "title", "source_name", "site"))
+FACT_TABLES = [
+    Reported(TABLES.facts, lambda r: r.counts.get("facts", 0),
+             ("kind", "text", "value", "currency", "unit", "region_code", "metric")),
+    Reported(TABLES.region_mentions, lambda r: r.counts.get("region_mentions", 0),
+             ("text", "region_code", "name", "level")),
+    Reported(TABLES.date_mentions, lambda r: r.counts.get("date_mentions", 0),
+             ("text", "start_date", "end_date", "granularity")),
+]
 
 
 @dg.asset(
@@ -97,10 +123,13 @@ def raw_html(
     srcs = sources.load()
     # Fetching is I/O-bound and polite per host; days run one after another.
     cache = RunCache()  # what the days of this run share: folder indexes, discovery, fetch state
+    observe = _observer(context, lake, days, [RAW])
     results = []
     for d in days:
         try:
             results.append(pipeline.run_raw_html(lake, d, srcs, cache))
+            if observe:
+                observe(results[-1])
         except SourceUnavailable as e:
             # the run fails with the reason up front; days already done keep their files
             raise dg.Failure(description=f"publish date {d}: {e}",
@@ -114,13 +143,13 @@ def raw_html(
         metadata={"share": share, "failed": totals.get("failed", 0), "tried": tried,
                   "reasons": dg.MetadataValue.json(_totals(results, "reasons"))},
     )
-    return _report(context, TABLES.raw_html, results, lambda r: r.rows, {
+    return _report(context, lake, RAW, results, {
         "fetched": totals.get("fetched", 0),
         "failed": totals.get("failed", 0),
         "skipped": totals.get("skipped", 0),
         "quarantined": sum(r.quarantined for r in results),
         "sources": ", ".join(s.name for s in srcs),
-    }, check_results=[check], preview=(lake, TABLES.raw_html, ["url", "outcome", "status", "size", "sha256"]))
+    }, check_results=[check])
 
 
 @dg.asset(
@@ -141,15 +170,16 @@ def raw_html(
 )
 def articles(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     lake, days = warehouse.lake(), partition_keys(context)
-    results = run_days(pipeline.run_articles, lake, days, warehouse.workers)
+    results = run_days(pipeline.run_articles, lake, days, warehouse.workers,
+                       each=_observer(context, lake, days, [ARTICLES]))
     pages = sum(r.inputs for r in results)
     bad = sum(r.quarantined for r in results)
     share = bad / pages if pages else 0.0
-    yield _report(context, TABLES.articles, results, lambda r: r.rows, {
+    yield _report(context, lake, ARTICLES, results, {
         "pages": pages,
         "quarantined": bad,
         "quarantine_reasons": dg.MetadataValue.json(_totals(results)),
-    }, preview=(lake, TABLES.articles, ["publish_time_local", "title", "source_name", "site"]))
+    })
     yield dg.AssetCheckResult(
         check_name="bad_page_share",
         passed=share <= BAD_PAGE_SHARE_LIMIT,
@@ -188,14 +218,13 @@ FACT_SPECS = [
 )
 def extract_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     lake, days = warehouse.lake(), partition_keys(context)
-    results = run_days(pipeline.run_facts, lake, days, warehouse.workers)
+    results = run_days(pipeline.run_facts, lake, days, warehouse.workers,
+                       each=_observer(context, lake, days, FACT_TABLES))
     bad = sum(r.quarantined for r in results)
-    yield _report(context, TABLES.facts, results, lambda r: r.counts.get("facts", 0), {
+    yield _report(context, lake, FACT_TABLES[0], results, {
         "articles": sum(r.inputs for r in results),
         "quarantined": bad,
         "truncated_for_facts": sum(r.counts.get("truncated_for_facts", 0) for r in results),
-    }, preview=(lake, TABLES.facts, ["kind", "text", "value", "currency", "unit", "region_code", "metric"]))
-    yield _report(context, TABLES.region_mentions, results, lambda r: r.counts.get("region_mentions", 0), {},
-                  preview=(lake, TABLES.region_mentions, ["text", "region_code", "name", "level"]))
-    yield _report(context, TABLES.date_mentions, results, lambda r: r.counts.get("date_mentions", 0), {},
-                  preview=(lake, TABLES.date_mentions, ["text", "start_date", "end_date", "granularity"]))
+    })
+    for t in FACT_TABLES[1:]:
+        yield _report(context, lake, t, results, {})
