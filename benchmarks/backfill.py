@@ -28,7 +28,6 @@ import os
 import random
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -288,7 +287,7 @@ def main() -> int:
     ap.add_argument("--start", default="2024-01-01")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--celery", action="store_true", help="run on the deploy/celery/ deployment")
-    ap.add_argument("--keep", metavar="DIR", help="copy the lake (and DuckDB file) here after the run, to compare runs")
+    ap.add_argument("--keep", metavar="DIR", help="build the lake (and DuckDB file) here and keep it, to compare runs")
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
     start = dt.date.fromisoformat(args.start)
@@ -317,11 +316,9 @@ def run(args, days: list[str], tmp: Path, base: str) -> int:
         for k, v in sorted(rss.items()):
             print(f"peak RSS {k:<28}{v:>8.0f} MB")
         return 0
-    root = tmp / "lake"
+    root = Path(args.keep) if args.keep else tmp / "lake"
     stages, wall, own = run_local(root, days, args.workers)
     counts = lake_counts(root, days)
-    if args.keep:
-        shutil.copytree(root, args.keep, dirs_exist_ok=True)
     print("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     total = wall + stages["warehouse build"]
     print(f"{'stage':<24}{'seconds':>9}{'pages/s':>10}")

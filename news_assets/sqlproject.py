@@ -48,8 +48,8 @@ SEED_SOURCES = {"divisions": "divisions.tsv", "countries": "countries.tsv", "mac
 
 
 SQL_DIR_ENV = "NEWS_SQL_DIR"
-# DuckDB's own cap for a build (it spills to <file>.tmp past it); its default, 80 % of the machine,
-# let a year of 100k pages take 5 GB in the process that builds
+# DuckDB's memory cap in a build (it spills to <file>.tmp past it); its own default, 80 % of the
+# machine, let the build of a 100k-page year take 1.8 GB (4.9 GB before article_stories went sparse)
 MEMORY_ENV = "NEWS_DUCKDB_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1GB"
 RUNNER_VERSION = "3"  # bump when the runner builds tables differently: forces a full build

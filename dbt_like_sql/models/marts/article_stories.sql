@@ -10,17 +10,46 @@ with recursive a as (
         row_number() over (order by publish_time nulls last, publish_date, article_id) as ord
     from {{ ref('stg_articles') }}
 ),
-bands as (
-    select article_id, ord, simhash, publish_date, b.band, (simhash >> (16 * b.band)) & 65535 as bits
-    from a, (select unnest([0, 1, 2, 3]) as band) b
-    where body_chars >= 100
+long as (select article_id, ord, simhash, publish_date from a where body_chars >= 100),
+-- Near copies, as a sparse set of edges with the same chains as all pairs (a wire story reprinted a
+-- thousand times would otherwise be a million pairs): the pairs of distinct simhashes within 3 bits
+-- (through the bands), then each copy links to the next copy of its own simhash in time and to the
+-- nearest copy before and after it of each close simhash, when within 30 days. Any pair within 30
+-- days is then joined through copies between them, which are within 30 days of each other too.
+hash_bands as (
+    select simhash, b.band, (simhash >> (16 * b.band)) & 65535 as bits
+    from (select distinct simhash from long), (select unnest([0, 1, 2, 3]) as band) b
+),
+close_hashes as (
+    select distinct x.simhash as s, y.simhash as t
+    from hash_bands x
+    join hash_bands y on x.band = y.band and x.bits = y.bits and x.simhash <> y.simhash
+    where bit_count(xor(x.simhash, y.simhash)) <= 3
+),
+same_next as (
+    select article_id, ord, publish_date,
+           lead(article_id) over w as next_id, lead(ord) over w as next_ord, lead(publish_date) over w as next_date
+    from long
+    window w as (partition by simhash order by publish_date, ord)
+),
+sided as (select x.article_id, x.publish_date, c.t from long x join close_hashes c on c.s = x.simhash),
+nearest as (
+    select x.article_id, y.ord as other_ord, x.publish_date as xd, y.publish_date as yd
+    from sided x asof join long y on y.simhash = x.t and x.publish_date >= y.publish_date
+    union all
+    select x.article_id, y.ord, x.publish_date, y.publish_date
+    from sided x asof join long y on y.simhash = x.t and x.publish_date <= y.publish_date
 ),
 near as (
-    select distinct x.article_id, y.ord as other_ord
-    from bands x
-    join bands y on x.band = y.band and x.bits = y.bits and x.article_id <> y.article_id
-    where bit_count(xor(x.simhash, y.simhash)) <= 3
-      and abs(datediff('day', x.publish_date, y.publish_date)) <= 30
+    select distinct article_id, other_ord from (
+        select article_id, next_ord as other_ord from same_next
+        where next_id is not null and datediff('day', publish_date, next_date) <= 30
+        union all
+        select next_id, ord from same_next
+        where next_id is not null and datediff('day', publish_date, next_date) <= 30
+        union all
+        select article_id, other_ord from nearest where abs(datediff('day', xd, yd)) <= 30
+    )
 ),
 exact as (  -- exact copies: each linked to the earliest copy of its body (a star, not all pairs)
     select x.article_id, f.first_ord as other_ord
