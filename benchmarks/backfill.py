@@ -95,7 +95,7 @@ class Template:
 
 
 ORIGIN = "http://site.invalid"  # written into the sitemaps; the server puts its own address there
-TYPES = {".xml": "application/xml", ".txt": "text/plain"}
+TYPES = {".xml": "application/xml", ".txt": "text/plain"}  # the documents that name the site; else a page
 
 
 def build_site(pages: int, days: list[str], corpus: Path, folder: Path) -> None:
@@ -126,18 +126,17 @@ def build_site(pages: int, days: list[str], corpus: Path, folder: Path) -> None:
 def serve_site(folder: str, conn) -> None:
     """Serve `folder` on 127.0.0.1 until told to stop. A process of its own: a remote site does not
     share the fetcher's interpreter (in-process, its threads took the step's GIL)."""
-    def route(file: Path, ctype: str | None):
-        def reply(_headers):
-            body = file.read_bytes()
-            return Reply(body.replace(ORIGIN.encode(), base) if ctype != "text/html; charset=utf-8" else body,
-                         content_type=ctype)
-        return reply
+    def route(file: Path):
+        ctype = TYPES.get(file.suffix)
+        if ctype is None:  # a page: its bytes as written
+            return lambda _headers: Reply(file.read_bytes())
+        return lambda _headers: Reply(file.read_bytes().replace(ORIGIN.encode(), base), content_type=ctype)
 
     srv = LoopbackServer()
     base = srv.base.encode()
     for f in Path(folder).rglob("*"):
         if f.is_file():
-            srv.routes["/" + f.relative_to(folder).as_posix()] = route(f, TYPES.get(f.suffix, "text/html; charset=utf-8"))
+            srv.routes["/" + f.relative_to(folder).as_posix()] = route(f)
     with srv:
         conn.send(srv.base)
         conn.recv()  # "stop", or EOF when the parent is gone
@@ -152,13 +151,14 @@ def step_seconds(instance, run_id: str) -> dict[str, float]:
     return out
 
 
-STEP_ASSET = {"raw_html": "raw_html", "articles": "articles", "extract_facts": "facts"}  # step -> its table
 
 
 def own_seconds(instance, run_id: str) -> dict[str, float]:
     """Per step, the seconds its days spent in the stage functions (each day's observation carries
     the time its own process measured: pipeline._timed)."""
     import dagster as dg
+
+    from news_assets.assets.lake_assets import ARTICLES, FACT_TABLES, RAW
 
     by_asset: dict[str, float] = {}
     for rec in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_OBSERVATION):
@@ -167,7 +167,8 @@ def own_seconds(instance, run_id: str) -> dict[str, float]:
         if secs is not None:
             name = obs.asset_key.to_user_string()
             by_asset[name] = by_asset.get(name, 0.0) + secs.value
-    return {step: by_asset.get(asset, 0.0) for step, asset in STEP_ASSET.items()}
+    steps = {"raw_html": RAW, "articles": ARTICLES, "extract_facts": FACT_TABLES[0]}  # the table each step's seconds ride on
+    return {step: by_asset.get(t.key, 0.0) for step, t in steps.items()}
 
 
 def run_local(root: Path, days: list[str], workers: int) -> tuple[dict[str, float], float, dict[str, float]]:

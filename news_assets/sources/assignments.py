@@ -60,8 +60,13 @@ class AssignmentIndex:
         self._cache = cache if cache is not None else RunCache()
         self.safe = re.sub(r"[^A-Za-z0-9_.-]", "_", source)
         self.dir = lake.state_path("fetch", self.safe)
-        self.data: Mapping[str, dict] = self._read()
+        self._state = self._read()
         self.updates: dict[str, dict] = {}
+
+    @property
+    def data(self) -> Mapping[str, dict]:
+        """The saved records, merged (read-only: a save is how they change)."""
+        return MappingProxyType(self._state.records)
 
     # ---- reading -------------------------------------------------------------------------------
     def _names(self) -> list[str]:
@@ -74,15 +79,18 @@ class AssignmentIndex:
             names = []
         return sorted(n for n in names if SEGMENT.match(n))
 
+    def _parts(self, name: str) -> tuple[str, ...]:
+        """Where segment `name` lives under _state/ (LEGACY: the old single file beside the folder)."""
+        return ("fetch", self.safe, name) if name else ("fetch", f"{self.safe}.json")
+
     def _segment(self, name: str) -> dict[str, dict]:
         """One segment's records, read once per run (segments never change once written)."""
-        key = f"{self.dir}/{name or self.safe + '.json'}"
+        key = "/".join(self._parts(name))
         hit = self._cache.state_files.get(key)
         if hit is not None:
             return hit
-        parts = ("fetch", self.safe, name) if name else ("fetch", f"{self.safe}.json")
         try:
-            data = json.loads(self.lake.read_state(*parts))
+            data = json.loads(self.lake.read_state(*self._parts(name)))
         except FileNotFoundError:
             data = {}
         except (OSError, ValueError):
@@ -91,7 +99,7 @@ class AssignmentIndex:
         self._cache.state_files[key] = data
         return data
 
-    def _read(self) -> Mapping[str, dict]:
+    def _read(self) -> MergedState:
         """The merged index, extended in place by the segments written since this run last looked
         (the days of a run take turns, so no earlier view is still in use when it grows)."""
         names = [LEGACY, *self._names()]
@@ -101,8 +109,7 @@ class AssignmentIndex:
         for name in names[len(state.names):]:
             state.add(self._segment(name))
         state.names = tuple(names)
-        self._state = state
-        return MappingProxyType(state.records)
+        return state
 
     def keys_on(self, day: str) -> Iterable[str]:
         """The keys of the pages assigned to `day`, in the order they were first so assigned."""
@@ -132,7 +139,8 @@ class AssignmentIndex:
         if not self.updates:
             return
         with self._locked():
-            current = self._read()
+            self._state = self._read()
+            current = self._state.records
             keep = {}
             for key, rec in self.updates.items():
                 old = current.get(key)
@@ -140,9 +148,9 @@ class AssignmentIndex:
                     continue  # someone assigned it first: theirs stands
                 keep[key] = rec
             if keep:
-                names = self._names()
-                seq = int(SEGMENT.match(names[-1]).group(1)) + 1 if names else 1
+                last = self._state.names[-1]  # just listed by _read; LEGACY when there is no segment yet
+                seq = int(SEGMENT.match(last).group(1)) + 1 if last else 1
                 name = f"{seq:09d}-{secrets.token_hex(4)}.json"
                 self.lake.write_bytes(self.dir / name, json.dumps(keep, ensure_ascii=False).encode())
-                self._cache.state_files[f"{self.dir}/{name}"] = keep
-            self.data, self.updates = self._read(), {}
+                self._cache.state_files["/".join(self._parts(name))] = keep
+            self._state, self.updates = self._read(), {}
