@@ -66,6 +66,13 @@ class _InCallerEnv:
         return self.fn(*args)
 
 
+def prestart(days: list[str], workers: int) -> None:
+    """Start this process's fork server now if map_days will need one for these days: it imports
+    the stage code in the background (~0.5-1 s) while the caller goes on, e.g. fetching."""
+    if len(days) > 1 and workers > 1:
+        _context()
+
+
 def map_days(fn: Callable, lake, days: list[str], workers: int, *args, each: Callable | None = None) -> list:
     """[fn(lake, day, *args) for day in days], on up to `workers` processes, in order. `each` is
     called with every result as it arrives, in this process, while the workers go on."""

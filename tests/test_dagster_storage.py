@@ -94,3 +94,24 @@ def _open_files(under: Path, suffix: str) -> list[str]:
         if target.startswith(str(under)) and target.endswith(suffix):
             out.append(target)
     return out
+
+
+def test_a_ranges_materialisations_are_stored_as_one_batch(tmp_path, monkeypatch):
+    """Dagster sends a range output's materialisations as a batch; this storage writes each batch in
+    one transaction per file, and the partitions still each get their own materialisation."""
+    monkeypatch.setenv("NEWS_WAREHOUSE_DIR", str(tmp_path / "wh"))
+    batches: list[int] = []
+    real = dagster_storage.PooledSqliteEventLogStorage.store_event_batch
+
+    def spy(self, events):
+        batches.append(len(events))
+        return real(self, events)
+
+    monkeypatch.setattr(dagster_storage.PooledSqliteEventLogStorage, "store_event_batch", spy)
+    with dg.instance_for_test(temp_dir=str(tmp_path), overrides=dagster_storage.overrides(str(tmp_path))) as inst:
+        assert os.environ[dagster_storage.BATCH_ENV] == str(dagster_storage.EVENT_BATCH_SIZE)
+        materialize_range(START, END, dagster_instance=inst)
+        assert batches.count(4) >= len(LAKE_ASSETS)  # each lake asset's 4 days together
+        for key in LAKE_ASSETS:
+            assert sorted(inst.get_materialized_partitions(dg.AssetKey(key))) == [
+                "2024-05-19", "2024-05-20", "2024-05-21", "2024-05-22"]
