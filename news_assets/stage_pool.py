@@ -66,17 +66,22 @@ class _InCallerEnv:
         return self.fn(*args)
 
 
+def _pooled(days: list[str], workers: int) -> bool:
+    """Whether map_days runs these days on worker processes (else in the caller)."""
+    return len(days) > 1 and workers > 1
+
+
 def prestart(days: list[str], workers: int) -> None:
     """Start this process's fork server now if map_days will need one for these days: it imports
     the stage code in the background (~0.5-1 s) while the caller goes on, e.g. fetching."""
-    if len(days) > 1 and workers > 1:
+    if _pooled(days, workers):
         _context()
 
 
 def map_days(fn: Callable, lake, days: list[str], workers: int, *args, each: Callable | None = None) -> list:
     """[fn(lake, day, *args) for day in days], on up to `workers` processes, in order. `each` is
     called with every result as it arrives, in this process, while the workers go on."""
-    if len(days) <= 1 or workers <= 1:
+    if not _pooled(days, workers):
         results = (fn(lake, d, *args) for d in days)
         return [_seen(r, each) for r in results]
     task = _InCallerEnv(fn, dict(os.environ))

@@ -17,7 +17,8 @@ from ..partitions import publish_date_partitions
 from ..records import TABLES
 from ..resources import SourcesResource, WarehouseResource
 from ..sources import RunCache, SourceUnavailable
-from ._common import GROUP, column_schema, partition_keys, prepare_workers, preview_md, run_days
+from ..stage_pool import prestart
+from ._common import GROUP, column_schema, partition_keys, preview_md, run_days
 
 FETCH_FAILURE_SHARE_LIMIT = 0.2  # failed URLs are retried next run; this many means throttling or an outage
 BAD_PAGE_SHARE_LIMIT = 0.5  # above this share of quarantined pages something is broken, not just a bad page
@@ -123,7 +124,9 @@ def raw_html(
     srcs = sources.load()
     # Fetching is I/O-bound and polite per host; days run one after another.
     cache = RunCache()  # what the days of this run share: folder indexes, discovery, fetch state
-    prepare_workers(days, warehouse.workers)  # fetching leaves a core idle: the pools' imports use it
+    # the later steps' pools fork from this process's server: its imports use the core fetching leaves
+    # idle (only when those steps run in this process: execute_in_process, the benchmarks)
+    prestart(days, warehouse.workers)
     observe = _observer(context, lake, days, [RAW])
     results = []
     for d in days:
