@@ -11,7 +11,9 @@ run (single-run backfill, days fanned out to worker processes), the way a year's
 --fixed-cost runs the same pages over 2 dates and over --days dates and prints the difference per extra
 partition: the fixed cost of a partition in a range run (issue 11). The baseline has two dates, not one:
 a one-date run executes in the step's own process, a longer one starts the worker pool once per run,
-and that start (about 3 s here) is a cost of the run, not of each partition.
+and that start (about 3 s here) is a cost of the run, not of each partition. A first untimed run of
+the baseline takes the process's one-off costs (the fork server and its imports), which would
+otherwise fall on whichever run comes first.
 
 Prints pages/s, articles and facts written, and peak memory of the parent and of one worker.
 """
@@ -142,6 +144,8 @@ class EventWrites:
 def fixed_cost(pages, args, days: list[str]) -> int:
     if len(days) < 3:
         raise SystemExit("--fixed-cost needs --days 3 or more (the baseline run has 2)")
+    # untimed first: the process's one-off costs (the fork server and its imports) belong to no run
+    run_range(pages, args.pages, days[:2], args.workers)
     with EventWrites() as ev1:
         two = run_range(pages, args.pages, days[:2], args.workers)
     with EventWrites() as evn:
