@@ -253,7 +253,7 @@ def test_every_rule_name_is_unique_and_the_pattern_compiles_once():
 
     names = [r.name for r in date_rules.RULES]
     assert len(names) == len(set(names))
-    assert dates.DATE_RE.groupindex.keys() >= set(names)
+    assert {n for sub in dates._BY_CHAR.values() for n in sub.groups} == set(names)
 
 
 def test_titles_of_works_are_not_dates():
@@ -427,3 +427,40 @@ def test_the_second_two_digit_year_of_a_range_follows_the_first(text, pub, start
 ])
 def test_xia_closing_a_frame_is_not_next_month(text, dates):
     assert found(text) == dates
+
+
+# the scan tries at each candidate only the rules that can open with its character: it must find what one
+# alternation of every rule, in table order, finds
+_SCAN_TEXTS = [
+    "2019年7月8日至10日，该市共接待游客12.5万人次，比2018年同期增长8%；1-10月累计完成投资246.79亿元。",
+    "上世纪90年代中后期，民国三年的旧档与二〇一九年的新档并存；国际劳动节、中秋节和农历八月十五都放假。",
+    "下个星期五、本季度、上上周和大后天，他们在第二天又去了一次；自2016年起每年3.15日前后检查一次。",
+    "编号12345678的合同于2023-05-17签订，金额为305,120.45元，电话010-88886666，门牌1998号。",
+    "中国农民丰收节前夕，中华人民共和国成立75周年，青年节那天，“十四五”规划提出，80年代初至今。",
+]
+
+
+def test_the_candidate_scan_finds_what_one_alternation_of_all_rules_finds():
+    import re
+
+    from news_assets.facts import _ref, date_rules, dates
+
+    parts = []
+    for r in date_rules.RULES:
+        p = r.pattern.replace("@FEST@", date_rules.fest_pattern()).replace("@ERA@", date_rules.era_pattern())
+        p = re.sub(r"\(\?P<(\w+)>", lambda m, n=r.name: f"(?P<{n}__{m.group(1)}>", p)
+        p = re.sub(r"\(\?P=(\w+)\)", lambda m, n=r.name: f"(?P={n}__{m.group(1)})", p)
+        parts.append(f"(?P<{r.name}>{p})")
+    whole = re.compile("|".join(parts))
+    n = 0
+    for text in _SCAN_TEXTS:
+        norm = _ref.normalise(text)
+        expected = [(m.span(), m.lastgroup) for m in whole.finditer(norm)]
+        assert [(m.span(), m.lastgroup) for m, _ in dates._matches(norm)] == expected
+        n += len(expected)
+    assert n >= 20
+
+
+def test_digits_inside_a_number_open_no_date_but_a_century():
+    assert found("编号12345678的合同金额为305,120.45元。") == []
+    assert [t for t, *_ in found("公元2世纪至21世纪的文物")][-1:] == ["21世纪"]

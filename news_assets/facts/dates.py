@@ -65,35 +65,54 @@ def _in_chars(items) -> set[str] | None:
     return out
 
 
-def _guard(p: str) -> tuple[str, set[str] | None]:
-    """A lookahead on the characters p can start with: most positions then fail one set test per rule."""
-    first, nullable = _first_chars(_P.parse(p))
-    if first is None or nullable:
-        return "", None
-    return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])", first
+class _Sub:
+    """The rules that can start with one set of characters, joined in table order into one pattern."""
+
+    __slots__ = ("rx", "groups", "forms")
+
+    def __init__(self, rules: list[tuple[str, str]]):
+        parts = []
+        for name, p in rules:
+            p = re.sub(r"\(\?P<(\w+)>", lambda m, n=name: f"(?P<{n}__{m.group(1)}>", p)
+            p = re.sub(r"\(\?P=(\w+)\)", lambda m, n=name: f"(?P={n}__{m.group(1)})", p)
+            parts.append(f"(?P<{name}>{p})")
+        self.rx = re.compile("|".join(parts))
+        # each rule's group names (d, m, fest …) -> their numbers in rx, so a lookup is one dict get
+        self.groups: dict[str, dict[str, int]] = {name: {} for name, _ in rules}
+        for full, i in self.rx.groupindex.items():
+            rule, _, own = full.partition("__")
+            if own:
+                self.groups[rule][own] = i
+        self.forms = {rule: R.form_groups(idx) for rule, idx in self.groups.items()}
 
 
-def _compile() -> tuple[re.Pattern, dict[str, R.Rule]]:
-    parts = []
-    every: set[str] | None = set()
+def _compile() -> tuple[re.Pattern, dict[str, _Sub], dict[str, R.Rule]]:
+    """The candidate scan and, per first character, the rules that can start with it.
+
+    A position passes the scan when its character can open some rule and the prefilter holds; only the
+    rules that can open with that character are then tried there, in table order: the same match as
+    one alternation of all rules, without testing every rule at every candidate."""
+    firsts: dict[str, list[tuple[str, str]]] = {}
     for r in R.RULES:
         p = r.pattern.replace("@FEST@", R.fest_pattern()).replace("@ERA@", R.era_pattern())
-        guard, first = _guard(p)
-        every = every | first if every is not None and first is not None else None
-        p = re.sub(r"\(\?P<(\w+)>", lambda m, n=r.name: f"(?P<{n}__{m.group(1)}>", p)
-        p = re.sub(r"\(\?P=(\w+)\)", lambda m, n=r.name: f"(?P={n}__{m.group(1)})", p)
-        parts.append(f"{guard}(?P<{r.name}>{p})")
+        first, nullable = _first_chars(_P.parse(p))
+        if first is None or nullable:
+            raise ValueError(f"date rule {r.name}: its first characters must be a known set")
+        for c in first:
+            firsts.setdefault(c, []).append((r.name, p))
+    subs: dict[tuple[str, ...], _Sub] = {}
+    by_char = {}
+    for c, rules in firsts.items():
+        key = tuple(n for n, _ in rules)
+        by_char[c] = subs.get(key) or subs.setdefault(key, _Sub(rules))
     pre = _prefilter()
-    return re.compile(_first_class(pre) + pre + "(?:" + "|".join(parts) + ")"), {r.name: r for r in R.RULES}
-
-
-def _first_class(pre: str) -> str:
-    """A one-character class in front of the prefilter: sre skips the positions it rejects in C, about
-    0.6 of the time of the date scan, where the prefilter's branches are tried at every position."""
-    first, nullable = _first_chars(_P.parse(pre.removeprefix("(?=").removesuffix(")")))  # the lookahead's body
-    if first is None or nullable:
-        return ""
-    return "(?=" + _cls(first) + ")"
+    body = pre.removeprefix("(?=").removesuffix(")")
+    pre_first, _ = _first_chars(_P.parse(body))
+    opening = set(firsts) & pre_first if pre_first is not None else set(firsts)
+    # [first characters](?<=(?=prefilter).): a pattern that opens with a character class lets sre skip
+    # the positions it rejects in C; the prefilter is tested only where the class holds
+    scan = re.compile(_cls(opening) + "(?<=(?=" + body + ").)")
+    return scan, by_char, {r.name: r for r in R.RULES}
 
 
 def _cls(chars) -> str:
@@ -101,33 +120,28 @@ def _cls(chars) -> str:
 
 
 def _prefilter() -> str:
-    """A cheap test of a position's first two characters, in front of the alternation.
+    """A cheap test of a position's first two characters, before any rule is tried there.
 
     Most characters that can open a date also open ordinary words (一个, 上海, 这样, 中国), so a
     position passes only when the next characters can continue a date: a Chinese numeral only before
     a date word within a few characters, 上/这/当… only before 年/月/周/个…, a festival or era name only
-    on its first two characters (festivals.tsv, eras.tsv)."""
+    on its first three characters (festivals.tsv, eras.tsv), a digit inside a number hardly ever."""
     cn = "〇零○一二两三四五六七八九十百千"
     words = list(R.festivals()) + list(R.eras())
-    return ("(?=[0-9第最农闰腊正冬春夏秋暑]"
+    # a digit right after a digit opens no date but 20世纪 or 0九年 (the other rules look behind for \\d)
+    return ("(?=(?<![0-9])[0-9]|[0-9]{2}世纪|0[〇零○一二三四五六七八九0]{2,3}年|农历|[第最闰腊正冬春夏秋暑]"
             f"|{_cls(cn)}{_cls(cn + '0123456789')}{{0,4}}[ \u3000]?[年月日号季代世纪天周个星礼前后半期]"
             "|十[一二三四五六七八九]五|[“\"「『](?:十[一二三四五六七八九]?|[六七八九])五"
             "|(?<=[“\"「『])(?:十|[六七八九])五"
             "|[自从](?=[^，。；\n]{0,10}之日起)"
             "|[上下本这那当同次翌该今去明后前昨大新]"
             f"[年月日天周星礼个一上下半世晚晨早夜季期旬末底初中前后学{cn}0-9]"
-            f"|{_cls(w[0] for w in words)}{_cls(w[1] for w in words if len(w) > 1)}"
+            f"|(?={_cls(w[0] for w in words)}{_cls(w[1] for w in words)})"  # two class tests, then the words
+            "(?:" + "|".join(sorted({re.escape(w[:3]) for w in words})) + ")"
             "|年[初中末底内]|岁[末初尾]|时至|迄今|即日|事[发故]|案发|发案|周[一二三四五六日天]|星期|礼拜)")
 
 
-DATE_RE, _BY_NAME = _compile()
-# each rule's group names (d, m, fest …) -> their numbers in DATE_RE, so a lookup is one dict get
-_GROUPS: dict[str, dict[str, int]] = {r: {} for r in _BY_NAME}
-for _full, _i in DATE_RE.groupindex.items():
-    _rule, _, _own = _full.partition("__")
-    if _own:
-        _GROUPS[_rule][_own] = _i
-_FORMS = {_rule: R.form_groups(_idx) for _rule, _idx in _GROUPS.items()}
+_SCAN, _BY_CHAR, _BY_NAME = _compile()
 RANGE_SEP = re.compile(r"\s?(?:-|~|至|到|—{1,2}|–|－)\s?")
 BETWEEN_SEP = re.compile(r"(?:和|与|跟)")
 BETWEEN_END = re.compile(r"之?间")
@@ -230,16 +244,30 @@ def _tails(norm: str, item: list, name: str, st: Ctx) -> None:
         item[1] = m.end()  # 9月9日当天
 
 
+def _matches(norm: str):
+    """(match, its _Sub) in text order, not overlapping: what finditer of one alternation would give."""
+    pos = 0
+    for c in _SCAN.finditer(norm):
+        s = c.start()
+        if s < pos:
+            continue
+        sub = _BY_CHAR[norm[s]]
+        m = sub.rx.match(norm, s)
+        if m is not None:
+            pos = m.end()
+            yield m, sub
+
+
 def find_dates(norm: str, pub: date, ref: date | None = None):
     """The date mentions of the normalised text in order (DateHit rows)."""
     st = Ctx(norm, pub, ref or pub)
     out: list[list] = []
-    for m in DATE_RE.finditer(norm):
+    for m, sub in _matches(norm):
         s, e = m.span()
         if s and norm[s - 1] == "《" or out and s < out[-1][1]:
             continue  # the title of a work (《明日之后》), or a word the last mention absorbed (当天)
         name = m.lastgroup
-        g = G(m, _GROUPS[name], _FORMS[name])
+        g = G(m, sub.groups[name], sub.forms[name])
         st.pos = s
         span = _BY_NAME[name].resolve(g, st)
         if span is None:
