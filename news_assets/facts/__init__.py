@@ -105,6 +105,7 @@ def max_chars_setting() -> int:
 # to the next candidate in C (one that opens with a repeat is tried at every position)
 _SENT_END = re.compile(r"[。！？!?\n][。！？!?\n]*[”’」』\"]*")
 _SEG_RE = re.compile(r"[，,；;：:、]")
+_CLAUSE_RE = re.compile(r"[，,；;：:]")  # the segment marks but 、
 # a clause that holds only a time: 今年一季度 / 1-10月 / 2023年以来 (any date-ish characters)
 _DATE_ONLY = re.compile(r"[\d〇零一二两三四五六七八九十年月日季度上下半前后今去明本以来至到—\-~底末初中旬份个第全]+")
 _CLAUSE_SEP = set("，,；;：:")
@@ -227,9 +228,12 @@ _ANAPHOR = re.compile(r"(?:全|该|本|我)(?P<lv>省|市|区|县|州)")
 _TO_TARGET = re.compile(r"(?:增长|增加|提高|上升|下降|减少|降低|扩大|缩小|提升|攀升|升|降|增|减|涨|跌|达)$")
 
 
-def _windows(sents: list[tuple[int, int]], seps: list[int]) -> list[tuple[int, int]]:
+def _windows(norm: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if all(se - ss <= MAX_SENTENCE for ss, se in sents):
+        return sents
     out = []
     for ss, se in sents:
+        seps = [m.start() for m in _CLAUSE_RE.finditer(norm, ss, se)] if se - ss > MAX_SENTENCE else []
         while se - ss > MAX_SENTENCE:
             lo = bisect.bisect_right(seps, ss + MAX_SENTENCE // 2)
             hi = bisect.bisect_right(seps, ss + MAX_SENTENCE) - 1
@@ -292,10 +296,10 @@ class _Index:
     """Sorted positions of everything linking looks up, so each fact costs O(log n + its sentence)."""
 
     def __init__(self, norm: str, regions, link_regions, dates, sents):
-        self.segs = [m.start() for m in _SEG_RE.finditer(norm)]
-        self.seps = [i for i in self.segs if norm[i] != "、"]  # the clause marks (，；：): segment marks but 、
+        self.norm = norm
         self.cumul = [m.start() for m in _CUMUL.finditer(norm)]
-        self.sents = _windows(sents, self.seps)
+        self.sents = _windows(norm, sents)
+        self._marks: dict[int, tuple[list[int], list[int]]] = {}
         self.starts = [s for s, _ in self.sents]
         self.lr = link_regions
         self.r_starts = [r.start for r in link_regions]
@@ -305,14 +309,24 @@ class _Index:
         self.m_starts = [a for a, _ in marks]
         self.m_ends = [b for _, b in marks]
 
+    def marks(self, ss: int, se: int) -> tuple[list[int], list[int]]:
+        """(segment marks incl. 、, clause marks ，；：) of the window [ss, se): found only in the
+        windows linking visits, a fraction of the text."""
+        got = self._marks.get(ss)
+        if got is None:
+            norm = self.norm
+            segs = [m.start() for m in _SEG_RE.finditer(norm, ss, se)]
+            got = self._marks[ss] = (segs, [i for i in segs if norm[i] != "、"])
+        return got
+
     def last_before(self, arr: list[int], lo: int, pos: int) -> int:
         """The last position in arr within [lo, pos), or -1."""
         k = bisect.bisect_left(arr, pos) - 1
         return arr[k] if k >= 0 and arr[k] >= lo else -1
 
-    def clause_bounds(self, ss: int, pos: int) -> list[int]:
-        lo, hi = bisect.bisect_left(self.seps, ss), bisect.bisect_left(self.seps, pos)
-        return [ss] + [i + 1 for i in self.seps[lo:hi]] + [pos]
+    def clause_bounds(self, seps: list[int], ss: int, pos: int) -> list[int]:
+        lo, hi = bisect.bisect_left(seps, ss), bisect.bisect_left(seps, pos)
+        return [ss] + [i + 1 for i in seps[lo:hi]] + [pos]
 
     def regions_in(self, a: int, b: int):
         return self.lr[bisect.bisect_left(self.r_starts, a):bisect.bisect_left(self.r_starts, b)]
@@ -339,8 +353,9 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date, sents):
         ss, se = ix.sents[si]
         f.sentence, f.sentence_start, f.sentence_end = text[ss:se], ss, se
         prev_sent = ix.sents[si - 1] if si > 0 and _same_paragraph(norm, ix.sents[si - 1][1], ss) else None
-        cs = max(ss, ix.last_before(ix.seps, ss, f.start) + 1)  # clause start (，；：)
-        gs = max(cs, ix.last_before(ix.segs, ss, f.start) + 1)  # segment start (also 、)
+        segs, seps = ix.marks(ss, se)
+        cs = max(ss, ix.last_before(seps, ss, f.start) + 1)  # clause start (，；：)
+        gs = max(cs, ix.last_before(segs, ss, f.start) + 1)  # segment start (also 、)
         f.cumulative = ix.last_before(ix.cumul, ss, f.start) >= 0
         _link_region(norm, ix, f, ss, se, gs, prev_sent, dl_code, prev_end, facts)
         _link_period(norm, ix, f, ss, prev_sent, publish_date)
@@ -376,7 +391,8 @@ def _link_region(norm, ix, f, ss, se, gs, prev_sent, dl_code, prev_end, facts):
     r = _respectively(norm, ix, f, ss, se, facts)
     if r is None:
         # a list of region-amount pairs (北京420元、天津385元): an item after 、 that follows an amount
-        in_item = gs > ss and norm[gs - 1] == "、" and ix.last_before(ix.segs, ss, gs - 1) < prev_end <= gs - 1
+        segs = ix.marks(ss, se)[0]
+        in_item = gs > ss and norm[gs - 1] == "、" and ix.last_before(segs, ss, gs - 1) < prev_end <= gs - 1
         r = _pick_region(ix, ss, se, gs, f, norm, in_item)
     if r is not None:
         f.region_code, f.region_source = r.code, "sentence"
@@ -392,7 +408,7 @@ def _respectively(norm, ix, f, ss, se, facts):
     k = norm.rfind("分别", ss, f.start)
     if k < 0:
         return None
-    cs = max(ss, ix.last_before(ix.seps, ss, k) + 1)
+    cs = max(ss, ix.last_before(ix.marks(ss, se)[1], ss, k) + 1)
     regs = _chains(list(ix.regions_in(cs, k)))
     if len(regs) < 2:
         return None
@@ -445,14 +461,15 @@ def _pick_region(ix, ss, se, gs, f, norm, in_item=False):
         if items:
             return _chains(items)[0]
     # the fact's clause, then the earlier clauses of the sentence: the first mention of the nearest one
-    bounds = ix.clause_bounds(ss, f.start)
+    seps = ix.marks(ss, se)[1]
+    bounds = ix.clause_bounds(seps, ss, f.start)
     for ci in range(len(bounds) - 2, -1, -1):
         items = [r for r in in_sent if bounds[ci] <= r.start and r.end <= bounds[ci + 1]]
         if items:
             return _chains(items)[0]
     # after the fact, in its clause
-    k = bisect.bisect_left(ix.seps, f.end)
-    ce = min(se, ix.seps[k]) if k < len(ix.seps) else se
+    k = bisect.bisect_left(seps, f.end)
+    ce = min(se, seps[k]) if k < len(seps) else se
     items = [r for r in in_sent if f.end <= r.start and r.end <= ce]
     return _chains(items)[0] if items else None
 
@@ -460,7 +477,7 @@ def _pick_region(ix, ss, se, gs, f, norm, in_item=False):
 def _subject_region(ix, norm, ps, pe):
     """The previous sentence's subject region: one that opens its first clause (or the second when the
     first holds only a date: 今年一季度，重庆…). A region deeper in it (以及中国抗日战争) is no subject."""
-    bounds = ix.clause_bounds(ps, pe)
+    bounds = ix.clause_bounds(ix.marks(ps, pe)[1], ps, pe)
     opened = bounds[:3]
     for a in opened[:2]:
         items = [r for r in ix.regions_in(a, a + 2) if r.start == a or norm[a] in _SUBJECT_LEAD]
