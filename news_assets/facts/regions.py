@@ -60,11 +60,13 @@ class Candidate:
 @lru_cache(maxsize=1)
 def automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[str]]:
     """The gazetteer automaton and its surfaces (a match's pattern index points into them).
-    A DFA over the surfaces, searched for overlapping matches in character offsets: ~5x faster than a
-    pyahocorasick scan over the text's UTF-8 bytes, with no byte-to-character offset mapping."""
+    Searched for overlapping matches in character offsets: ~5x faster than a pyahocorasick scan over
+    the text's UTF-8 bytes, with no byte-to-character offset mapping. A contiguous NFA, not a DFA: 1.9
+    instead of 15 MB, so between two articles it stays in the CPU caches (the DFA is faster only when
+    nothing else runs between its scans), and it builds in 7 instead of 22 ms."""
     surfaces = list(_surface_entries())
     ac = ahocorasick_rs.AhoCorasick(surfaces, matchkind=ahocorasick_rs.MatchKind.Standard,
-                                    implementation=ahocorasick_rs.Implementation.DFA)
+                                    implementation=ahocorasick_rs.Implementation.ContiguousNFA)
     return ac, surfaces
 
 
