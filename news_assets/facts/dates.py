@@ -1,7 +1,8 @@
 """Date and period expressions resolved against the publish date (or the dateline day).
 
-The forms and their resolvers are a table in date_rules.py; this module joins them into one compiled
-alternation (each rule's groups prefixed with its name), walks the matches in text order and applies
+The forms and their resolvers are a table in date_rules.py; this module scans for positions that can
+open a date, tries there the rules that can start with that character (joined in table order, each
+rule's groups prefixed with its name), walks the matches in text order and applies
 what spans several mentions: ranges (23日至26日, 三月到五月, 2015年和2018年之间), "since" forms to the
 publish date (2019年以来, 自2016年起, 从2021年开始), and the 前/后/当天 words a mention absorbs.
 """
