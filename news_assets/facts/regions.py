@@ -54,7 +54,17 @@ class Candidate:
     end: int
     kind: str  # division | country | macro
     options: list  # [(Division, is_short)] for divisions, [(code, name)] otherwise
-    short: bool
+    short: _Short | None  # a short name (no 省/市/县 suffix): what its options are; None for a full name
+
+
+@dataclass(frozen=True, slots=True)
+class _Short:
+    """A short name's options sorted out once per surface and year (_entries), not per mention."""
+    provinces: list  # its province options (吉林, 海南): they win over homonymous lower divisions
+    no_county: list  # the options but counties, for a name before 大学/学院/新区
+    big_only: bool  # no county among the options
+    homograph: bool  # also a common word (朝阳, 大庆, 合作)
+    two_chars: bool
 
 
 @lru_cache(maxsize=1)
@@ -128,10 +138,16 @@ def _entries(surface: str, year: int) -> tuple:
             if not opts:
                 continue
             full = [(d, s) for d, s in opts if not s]
-            out.append(("division", full, False) if full else ("division", opts, True))
+            out.append(("division", full, None) if full else ("division", opts, _short_info(surface, opts)))
         else:
-            out.append((kind, [payload], False))
+            out.append((kind, [payload], None))
     return tuple(out)
+
+
+def _short_info(surface: str, opts: list) -> _Short:
+    return _Short([(d, sh) for d, sh in opts if d.level == "province"],
+                  [(d, sh) for d, sh in opts if d.level != "county"],
+                  all(d.level != "county" for d, _ in opts), surface in _ref.homographs(), len(surface) == 2)
 
 
 def find_regions(norm: str, year: int, dateline_code: str | None = None):
@@ -194,26 +210,24 @@ def _blocked_after(nxt: str, big: bool) -> bool:
     return nxt[:1] in _BLOCK_AFTER_SHORT or nxt.startswith(_BLOCK_AFTER_SHORT_MULTI)
 
 
-def _short_options(norm: str, c: Candidate, anchors: set[str], homog) -> list:
+def _short_options(norm: str, c: Candidate, anchors: set[str]) -> list:
     """The options a short name (no 省/市/县 suffix) keeps in its context; [] when it is no mention."""
     nxt = norm[c.end:c.end + 3]
-    opts = c.options
+    info = c.short
     # a province short name wins over homonymous lower divisions (吉林, 海南, 山东)
-    provs = [(d, sh) for d, sh in opts if d.level == "province"]
-    if provs:
-        return [] if _blocked_after(nxt, True) else provs
+    if info.provinces:
+        return [] if _blocked_after(nxt, True) else info.provinces
+    opts, big_only = c.options, info.big_only
     if nxt.startswith(_INSTITUTION_AFTER):
-        opts = [(d, sh) for d, sh in opts if d.level != "county"]
+        opts, big_only = info.no_county, True
         if not opts:
             return []
-    big_only = all(d.level != "county" for d, _ in opts)
     if _blocked_after(nxt, big_only):
         return []
-    s = norm[c.start:c.end]
-    if s in homog:
+    if info.homograph:
         # a common word (朝阳, 大庆, 合作): only right after its parent (北京朝阳, 甘南合作)
         return [(d, sh) for d, sh in opts if _after_parent(norm, c.start, d)]
-    if not big_only and len(s) == 2:
+    if not big_only and info.two_chars:
         # two-character county names (浦东, 海珠, 瑞丽): the document must name the province or
         # prefecture, and the name must start a word
         prev = norm[c.start - 1] if c.start else ""
@@ -227,13 +241,12 @@ def _short_options(norm: str, c: Candidate, anchors: set[str], homog) -> list:
 
 def _accept_divisions(norm: str, cands: list[Candidate], anchors: set[str]) -> list[tuple]:
     """(start, end, payload, kind) of the candidates that are mentions, divisions resolved to one."""
-    homog = _ref.homographs()
     accepted: list[tuple] = []
     for c in cands:
         if c.kind != "division":
             accepted.append((c.start, c.end, c.options[0], c.kind))
             continue
-        opts = _short_options(norm, c, anchors, homog) if c.short else c.options
+        opts = _short_options(norm, c, anchors) if c.short else c.options
         choice = _choose(opts, anchors, norm, c.start) if opts else None
         if choice is not None:
             accepted.append((c.start, c.end, choice, "division"))
