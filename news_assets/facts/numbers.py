@@ -34,6 +34,8 @@ def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | Non
     Returns (value, vague) where vague is True when 多/余/几/数 made it a lower bound, or None for a
     string that is not one well-formed numeral (七十百, 一一 unless `positional`).
     """
+    if s.isascii() and s.replace(".", "", 1).isdigit():
+        return Decimal(s), False  # most figures are plain digits (25, 5000, 3.7): no walk needed
     s = _skipped(s)
     if not s:
         return None
