@@ -464,3 +464,19 @@ def test_the_candidate_scan_finds_what_one_alternation_of_all_rules_finds():
 def test_digits_inside_a_number_open_no_date_but_a_century():
     assert found("编号12345678的合同金额为305,120.45元。") == []
     assert [t for t, *_ in found("公元2世纪至21世纪的文物")][-1:] == ["21世纪"]
+
+
+@pytest.mark.parametrize("text, mention, start, end", [
+    ("活动时间为2024.5.1-2024.5.31，欢迎市民参加。", "2024.5.1-2024.5.31", D(2024, 5, 1), D(2024, 5, 31)),
+    ("展览时间：2023/12/20-2024/1/5，地点在市博物馆。", "2023/12/20-2024/1/5", D(2023, 12, 20), D(2024, 1, 5)),
+    ("报名时间为2024.6.1-6.15，逾期不候。", "2024.6.1-6.15", D(2024, 6, 1), D(2024, 6, 15)),
+    ("征集时间：2024.05.01—2024.05.31。", "2024.05.01—2024.05.31", D(2024, 5, 1), D(2024, 5, 31)),
+    ("调查于2024-03-01至2024-03-15进行。", "2024-03-01至2024-03-15", D(2024, 3, 1), D(2024, 3, 15)),
+])
+def test_numeric_date_ranges_are_one_item(text, mention, start, end):
+    assert one(text) == (mention, start, end)
+
+
+def test_a_numeric_range_that_runs_backwards_or_is_a_time_stamp_gives_no_range():
+    assert found("编号2024.5.31-5.1的文件") == []
+    assert found("发布时间：2022-02-13 20:04") == []

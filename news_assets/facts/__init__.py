@@ -22,7 +22,7 @@ from .dates import DATELINE_RE, dateline_day, find_dates
 from .numbers import to_json_number
 from .regions import find_regions, place_code
 
-EXTRACTOR_VERSION = "facts-0.3.0"
+EXTRACTOR_VERSION = "facts-0.3.1"
 
 __all__ = [
     "EXTRACTOR_VERSION",

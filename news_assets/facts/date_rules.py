@@ -636,12 +636,17 @@ def _five_year_plan(g, st):  # 十四五, “十五”时期 -> the 15th plan, 2
 
 
 @rule(r"(?<![\d.\-/])(?P<y>(?:1[5-9]|20)\d{2})(?P<s>[-/.])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])"
+      r"(?:(?:-|~|—{1,2}|–|至|到)(?:(?P<y2>(?:1[5-9]|20)\d{2})(?P=s))?(?P<m2>1[0-2]|0?[1-9])(?P=s)"
+      r"(?P<d2>3[01]|[12]\d|0?[1-9]))?"
       r"(?!\d|[.\-/]\d{1,2}(?!\d)| \d{1,2}:\d\d)")  # 2022-02-13 20:04 is a page's time stamp
-def _iso_day(g, st):  # 2024-05-26, 2024/1/10, 2024.5.26
+def _iso_day(g, st):  # 2024-05-26, 2024/1/10, 2024.5.26; 2024.5.1-2024.5.31, 2024.6.1-6.15 (one range)
     d = safe(int(g["y"]), int(g["m"]), int(g["d"]))
     if d:
         st.saw_year(d.year)
-    return day_span(d)
+    if d is None or not g["d2"]:
+        return day_span(d)
+    d2 = safe(int(g["y2"] or g["y"]), int(g["m2"]), int(g["d2"]))
+    return (d, d2, "range") if d2 and d2 > d else None
 
 
 @rule(r"(?<![\d.])(?P<m>" + MON_AR + r")\.(?P<d>3[01]|[12]\d|0?[1-9])(?:-(?:(?P<m2>" + MON_AR
