@@ -185,3 +185,24 @@ def test_parse_number_rejects_malformed_and_handles_big_units():
     assert parse_number("壹万贰仟") == (D(12000), False)
     assert parse_pair("十五六万") == (D(150000), D(160000))
     assert parse_pair("三十五万") is None
+
+
+@pytest.mark.parametrize("text, want_text, value, kind", [
+    ("项目总投资1亿5000万元，分两期建设。", "1亿5000万元", D(150000000), "money"),
+    ("市财政安排预算1亿2千万元用于旧城改造。", "1亿2千万元", D(120000000), "money"),
+    ("公司与对方签订合同，金额2亿3千万美元。", "2亿3千万美元", D(230000000), "money"),
+    ("每位获奖者可获奖金3万5千元。", "3万5千元", D(35000), "money"),
+    ("该县计划投资1亿5000万建设物流园。", "1亿5000万", D(150000000), "money"),
+    ("本届马拉松共有5万5000人参加。", "5万5000人", D(55000), "count"),
+])
+def test_a_figure_goes_on_after_wan_and_yi(text, want_text, value, kind):
+    got = [(f.text, f.value) for f in extract(text, PUB).facts if f.kind == kind]
+    assert got == [(want_text, value)]
+
+
+@pytest.mark.parametrize("text", [
+    "他们家年收入3万五千元左右。",  # a mixed spelling the grammar does not read: nothing, not 3万 or 五千元
+    "这批设备价值2万五千元。",
+])
+def test_a_figure_that_cannot_be_read_whole_gives_no_part_of_itself(text):
+    assert [f for f in extract(text, PUB).facts if f.kind == "money"] == []

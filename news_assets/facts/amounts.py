@@ -21,9 +21,12 @@ from .numbers import parse_number, parse_pair
 _D = "零〇一二两三四五六七八九壹贰叁参肆伍陆柒捌玖"
 _AR = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
 _CN = r"[" + _D + r"十百千拾佰仟万亿兆几数]+"
-_QTY = r"(?:(?:" + _AR + r")(?:多|余|几)?[十百千拾佰仟万亿兆]*|" + _CN + r")(?:多|余)?[万亿兆]*"
+# a figure goes on after 万/亿/兆 with the next group: 1亿5000万, 3万5千, 2亿3千万 are one number
+_QTY = (r"(?:(?:" + _AR + r")(?:多|余|几)?[十百千拾佰仟万亿兆]*(?:(?<=[万亿兆])(?:" + _AR + r")[十百千拾佰仟万亿兆]*)*"
+        r"|" + _CN + r")(?:多|余)?[万亿兆]*")
 # an amount in 万/亿 (for money written without a currency word)
-_BIG = r"(?:(?:" + _AR + r")(?:多|余)?[千百]?[万亿兆]+|[一二两三四五六七八九十百千几数]*多?[万亿兆]+)"
+_BIG = (r"(?:(?:" + _AR + r")(?:多|余)?[千百]?[万亿兆]+(?:(?:" + _AR + r")[千百]?[万亿兆]+)*"
+        r"|[一二两三四五六七八九十百千几数]*多?[万亿兆]+)")
 # 上 only before a scale: 上亿元, 上千万 (gt); 约合 is a conversion: its qualifier stays, its word is no part
 _PRE_Q = r"超过|超出|超|逾|近|将近|接近|约合|约|大约|不到|不足|不超过|过|至少|上(?=[百千万亿])"
 _POST_Q = r"以上|以下|左右|上下"
@@ -71,6 +74,18 @@ _MEASURE_FIRST = "(?=[" + "".join(sorted({w[0] for w in _MEASURE.split("|")})) +
 _COUNT_END_RE = re.compile(
     r"[\d十百千拾佰仟万亿兆多余几" + _D + r"](?:(?<=[\d十百千拾佰仟万亿兆多余几])|(?<=[十百千拾佰仟万亿兆][" + _D + r"]))"
     r"(?=" + _MEASURE_FIRST + "(?:" + _MEASURE + "))")
+
+
+def _inside_number(norm: str, s: int, also: str = "") -> bool:
+    """Does a figure starting at s continue one before it (12|34, 3.|5, 1亿|5000万, 3万|五千)? Its reading
+    would then be a part of that number: a wrong value, not a missing one."""
+    if s == 0:
+        return False
+    p = norm[s - 1]
+    return p.isdigit() or p in ".," or p in also or (p in "万亿兆" and s > 1 and norm[s - 2] in _DIGITS)
+
+
+_DIGITS = frozenset("0123456789" + _D)
 
 
 def _scan(rx: re.Pattern, norm: str, anchors, before: int, after: int):
@@ -122,7 +137,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     nocur = re.compile(
         r"(?=[" + firsts + r"])(?:" + _MONEY_NOUN + r")[^\d，,。；;、：:！？\n]{0,4}?"
         r"(?P<pre>" + _PRE_Q + r")?(?P<q1>" + _BIG + r")(?:(?:" + _RANGE + r")(?P<q2>" + _BIG + r"))?"
-        r"(?![\d万亿元美港欧日英韩卢泰新台块%％人个家名户项件台辆吨米平里度倍次股])"
+        r"(?![\d" + _D + r"十百千万亿元美港欧日英韩卢泰新台块%％人个家名户项件台辆吨米平里度倍次股])"
     )
     nocur_after = re.compile(
         r"(?=[\d一二两三四五六七八九十百千几数超逾近将接约大不过至上])(?P<pre>" + _PRE_Q + r")?(?P<q1>" + _BIG + r")"
@@ -202,7 +217,7 @@ def find_money(norm: str) -> list[MoneyHit]:
         if raw[0] in "百千万亿兆拾佰仟" and not (pre or m.group("post")):
             continue  # 百元之恋, 万元户: a unit word, not an amount (逾百亿元, 千元左右 are amounts)
         s = m.start("q1")
-        if s > 0 and (norm[s - 1].isdigit() or norm[s - 1] in ".,"):
+        if _inside_number(norm, s):
             continue
         q1 = _qty(raw)
         if q1 is None or q1[0] == 0:
@@ -235,7 +250,7 @@ def find_money(norm: str) -> list[MoneyHit]:
     for m in _chain(_scan(nocur_re, norm, scales, 40, 16), _scan(after_re, norm, scales, 30, 16)):
         s0 = m.start("pre") if m.group("pre") else m.start("q1")
         e0 = m.end("q2") if m.groupdict().get("q2") else m.end("q1")
-        if s0 > 0 and (norm[s0 - 1].isdigit() or norm[s0 - 1] in ".,"):
+        if _inside_number(norm, s0):
             continue
         if any(a < e0 and s0 < b for a, b in taken):
             continue
@@ -284,7 +299,7 @@ def find_counts(norm: str, taken: list[tuple[int, int]]) -> list[CountHit]:
     ends = [h.start() for h in _COUNT_END_RE.finditer(norm)]
     for m in _scan(count_re, norm, ends, 48, 12):
         s = m.start("q1")
-        if s > 0 and (norm[s - 1].isdigit() or norm[s - 1] in ".,第每"):
+        if _inside_number(norm, s, "第每"):
             continue
         k = bisect.bisect_left(taken_starts, m.end()) - 1
         if k >= 0 and taken_ends_max[k] > s:
