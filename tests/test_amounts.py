@@ -206,3 +206,21 @@ def test_a_figure_goes_on_after_wan_and_yi(text, want_text, value, kind):
 ])
 def test_a_figure_that_cannot_be_read_whole_gives_no_part_of_itself(text):
     assert [f for f in extract(text, PUB).facts if f.kind == "money"] == []
+
+
+@pytest.mark.parametrize("numeral, value", [
+    ("一万五", 15000), ("三千五", 3500), ("两百五", 250), ("三百二", 320), ("一亿五", 150000000),
+    ("两万三千五", 23500), ("1千5", 1500),
+    ("一千零五", 1005), ("两万零五", 20005), ("二十五", 25), ("三十一", 31),  # 零 or 十: nothing left out
+])
+def test_a_trailing_digit_after_a_unit_stands_for_the_next_unit_down(numeral, value):
+    assert parse_number(numeral) == (D(value), False)
+
+
+@pytest.mark.parametrize("text, want_text, value", [
+    ("小区停车位一个卖三千五块钱。", "三千五块钱", D(3500)),
+    ("市里为该项目投资1千5百万元。", "1千5百万元", D(15000000)),
+    ("这套设备报价10万8千元。", "10万8千元", D(108000)),
+])
+def test_abbreviated_and_mixed_numerals_in_sentences(text, want_text, value):
+    assert [(t, v) for t, v, *_ in _money(text)] == [(want_text, value)]

@@ -21,8 +21,9 @@ from .numbers import parse_number, parse_pair
 _D = "零〇一二两三四五六七八九壹贰叁参肆伍陆柒捌玖"
 _AR = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
 _CN = r"[" + _D + r"十百千拾佰仟万亿兆几数]+"
-# a figure goes on after 万/亿/兆 with the next group: 1亿5000万, 3万5千, 2亿3千万 are one number
-_QTY = (r"(?:(?:" + _AR + r")(?:多|余|几)?[十百千拾佰仟万亿兆]*(?:(?<=[万亿兆])(?:" + _AR + r")[十百千拾佰仟万亿兆]*)*"
+# a figure goes on after a unit with the next group: 1亿5000万, 3万5千, 1千5百万 are one number
+_QTY = (r"(?:(?:" + _AR + r")(?:多|余|几)?[十百千拾佰仟万亿兆]*(?:(?<=[十百千拾佰仟万亿兆])(?:" + _AR + r")"
+        r"[十百千拾佰仟万亿兆]*)*"
         r"|" + _CN + r")(?:多|余)?[万亿兆]*")
 # an amount in 万/亿 (for money written without a currency word)
 _BIG = (r"(?:(?:" + _AR + r")(?:多|余)?[千百]?[万亿兆]+(?:(?:" + _AR + r")[千百]?[万亿兆]+)*"
@@ -77,15 +78,16 @@ _COUNT_END_RE = re.compile(
 
 
 def _inside_number(norm: str, s: int, also: str = "") -> bool:
-    """Does a figure starting at s continue one before it (12|34, 3.|5, 1亿|5000万, 3万|五千)? Its reading
-    would then be a part of that number: a wrong value, not a missing one."""
+    """Does a figure starting at s continue one before it (12|34, 3.|5, 1亿|5000万, 3万|五千, 1千|5百万)? Its
+    reading would then be a part of that number: a wrong value, not a missing one."""
     if s == 0:
         return False
     p = norm[s - 1]
-    return p.isdigit() or p in ".," or p in also or (p in "万亿兆" and s > 1 and norm[s - 2] in _DIGITS)
+    return p.isdigit() or p in ".," or p in also or (p in _UNITS and s > 1 and norm[s - 2] in _DIGITS)
 
 
 _DIGITS = frozenset("0123456789" + _D)
+_UNITS = frozenset("十百千拾佰仟万亿兆")
 
 
 def _scan(rx: re.Pattern, norm: str, anchors, before: int, after: int):

@@ -13,6 +13,7 @@ SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟":
 # 兆 is 10^12 as Taiwan, Hong Kong and Japan write money (四十九兆九千五百九十二億元)
 BIG_UNITS = {"万": Decimal(10000), "亿": Decimal(100000000), "兆": Decimal(10) ** 12}
 VAGUE = {"几", "数", "多", "余", "来"}
+_UNIT_CHARS = frozenset(SMALL_UNITS) | frozenset(BIG_UNITS)
 
 _ZERO = Decimal(0)
 _SKIP = str.maketrans("", "", ",， \u3000\t\n\r")
@@ -52,6 +53,7 @@ def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | Non
     i = 0
     n = len(s)
     seen_any = False
+    unit = 1  # the value of the last unit written
     while i < n:
         c = s[i]
         if c.isascii() and c.isdigit() or (c == "." and i + 1 < n and s[i + 1].isdigit()):
@@ -72,7 +74,7 @@ def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | Non
             u = SMALL_UNITS[c]
             if u >= last_small:
                 return None
-            last_small = u
+            last_small = unit = u
             section += (number if number is not None else Decimal(1)) * u
             number = None
             seen_any = True
@@ -83,7 +85,7 @@ def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | Non
             while groups and groups[-1][1] < u:
                 chunk += groups.pop()[0]
             groups.append((chunk * u if chunk else u, u))
-            section, number, last_small = _ZERO, None, 10**5
+            section, number, last_small, unit = _ZERO, None, 10**5, u
             seen_any = True
         elif c in VAGUE:
             vague = True
@@ -94,6 +96,8 @@ def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | Non
         i += 1
     if not seen_any:
         return None
+    if number is not None and n > 1 and s[-2] in _UNIT_CHARS and (s[-1] in CN_DIGITS or s[-1].isdigit()):
+        number *= Decimal(unit) / 10  # 一万五 = 15000, 三千五 = 3500, 三百二 = 320: the next unit is left out
     return sum((g for g, _ in groups), _ZERO) + section + (number or _ZERO), vague
 
 
