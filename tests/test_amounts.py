@@ -224,3 +224,13 @@ def test_a_trailing_digit_after_a_unit_stands_for_the_next_unit_down(numeral, va
 ])
 def test_abbreviated_and_mixed_numerals_in_sentences(text, want_text, value):
     assert [(t, v) for t, v, *_ in _money(text)] == [(want_text, value)]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("预计全年增长5%-8%。", [("5%", D(5)), ("8%", D(8))]),  # the dash between two percentages is a range mark
+    ("存款利率由3%-4%下调。", [("3%", D(3)), ("4%", D(4))]),
+    ("一季度同比-3.5%，降幅收窄。", [("-3.5%", D("-3.5"))]),
+    ("增速为-0.5%。", [("-0.5%", D("-0.5"))]),
+])
+def test_a_dash_after_a_percentage_is_no_minus_sign(text, want):
+    assert _pct(text) == want
