@@ -234,3 +234,8 @@ def test_abbreviated_and_mixed_numerals_in_sentences(text, want_text, value):
 ])
 def test_a_dash_after_a_percentage_is_no_minus_sign(text, want):
     assert _pct(text) == want
+
+
+def test_the_per_mille_sign_is_a_percentage_a_tenth_as_large():
+    assert _pct("全年人口出生率为7.52‰，自然增长率为-0.6‰。") == [("7.52‰", D("0.752")), ("-0.6‰", D("-0.06"))]
+    assert _pct("不良贷款率控制在5‰以内。") == [("5‰", D("0.5"))]

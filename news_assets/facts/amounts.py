@@ -57,7 +57,7 @@ _JIAO_FEN = r"(?:零?(?P<jiao>[\d" + _D + r"])[角毛])?(?:零?(?P<fen>[\d" + _D
 _DEN = {"百": 100, "千": 1000, "万": 10000, "百万": 10**6, "千万": 10**7, "万万": 10**8, "百万万": 10**10}
 PERCENT_RE = re.compile(
     r"(?=[\d百千万佰仟负\-])"
-    r"(?:(?P<sign>(?<![\dA-Za-z.%])-|负)?(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?%"
+    r"(?:(?P<sign>(?<![\dA-Za-z.%‰])-|负)?(?<![\d.,])(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?(?P<mark>[%‰])"
     r"|(?<![" + _D + r"十百千万佰仟])(?P<den>百万万|百万|千万|万万|[百千万佰仟])[ \t]*分[ \t]*之[ \t]*"
     r"(?P<pn>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
     r"|[" + _D + r"十百千拾佰仟点](?:[ \t]*[" + _D + r"十百千拾佰仟点])*))"
@@ -354,7 +354,7 @@ def find_percents(norm: str) -> list[PercentHit]:
 
     成/折 and 个百分点 are not percentages (the gold conventions)."""
     out = []
-    anchors = _finds(norm, "%") + _finds(norm, "分")  # every percentage holds one: str.find is memchr-fast
+    anchors = _finds(norm, "%") + _finds(norm, "‰") + _finds(norm, "分")  # every percentage holds one
     if not anchors:
         return out
     anchors.sort()
@@ -366,6 +366,8 @@ def find_percents(norm: str) -> list[PercentHit]:
             v = Decimal(m.group("n").replace(",", ""))
             if m.group("sign"):
                 v = -v
+            if m.group("mark") == "‰":
+                v = v / 10  # per mille, as a percentage: 7.52‰ -> 0.752
         else:
             raw = m.group("pn")
             if raw[0].isdigit():
