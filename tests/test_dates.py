@@ -480,3 +480,12 @@ def test_numeric_date_ranges_are_one_item(text, mention, start, end):
 def test_a_numeric_range_that_runs_backwards_or_is_a_time_stamp_gives_no_range():
     assert found("编号2024.5.31-5.1的文件") == []
     assert found("发布时间：2022-02-13 20:04") == []
+
+
+@pytest.mark.parametrize("text, mention, start, end", [
+    ("大前年他第一次来到这座城市。", "大前年", D(2021, 1, 1), D(2021, 12, 31)),
+    ("新馆预计大后年建成开放。", "大后年", D(2027, 1, 1), D(2027, 12, 31)),
+    ("前年的产量创下新高。", "前年", D(2022, 1, 1), D(2022, 12, 31)),
+])
+def test_years_counted_back_and_forward_from_the_reference(text, mention, start, end):
+    assert one(text) == (mention, start, end)

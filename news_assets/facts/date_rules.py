@@ -75,7 +75,7 @@ _IN_YEAR_PARTS = [  # (group, pattern, may stand alone)
 # parts of a year after a year: 一季度, 上半年, 前4个月, 年底, 春节, 夏天, 第N周; alone, fewer of them
 IN_YEAR = "(?:" + "|".join(p for _, p, _ in _IN_YEAR_PARTS) + ")"
 IN_YEAR_ALONE = "(?:" + "|".join(p for _, p, alone in _IN_YEAR_PARTS if alone) + ")"
-REL_YEAR = (r"(?:今年|去年|前年|明年|(?<![然之以最])后年|本年度|本年|上年度|上一年|上年|这一年|当年|这年|那一年|那年"
+REL_YEAR = (r"(?:今年|去年|大前年|前年|明年|大后年|(?<![然之以最大])后年|本年度|本年|上年度|上一年|上年|这一年|当年|这年|那一年|那年"
             r"|该年|同年|次年|翌年|新一年)(?![龄级纪轻])")
 CENT = r"(?:上个?世纪|本世纪|(?:\d{2}|二十一|二十|十九|十八|十七)世纪)"
 
@@ -510,20 +510,17 @@ _YY_BEFORE = set("了近过这那数几每第满达超约多用花经长有立�
 _YY_AFTER = re.compile(r"[来多余间内半]|左右|以上|以下|之久|的时间|后|前(?!后)")
 
 
+# years counted from the reference day's
+_REL_YEAR_OFFSET = {"今年": 0, "本年": 0, "本年度": 0, "新一年": 0, "去年": -1, "前年": -2, "大前年": -3,
+                    "明年": 1, "后年": 2, "大后年": 3}
+
+
 def _rel_year(w: str, st: Ctx) -> int | None:
     y = st.ref.year
-    if w in ("今年", "本年", "本年度", "新一年"):
-        return y
-    if w == "去年":
-        return y - 1
+    if w in _REL_YEAR_OFFSET:
+        return y + _REL_YEAR_OFFSET[w]
     if w in ("上年", "上年度", "上一年"):
         return (st.context_year() or y) - 1  # the year before the one being discussed
-    if w == "前年":
-        return y - 2
-    if w == "明年":
-        return y + 1
-    if w == "后年":
-        return y + 2
     if w in ("次年", "翌年"):
         return (st.last_year or y) + 1
     return st.context_year()  # 当年 这年 那年 该年 同年: only right after a year is named
