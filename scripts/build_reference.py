@@ -6,8 +6,9 @@ tables under news_assets/data/reference/. Run from the repository root:
 
     python scripts/build_reference.py [--areacodes PATH] [--out DIR]
 
-Countries, macro regions, currency words, homographs and one-character abbreviations are curated
-tables kept in this script. The traditional -> simplified character map is built with OpenCC when
+Countries, macro regions, homographs and one-character abbreviations are curated tables kept in this
+script; currency words and their subunit scales are curated in currencies.tsv itself (this script does
+not write it). The traditional -> simplified character map is built with OpenCC when
 it is installed, the lunar calendar table (lunar.tsv) with LunarCalendar (build time only);
 otherwise the existing files are kept.
 The extractor never reads ../shared or downloads anything at run time.
@@ -219,34 +220,6 @@ MACRO = """
 赣江新区
 """
 
-CURRENCIES = """
-美元 USD
-美金 USD
-港元 HKD
-港币 HKD
-澳门元 MOP
-澳门币 MOP
-澳元 AUD
-欧元 EUR
-日元 JPY
-日圆 JPY
-英镑 GBP
-韩元 KRW
-卢布 RUB
-新台币 TWD
-台币 TWD
-加元 CAD
-加拿大元 CAD
-新加坡元 SGD
-新元 SGD
-瑞士法郎 CHF
-泰铢 THB
-卢比 INR
-人民币 CNY
-元 CNY
-块钱 CNY
-"""
-
 # One-character abbreviations, recognised only inside compounds (渝港, 港澳台, 京津冀 ...) and a few
 # fixed collocations (港资, 来渝). Prefecture abbreviations only next to another abbreviation.
 ABBREV = """
@@ -418,7 +391,6 @@ def main(argv: list[str] | None = None) -> None:
     write_table(COUNTRIES, a.out / "countries.tsv", "code\tnames")
     macro = "\n".join(f"macro:{ln.split()[0]} {ln}" for ln in MACRO.strip().splitlines() if ln.strip())
     write_table(macro, a.out / "macro.tsv", "id\tnames")
-    write_table(CURRENCIES, a.out / "currencies.tsv", "word\tcode")
     write_table(ABBREV, a.out / "abbreviations.tsv", "char\tcode")
     words = sorted(set(HOMOGRAPHS.split()))
     (a.out / "homographs.txt").write_text("\n".join(words) + "\n", encoding="utf-8")

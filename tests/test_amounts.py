@@ -239,3 +239,14 @@ def test_a_dash_after_a_percentage_is_no_minus_sign(text, want):
 def test_the_per_mille_sign_is_a_percentage_a_tenth_as_large():
     assert _pct("全年人口出生率为7.52‰，自然增长率为-0.6‰。") == [("7.52‰", D("0.752")), ("-0.6‰", D("-0.06"))]
     assert _pct("不良贷款率控制在5‰以内。") == [("5‰", D("0.5"))]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("一碗河粉售价5万越南盾。", ("5万越南盾", D(50000), "VND")),
+    ("该项目获得300亿印尼盾贷款。", ("300亿印尼盾", D(30000000000), "IDR")),
+    ("门票为1000印度卢比。", ("1000印度卢比", D(1000), "INR")),
+    ("奖金为200新西兰元。", ("200新西兰元", D(200), "NZD")),  # not 新元 (SGD), not 元 (CNY)
+    ("罚款100瑞郎。", ("100瑞郎", D(100), "CHF")),
+])
+def test_currencies_of_other_countries(text, want):
+    assert [(t, v, c) for t, v, _, c, _ in _money(text)] == [want]
