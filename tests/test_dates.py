@@ -489,3 +489,16 @@ def test_a_numeric_range_that_runs_backwards_or_is_a_time_stamp_gives_no_range()
 ])
 def test_years_counted_back_and_forward_from_the_reference(text, mention, start, end):
     assert one(text) == (mention, start, end)
+
+
+@pytest.mark.parametrize("text, mention, start, end", [
+    ("论坛将于26-28日在京举行。", "26-28日", D(2024, 5, 26), D(2024, 5, 28)),
+    ("展会1-3日对公众开放。", "1-3日", D(2024, 5, 1), D(2024, 5, 3)),
+    ("比赛定于20至22日进行。", "20至22日", D(2024, 5, 20), D(2024, 5, 22)),
+])
+def test_a_range_of_bare_days_is_one_item(text, mention, start, end):
+    assert one(text) == (mention, start, end)
+
+
+def test_a_backwards_range_of_bare_days_is_no_date():
+    assert found("编号28-26日的记录") == []

@@ -796,10 +796,14 @@ def _anaphoric_day(g, st):  # 当天/次日/第二天: the day mentioned last (�
     return day_span(base + timedelta(days=step))
 
 
-@rule(r"(?<![\d.第每当逐次前近])(?P<d>[1-3]?\d)" + SP + r"日")
+@rule(r"(?<![\d.第每当逐次前近])(?:(?P<d0>[1-3]?\d)" + SP + SEP + SP + r")?(?P<d>[1-3]?\d)" + SP + r"日")
 def _bare_day(g, st):  # 23日: in the reference month, or the last one when it lies ahead (12号 alone is too
-    # often a number: 1号文件, 3号线)
-    return _day_of_ref_month(int(g["d"]), st)
+    # often a number: 1号文件, 3号线); 26-28日: the days before the last one, in its month
+    last = _day_of_ref_month(int(g["d"]), st)
+    if g["d0"] is None or last is None:
+        return last
+    first = safe(last[0].year, last[0].month, int(g["d0"]))
+    return (first, last[0], "range") if first and first < last[0] else None
 
 
 @rule(r"(?<![月\d一二三四五六七八九十第每前近数几了初廿])(?P<d>二十[一二三四五六七八九]?|三十一?|十[一二三四五六七八九])"
