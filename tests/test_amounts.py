@@ -250,3 +250,15 @@ def test_the_per_mille_sign_is_a_percentage_a_tenth_as_large():
 ])
 def test_currencies_of_other_countries(text, want):
     assert [(t, v, c) for t, v, _, c, _ in _money(text)] == [want]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("公司上半年净利润为-1.2亿元，同比由盈转亏。", [("-1.2亿元", D(-120000000))]),
+    ("报告期内每股收益-0.12元。", [("-0.12元", D("-0.12"))]),
+    ("经营活动现金流：-5000万元。", [("-5000万元", D(-50000000))]),
+    ("归母净利润-3.5亿，亏损扩大。", [("-3.5亿", D(-350000000))]),  # a money noun and no currency word
+    ("单价10-20元不等。", [("10-20元", D(10))]),  # a range mark, no sign
+    ("型号A-100元件", []),
+])
+def test_a_minus_sign_before_an_amount_makes_it_negative(text, want):
+    assert [(t, v) for t, v, *_ in _money(text)] == want

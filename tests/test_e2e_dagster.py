@@ -234,7 +234,7 @@ def test_a_graphql_backfill_runs_as_one_run_and_builds_the_warehouse(servers, fi
               for n in servers.gql(CHECKS)["assetNodes"] for c in n["assetChecksOrError"]["checks"]}
     assert len(checks) >= 60
     assert {k: v["status"] for k, v in checks.items() if v is None or v["status"] != "SUCCEEDED"} == {}
-    assert checks[(("duckdb", "facts"), "value_finite_positive")]["evaluation"]["success"] is True
+    assert checks[(("duckdb", "facts"), "value_finite_nonzero")]["evaluation"]["success"] is True
     assert checks[(("duckdb", "facts"), "relationships_region_code")]["evaluation"]["severity"] == "ERROR"
     assert checks[(("duckdb", "quarantine"), "quarantine_share")]["evaluation"]["severity"] == "WARN"
 

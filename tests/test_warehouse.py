@@ -162,7 +162,9 @@ def test_checks_catch_real_problems(tmp_path):
     day = "2024-05-26"
     write_day(lake, day,
               arts=[article("a", day, "x.cn"), article("e", day, "x.cn", body="")],
-              facts=[money("a", day, 0), money("a", day, 7, region="ZZ", start=30), money("a", day, 7, start=30)],
+              facts=[money("a", day, 0), money("a", day, 7, region="ZZ", start=30), money("a", day, 7, start=30),
+                     money("a", day, -120000000, start=40),  # a loss (净利润为-1.2亿元) is an amount
+                     money("a", day, 0, start=50, kind="percent", currency=None)],  # 增长0% is a percentage
               quarantined=[f"https://x.cn/{i}" for i in range(5)])
     project = SqlProject()
     failed = {(t.model, t.test.name): (t.failures, t.test.severity) for t in project.build(lake).tests
@@ -175,7 +177,7 @@ def test_checks_catch_real_problems(tmp_path):
         ("stg_articles", "body_not_empty"): (1, "error"),              # an article without a body
         ("stg_facts", "unique_fact_id"): (1, "error"),                 # a duplicate key
         ("facts", "unique_fact_id"): (1, "error"),
-        ("facts", "value_finite_positive"): (1, "error"),              # 0 is no amount
+        ("facts", "value_finite_nonzero"): (1, "error"),              # 0 is no amount
         ("facts", "relationships_region_code"): (1, "error"),          # ZZ is in no region dimension
         ("quarantine", "quarantine_share"): (1, "warn"),               # 5 of 7 pages quarantined
     }

@@ -88,6 +88,19 @@ def _inside_number(norm: str, s: int, also: str = "") -> bool:
 
 _DIGITS = frozenset("0123456789" + _D)
 _UNITS = frozenset("十百千拾佰仟万亿兆")
+# what may stand before the minus sign of a negative amount (净利润为-1.2亿元, 收益：-0.12元); after a
+# figure, a unit, a currency word or a Latin letter the dash is a range mark or part of a code (1-2亿, A-100)
+_BEFORE_MINUS = re.compile(r"[\u4e00-\u9fff\s:：(（,，、;；=]")
+
+
+def _negative(norm: str, s: int) -> bool:
+    """Is the figure starting at s written with a minus sign before it?"""
+    if s == 0 or norm[s - 1] != "-":
+        return False
+    if s == 1:
+        return True
+    p = norm[s - 2]
+    return bool(_BEFORE_MINUS.match(p)) and p not in _UNITS and p not in "元块钱角分"
 
 
 def _scan(rx: re.Pattern, norm: str, anchors, before: int, after: int):
@@ -234,12 +247,17 @@ def find_money(norm: str) -> list[MoneyHit]:
             continue  # 二元经济, 一元二次方程 (一元钱, 五元三毛 are money)
         if m.group("jiao") or m.group("fen"):
             lo = _coins(m, lo)
+        neg = not (pre or m.group("pcur")) and _negative(norm, s)
+        if neg and hi is not None:
+            continue  # -1至-2亿元: not read
         scale = scales.get(cur)
         if scale is not None:
             lo, hi = _clean(lo * scale), (_clean(hi * scale) if hi is not None else None)
         start = m.start("pcur") if m.group("pcur") else s
         if pre and pre != "约合":
             start = m.start()
+        if neg:
+            lo, start = -lo, s - 1
         end = m.end()
         if m.group("suf"):
             cur = m.group("suf")
@@ -264,6 +282,11 @@ def find_money(norm: str) -> list[MoneyHit]:
         if rng is None:
             continue
         qual = _qualifier(m, q1[2], "approx" if q1[1] is not None else "gt")
+        if _negative(norm, s0):
+            if rng[1] is not None:
+                continue
+            out.append(MoneyHit(s0 - 1, e0, -rng[0], None, "CNY", qual))
+            continue
         out.append(MoneyHit(s0, e0, rng[0], rng[1], "CNY", qual))
     out.sort(key=lambda t: t.start)
     return _merge_subunits(norm, out)
