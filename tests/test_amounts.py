@@ -262,3 +262,9 @@ def test_currencies_of_other_countries(text, want):
 ])
 def test_a_minus_sign_before_an_amount_makes_it_negative(text, want):
     assert [(t, v) for t, v, *_ in _money(text)] == want
+
+
+def test_a_vague_percentage_is_a_lower_bound_not_the_figure_written():
+    got = [(f.text, f.value, f.qualifier) for f in extract("两地房价涨幅达百分之十几，个别楼盘超过百分之二十多。", PUB).facts
+           if f.kind == "percent"]
+    assert got == [("百分之十几", D(10), "gt"), ("百分之二十多", D(20), "gt")]

@@ -405,10 +405,14 @@ def find_percents(norm: str) -> list[PercentHit]:
                 e = m.start("pn") + used
             den = _DEN[m.group("den").replace("佰", "百").replace("仟", "千")]
             v = v * 100 / den
+            if norm[e:e + 1] in _VAGUE_TAIL:  # 百分之十几, 百分之二十多: more than the figure written
+                out.append(PercentHit(s, e + 1, _clean(v), "gt"))
+                continue
         out.append(PercentHit(s, e, _clean(v), _around(norm, s, e)))
     return out
 
 
+_VAGUE_TAIL = frozenset("几多余")
 _PRE_TAIL = re.compile(r"(?:" + _PRE_Q + r")$")
 _POST_HEAD = re.compile(_POST_Q)
 
