@@ -268,3 +268,16 @@ def test_a_vague_percentage_is_a_lower_bound_not_the_figure_written():
     got = [(f.text, f.value, f.qualifier) for f in extract("两地房价涨幅达百分之十几，个别楼盘超过百分之二十多。", PUB).facts
            if f.kind == "percent"]
     assert got == [("百分之十几", D(10), "gt"), ("百分之二十多", D(20), "gt")]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("新款手机国行售价¥1,299起。", [("¥1,299", D(1299), "CNY", None)]),
+    ("该公司完成US$9.9亿融资。", [("US$9.9亿", D(990000000), "USD", None)]),
+    ("融资US$9.9亿，估值超过$100亿。", [("US$9.9亿", D(990000000), "USD", None),
+                                    ("$100亿", D(10000000000), "USD", "gt")]),  # not 9.9亿 CNY after 融资
+    ("门票HK$100，约€50万的合同。", [("HK$100", D(100), "HKD", None), ("€50万", D(500000), "EUR", "approx")]),
+    ("售价￥5999元。", [("5999元", D(5999), "CNY", None)]),  # the currency word decides; the sign adds nothing
+    ("在终端里设置$PATH变量，型号AB$100。", []),
+])
+def test_a_currency_sign_before_an_amount(text, want):
+    assert [(t, v, c, q) for t, v, _, c, q in _money(text)] == want

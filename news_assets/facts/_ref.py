@@ -98,6 +98,12 @@ def currencies() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def currency_symbols() -> dict[str, str]:
+    """a sign written before an amount (¥, $, US$, HK$, €, £, RMB) -> ISO 4217 code."""
+    return {r[0]: r[1] for r in _rows("currency_symbols.tsv")}
+
+
+@lru_cache(maxsize=1)
 def currency_scales() -> dict[str, Decimal]:
     """subunit words -> their value in the main unit (美分 -> 0.01); main units are absent."""
     return {r[0]: Decimal(r[2]) for r in _rows("currencies.tsv") if len(r) > 2 and r[2]}

@@ -138,6 +138,14 @@ def _anchor_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _symbol_re() -> re.Pattern:
+    """A currency sign before an amount in digits: ¥1,299, $100, US$9.9亿, €50万, RMB 5000."""
+    signs = "|".join(re.escape(w) for w in sorted(_ref.currency_symbols(), key=len, reverse=True))
+    return re.compile(r"(?<![A-Za-z0-9])(?P<sym>" + signs + r")[ \u00a0]?(?P<q1>" + _AR + r")(?P<big>[万亿]*)"
+                      r"(?![\d.%‰])")
+
+
+@lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     cur = "|".join(re.escape(w) for w in sorted(_ref.currencies(), key=len, reverse=True))
     money = re.compile(
@@ -265,7 +273,8 @@ def find_money(norm: str) -> list[MoneyHit]:
             cur = m.group("pcur")
         qual = _qualifier(m, q1[2], "approx" if q1[1] is not None else "gt")
         out.append(MoneyHit(start, end, lo, hi, curmap.get(cur, "CNY"), qual))
-    taken = [(a, b) for a, b, *_ in out]
+    out += _symbol_money(norm, [(a, b) for a, b, *_ in out])
+    taken = [(a, b) for a, b, *_ in out]  # a money noun's amount after these (融资US$9.9亿) is theirs
     scales = sorted(_finds(norm, "万") + _finds(norm, "亿") + _finds(norm, "兆"))
     for m in _chain(_scan(nocur_re, norm, scales, 40, 16), _scan(after_re, norm, scales, 30, 16)):
         s0 = m.start("pre") if m.group("pre") else m.start("q1")
@@ -290,6 +299,22 @@ def find_money(norm: str) -> list[MoneyHit]:
         out.append(MoneyHit(s0, e0, rng[0], rng[1], "CNY", qual))
     out.sort(key=lambda t: t.start)
     return _merge_subunits(norm, out)
+
+
+def _symbol_money(norm: str, taken: list[tuple[int, int]]) -> list[MoneyHit]:
+    """Amounts after a currency sign (¥1,299, US$9.9亿) that no currency word already took (￥5999元)."""
+    syms = _ref.currency_symbols()
+    anchors = sorted(i for ch in {w[-1] for w in syms} for i in _finds(norm, ch))
+    out = []
+    for m in _scan(_symbol_re(), norm, anchors, 3, 32):
+        s0, e0 = m.start(), m.end()
+        if any(a < e0 and s0 < b for a, b in taken):
+            continue
+        r = parse_number(m.group("q1") + m.group("big"))
+        if r is None or r[0] == 0:
+            continue
+        out.append(MoneyHit(s0, e0, _clean(r[0]), None, syms[m.group("sym")], _around(norm, s0, e0)))
+    return out
 
 
 def _merge_subunits(norm: str, out: list) -> list:
