@@ -281,3 +281,17 @@ def test_a_vague_percentage_is_a_lower_bound_not_the_figure_written():
 ])
 def test_a_currency_sign_before_an_amount(text, want):
     assert [(t, v, c, q) for t, v, _, c, q in _money(text)] == want
+
+
+@pytest.mark.parametrize("text, want_text, value, kind", [
+    ("该项目总投资五点五亿元。", "五点五亿元", D(550000000), "money"),
+    ("双方贸易额达到一点二万亿美元。", "一点二万亿美元", D(1200000000000), "money"),
+    ("全年共发放补贴三点二万元。", "三点二万元", D(32000), "money"),
+    ("参观人数增加了十二点五万人。", "十二点五万人", D(125000), "count"),
+])
+def test_a_decimal_in_chinese_digits_is_read_whole(text, want_text, value, kind):
+    assert [(f.text, f.value) for f in extract(text, PUB).facts if f.kind == kind] == [(want_text, value)]
+
+
+def test_no_part_of_a_chinese_decimal_is_read_alone():
+    assert [f for f in extract("县里计划投资五点五亿建设新城。", PUB).facts if f.kind == "money"] == []  # not 五亿

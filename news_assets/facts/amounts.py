@@ -20,7 +20,8 @@ from .numbers import parse_number, parse_pair
 
 _D = "零〇一二两三四五六七八九壹贰叁参肆伍陆柒捌玖"
 _AR = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
-_CN = r"[" + _D + r"十百千拾佰仟万亿兆几数]+"
+# 五点五亿, 十二点五万: a decimal in Chinese digits, before its big unit
+_CN = r"(?:[" + _D + r"十百千拾佰仟]+点[" + _D + r"]+[万亿兆]*|[" + _D + r"十百千拾佰仟万亿兆几数]+)"
 # a figure goes on after a unit with the next group: 1亿5000万, 3万5千, 1千5百万 are one number
 _QTY = (r"(?:(?:" + _AR + r")(?:多|余|几)?[十百千拾佰仟万亿兆]*(?:(?<=[十百千拾佰仟万亿兆])(?:" + _AR + r")"
         r"[十百千拾佰仟万亿兆]*)*"
@@ -83,11 +84,12 @@ def _inside_number(norm: str, s: int, also: str = "") -> bool:
     if s == 0:
         return False
     p = norm[s - 1]
-    return p.isdigit() or p in ".," or p in also or (p in _UNITS and s > 1 and norm[s - 2] in _DIGITS)
+    return p.isdigit() or p in ".," or p in also or (p in _UNITS_AND_POINT and s > 1 and norm[s - 2] in _DIGITS)
 
 
 _DIGITS = frozenset("0123456789" + _D)
 _UNITS = frozenset("十百千拾佰仟万亿兆")
+_UNITS_AND_POINT = _UNITS | {"点"}  # 三点|五亿: the decimal point of a Chinese numeral
 # what may stand before the minus sign of a negative amount (净利润为-1.2亿元, 收益：-0.12元); after a
 # figure, a unit, a currency word or a Latin letter the dash is a range mark or part of a code (1-2亿, A-100)
 _BEFORE_MINUS = re.compile(r"[\u4e00-\u9fff\s:：(（,，、;；=]")
@@ -384,16 +386,10 @@ def _cn_fraction(raw: str) -> tuple[Decimal, int] | None:
     """百分之 numerator in Chinese (五, 一百二十点五, 七十 of 七十百分位): (value, characters used)."""
     for n in range(len(raw), 0, -1):  # the longest well-formed prefix (spaces inside are read through)
         s = raw[:n].rstrip("点 \t")
-        whole, dot, frac = s.replace(" ", "").replace("\t", "").partition("点")
-        if frac and any(c not in _D for c in frac):
+        r = parse_number(s) if s else None  # parse_number reads 点 and skips the spaces
+        if r is None or r[1]:
             continue
-        w = parse_number(whole) if whole else None
-        if w is None or w[1]:
-            continue
-        v = w[0]
-        if dot:
-            v = Decimal(f"{int(v)}." + "".join(str(int(parse_number(c)[0])) for c in frac))
-        return v, len(s)
+        return r[0], len(s)
     return None
 
 

@@ -40,6 +40,8 @@ def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | Non
     s = _skipped(s)
     if not s:
         return None
+    if "点" in s:
+        return _cn_decimal(s)
     # plain positional digits, e.g. 二〇二四
     if len(s) > 1 and all(c in CN_DIGITS for c in s):
         if not positional:
@@ -99,6 +101,25 @@ def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | Non
     if number is not None and n > 1 and s[-2] in _UNIT_CHARS and (s[-1] in CN_DIGITS or s[-1].isdigit()):
         number *= Decimal(unit) / 10  # 一万五 = 15000, 三千五 = 3500, 三百二 = 320: the next unit is left out
     return sum((g for g, _ in groups), _ZERO) + section + (number or _ZERO), vague
+
+
+def _cn_decimal(s: str) -> tuple[Decimal, bool] | None:
+    """五点五亿 -> 550000000, 一百二十点五 -> 120.5, 一点二万亿 -> 1.2 * 10^12: Chinese digits after 点, then
+    only big units (万, 亿, 万亿)."""
+    whole, _, rest = s.partition("点")
+    i = 0
+    while i < len(rest) and rest[i] in CN_DIGITS:
+        i += 1
+    frac, tail = rest[:i], rest[i:]
+    if not frac or any(c not in BIG_UNITS for c in tail):
+        return None
+    w = parse_number(whole) if whole else None
+    if w is None or w[1]:
+        return None
+    v = Decimal(f"{int(w[0])}." + "".join(str(CN_DIGITS[c]) for c in frac))
+    for c in tail:
+        v *= BIG_UNITS[c]
+    return v, False
 
 
 def parse_pair(s: str) -> tuple[Decimal, Decimal] | None:
