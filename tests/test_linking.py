@@ -148,3 +148,15 @@ def test_respectively_pairs_regions_and_amounts_in_order():
     # an item after 、 that does not follow an amount is no list item: the clause's first region rules
     got = _money("今年，浙江、江苏两省共完成投资5800亿元。")
     assert got[0].region_code == "330000"
+
+
+@pytest.mark.parametrize("text, want", [
+    ("他2019年开始创业，目前公司年营收已达1亿元。", [("1亿元", None, PUB)]),
+    ("公司成立于2010年，现在年销售额达3亿元。", [("3亿元", None, PUB)]),
+    ("2018年他来到深圳，当时月薪只有3000元，如今月薪2万元。",
+     [("3000元", date(2018, 1, 1), date(2018, 12, 31)), ("2万元", None, PUB)]),  # 当时 is 2018, 如今 now
+    ("目前，2023年营收为5亿元。", [("5亿元", date(2023, 1, 1), date(2023, 12, 31))]),  # the nearer date wins
+])
+def test_an_amount_in_a_clause_about_the_present_is_not_of_an_earlier_year(text, want):
+    got = [(f.text, f.period_start, f.period_end) for f in extract(text, PUB).facts if f.kind == "money"]
+    assert got == want

@@ -138,6 +138,8 @@ _SPEECH_CUT = re.compile(r"[“「『]|(?:指出|表示|透露|强调|介绍)[:�
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")  # GDP, CPI, PMI, M2: metrics without a Chinese character
 _ABBR_ONLY_VERBS = set("来赴访返驻")
 _UNTIL = re.compile(r"截至|截止")
+# the present, in the fact's own clause and nearer than any date: 他2019年开始创业，目前营收已达1亿元
+_PRESENT = re.compile(r"目前|现在|如今|当前|眼下|现阶段|时下")
 _ANAPHORIC_PERIOD = re.compile(r"期间|同期|^其中")
 # national figures: 全国/我国, and China's national statistics offices (国家统计局数据显示…)
 _NATIONAL = re.compile(r"全国(?!人大|政协|总工会|妇联|工商联|人民代表大会|委员会)|我国"
@@ -358,7 +360,7 @@ def _link(norm, text, facts, regions, dates, dl_code, publish_date, sents):
         gs = max(cs, ix.last_before(segs, ss, f.start) + 1)  # segment start (also 、)
         f.cumulative = ix.last_before(ix.cumul, ss, f.start) >= 0
         _link_region(norm, ix, f, ss, se, gs, prev_sent, dl_code, prev_end, facts)
-        _link_period(norm, ix, f, ss, prev_sent, publish_date)
+        _link_period(norm, ix, f, ss, cs, prev_sent, publish_date)
         _link_metric(norm, ix, f, gs, prev_end)
         prev_end = f.end
         if f.kind == "percent":
@@ -418,9 +420,13 @@ def _respectively(norm, ix, f, ss, se, facts):
     return regs[same.index(f)]
 
 
-def _link_period(norm, ix, f, ss, prev_sent, publish_date):
-    """A date before the fact in this sentence; 期间/同期 refer to the previous sentence's."""
+def _link_period(norm, ix, f, ss, cs, prev_sent, publish_date):
+    """A date before the fact in this sentence (unless its clause speaks of the present after it);
+    期间/同期 refer to the previous sentence's."""
     d = _pick_date(ix.dates, ix.d_starts, ss, f, norm)
+    if d is not None and _PRESENT.search(norm, max(cs, d.end), f.start):
+        f.period_start, f.period_end, f.period_source = None, publish_date, "publish_date"
+        return
     if d is not None:
         if _UNTIL.search(norm, max(ss, d.start - 3), d.start):
             f.period_start, f.period_end = None, d.end_date
