@@ -295,3 +295,15 @@ def test_a_decimal_in_chinese_digits_is_read_whole(text, want_text, value, kind)
 
 def test_no_part_of_a_chinese_decimal_is_read_alone():
     assert [f for f in extract("县里计划投资五点五亿建设新城。", PUB).facts if f.kind == "money"] == []  # not 五亿
+
+
+@pytest.mark.parametrize("text, want", [
+    ("上海代表团现场签约100亿元。", ("100亿元", None)),  # 签约 signs a contract: no 约 (approx)
+    ("人大会议通过100亿元的专项预算。", ("100亿元", None)),  # 通过 passes: no 过 (gt)
+    ("附近3000元的房租已经算便宜。", ("3000元", None)),  # 附近 is nearby: no 近 (lt)
+    ("项目耗资近10亿元。", ("近10亿元", "lt")),
+    ("总价大约500万元。", ("大约500万元", "approx")),
+    ("他的身价过亿。", ("过亿", "gt")),
+])
+def test_a_qualifier_character_that_ends_another_word_is_no_qualifier(text, want):
+    assert [(t, q) for t, _, _, _, q in _money(text)] == [want]
