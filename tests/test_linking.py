@@ -145,9 +145,10 @@ def test_respectively_pairs_regions_and_amounts_in_order():
     assert [(f.text, f.region_code) for f in got] == [("3000亿元", "330000"), ("2800亿元", "320000")]
     got = _money("广州、深圳、佛山三市的生产总值分别为3万亿元、3.4万亿元和1.3万亿元。")
     assert [f.region_code for f in got] == ["440100", "440300", "440600"]
-    # an item after 、 that does not follow an amount is no list item: the clause's first region rules
+    # an item after 、 that does not follow an amount is no list item; the amount is the two provinces'
+    # total, so it belongs to neither of them alone
     got = _money("今年，浙江、江苏两省共完成投资5800亿元。")
-    assert got[0].region_code == "330000"
+    assert (got[0].region_code, got[0].region_source) == (None, None)
 
 
 @pytest.mark.parametrize("text, want", [
@@ -160,3 +161,18 @@ def test_respectively_pairs_regions_and_amounts_in_order():
 def test_an_amount_in_a_clause_about_the_present_is_not_of_an_earlier_year(text, want):
     got = [(f.text, f.period_start, f.period_end) for f in extract(text, PUB).facts if f.kind == "money"]
     assert got == want
+
+
+@pytest.mark.parametrize("text", [
+    "北京、上海、广州三地GDP合计10万亿元。",
+    "北京和上海两地房价均超过5万元。",
+    "江苏与浙江的贸易额达到1000亿元。",
+])
+def test_an_amount_stated_for_a_list_of_regions_takes_none_of_them(text):
+    got = [(f.region_code, f.region_source) for f in extract(text, PUB).facts if f.kind == "money"]
+    assert got == [(None, None)]
+
+
+def test_a_chain_of_nested_regions_is_one_region_not_a_list():
+    got = [f.region_code for f in extract("浙江省杭州市西湖区投资5亿元建设新校区。", PUB).facts if f.kind == "money"]
+    assert got == ["330106"]

@@ -396,6 +396,8 @@ def _link_region(norm, ix, f, ss, se, gs, prev_sent, dl_code, prev_end, facts):
         segs = ix.marks(ss, se)[0]
         in_item = gs > ss and norm[gs - 1] == "、" and ix.last_before(segs, ss, gs - 1) < prev_end <= gs - 1
         r = _pick_region(ix, ss, se, gs, f, norm, in_item)
+    if r is _SEVERAL:
+        return  # 北京、上海两地GDP合计…: the amount is stated for several regions, none of them alone
     if r is not None:
         f.region_code, f.region_source = r.code, "sentence"
     elif prev_sent and (r := _subject_region(ix, norm, *prev_sent)) is not None:
@@ -447,6 +449,20 @@ def _same_paragraph(norm: str, prev_end: int, start: int) -> bool:
     return "\n" not in norm[prev_end:start]
 
 
+# a list of regions (北京、上海、广州三地, 江苏与浙江的贸易额): an amount of the list, of none of them alone
+_SEVERAL = object()
+_LIST_GAP = re.compile(r"\s*(?:、|和|与|及|以及|同|跟)\s*")
+
+
+def _one_region(norm, items):
+    """The region of a clause's mentions: the most specific of one chain, or _SEVERAL for a list."""
+    chains = _chains(items)
+    pairs = zip(chains, chains[1:], strict=False)  # each chain with the next
+    if len(chains) > 1 and all(_LIST_GAP.fullmatch(norm, a.end, b.start) for a, b in pairs):
+        return _SEVERAL
+    return chains[0]
+
+
 def _chains(items):
     """Group adjacent mentions (新疆克孜勒苏州阿图什市) and keep the most specific of each chain."""
     out = []
@@ -472,12 +488,12 @@ def _pick_region(ix, ss, se, gs, f, norm, in_item=False):
     for ci in range(len(bounds) - 2, -1, -1):
         items = [r for r in in_sent if bounds[ci] <= r.start and r.end <= bounds[ci + 1]]
         if items:
-            return _chains(items)[0]
+            return _one_region(norm, items)
     # after the fact, in its clause
     k = bisect.bisect_left(seps, f.end)
     ce = min(se, seps[k]) if k < len(seps) else se
     items = [r for r in in_sent if f.end <= r.start and r.end <= ce]
-    return _chains(items)[0] if items else None
+    return _one_region(norm, items) if items else None
 
 
 def _subject_region(ix, norm, ps, pe):
