@@ -502,3 +502,15 @@ def test_a_range_of_bare_days_is_one_item(text, mention, start, end):
 
 def test_a_backwards_range_of_bare_days_is_no_date():
     assert found("编号28-26日的记录") == []
+
+
+@pytest.mark.parametrize("text, mention, start, end", [
+    ("今年首季本地生产总值按年增长2.7%。", "今年首季", D(2024, 1, 1), D(2024, 3, 31)),
+    ("2024年首月出口增长5%。", "2024年首月", D(2024, 1, 1), D(2024, 1, 31)),
+])
+def test_the_first_quarter_and_month_after_a_year(text, mention, start, end):
+    assert one(text) == (mention, start, end)
+
+
+def test_first_month_alone_is_of_anything_not_january():
+    assert found("新车上市首月销量突破1万台。") == []

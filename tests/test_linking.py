@@ -176,3 +176,9 @@ def test_an_amount_stated_for_a_list_of_regions_takes_none_of_them(text):
 def test_a_chain_of_nested_regions_is_one_region_not_a_list():
     got = [f.region_code for f in extract("浙江省杭州市西湖区投资5亿元建设新校区。", PUB).facts if f.kind == "money"]
     assert got == ["330106"]
+
+
+def test_hong_kong_year_and_month_bases():
+    got = [(f.change, f.change_basis) for f in extract("首季本地生产总值按年增长2.7%，零售额按月下跌1.2%。", PUB).facts
+           if f.kind == "percent"]
+    assert got == [("up", "yoy"), ("down", "mom")]

@@ -118,8 +118,10 @@ _CHANGE_NOUNS = re.compile(r"增速|增幅|涨幅|降幅|跌幅|增长率|增量
 _CHANGE_AFTER = re.compile(r"[，,]\s*(?:较|比|同比|环比)[^，,。；;]{0,12}?(?:" + _UP + "|" + _DOWN + ")")
 # the base of a comparison: 比上年同期增长 is year on year, 较上月下降 month on month (比上年末 is neither)
 # 年增/月减 are the Taiwan and Hong Kong forms (营收年增36%)
-_YOY = re.compile(r"同比|(?:比|较|与|同)(?:上年|去年|上一年|前一年)(?:同期)?(?![末底])|(?<![今去明全每])年(?:增|减|減)")
-_MOM = re.compile(r"环比|(?:比|较|与)(?:上月|上个月|上一个月|前一个月)|(?<![每本])月(?:增|减|減)")
+# 按年/按月 before a change are the Hong Kong forms (按年增长2.7%)
+_YOY = re.compile(r"同比|(?:比|较|与|同)(?:上年|去年|上一年|前一年)(?:同期)?(?![末底])|(?<![今去明全每])年(?:增|减|減)"
+                  r"|按年(?=[增减減升降上下跌])")
+_MOM = re.compile(r"环比|(?:比|较|与)(?:上月|上个月|上一个月|前一个月)|(?<![每本])月(?:增|减|減)|按月(?=[增减減升降上下跌])")
 # a clause that only states the change of the amount before it: ，增长4.9% / ，同比增长6.2% / ，比上年同期增长8%
 _RATE_NOUN = r"(?:同比|环比)?(?:增速|增幅|增长率|涨幅|降幅|跌幅)|扣除价格因素后?(?:实际)?"
 _COMPARISON_LEAD = re.compile(

@@ -53,6 +53,7 @@ _IN_YEAR_PARTS = [  # (group, pattern, may stand alone)
     ("lunar", r"(?P<lunar>" + LUNAR + r")", True),  # before months: 十月初一 is lunar, 十月初 solar
     ("m", r"(?P<m>" + MON + r")" + SP + r"月份?" + SP + IN_MONTH + r"?", True),
     ("q", r"第?(?P<q>[一二三四1-4])(?:季度|(?<=第[一二三四1-4])季(?!度))", True),
+    ("first", r"首(?P<first>季度?|月(?!份?的?第))", False),  # 今年首季, 2024年首月 (首月 alone: of anything)
     ("pq", r"前(?P<pq>[一二三1-3])(?:个季度|季度?)", True),
     ("h", r"(?P<h>[上下前后])半年", True),
     ("pn", r"(?<![目提之以日])前(?P<pn>" + N + r")个月", True),
@@ -327,6 +328,10 @@ def _q(g, y, st):
     return date(y, 3 * qi - 2, 1), month_end(y, 3 * qi), "quarter"
 
 
+def _first_part(g, y, st):  # 首季 = the first quarter, 首月 = January
+    return _q({"q": "一"}, y, st) if g["first"].startswith("季") else month_span(y, 1)
+
+
 def _half(g, y, st):
     first = g["h"] in "上前"
     return (date(y, 1, 1), date(y, 6, 30), "half") if first else (date(y, 7, 1), date(y, 12, 31), "half")
@@ -463,7 +468,7 @@ def _summer(g, y, st):
 
 # which group of IN_YEAR matched -> its resolver; ALONE: may stand without a year
 IN_YEAR_FORMS: list[tuple[str, Callable, bool]] = [
-    ("mf", _month_range, True), ("m", _month, True), ("q", _q, True),
+    ("mf", _month_range, True), ("m", _month, True), ("q", _q, True), ("first", _first_part, False),
     ("pq", lambda g, y, st: _first_months(3 * (num(g["pq"]) or 0), y), True),
     ("h", _half, True), ("pn", lambda g, y, st: _first_months(num(g["pn"]), y), True),
     ("nm", _nth_month, False), ("lm", _last_months, False), ("nw", _nth_week, False),
