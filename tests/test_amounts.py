@@ -307,3 +307,12 @@ def test_no_part_of_a_chinese_decimal_is_read_alone():
 ])
 def test_a_qualifier_character_that_ends_another_word_is_no_qualifier(text, want):
     assert [(t, q) for t, _, _, _, q in _money(text)] == [want]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("違規者將被罰款日幣10萬元。", ("日幣10萬元", D(100000), "JPY")),  # not 10萬元 CNY
+    ("旅途中花費5萬日幣。", ("5萬日幣", D(50000), "JPY")),
+    ("門票韓幣1萬元。", ("韓幣1萬元", D(10000), "KRW")),
+])
+def test_a_currency_named_before_yuan_decides_in_traditional_text_too(text, want):
+    assert [(t, v, c) for t, v, _, c, _ in _money(text)] == [want]

@@ -48,10 +48,12 @@ _MONEY_NOUN = (
 )
 # money nouns that may follow an amount in 万/亿 with no currency word: 近50万销售额, 上亿投资
 _MONEY_NOUN_AFTER = "销售额|营业额|成交额|交易额|营收|收入|利润|净利润|投资|资金|奖金|补贴|罚款|赔偿|经费|预算|融资|票房"
-# first characters a mention can start with: a cheap test before the alternations
-_STARTS = r"(?=[\d" + _D + r"十百千拾佰仟几数超逾近将接约大不过至上人新台港澳美])"
 # a currency named before the amount; with a plain 元 after it, it decides: 新台币7596.9亿元 is TWD
-_PREFIX_CUR = r"人民币|新台币|台币|港币|澳门币|美金"
+_PREFIX_CUR = r"人民币|新台币|台币|港币|澳门币|美金|日币|韩币"
+# first characters a mention can start with (a figure, a qualifier, a currency before it): a cheap test
+# before the alternations
+_STARTS = (r"(?=[\d" + _D + r"十百千拾佰仟几数超逾近将接约大不过至上"
+           + "".join(sorted({w[0] for w in _PREFIX_CUR.split("|")})) + r"])")
 # a currency named after 元: 876元人民币, 7万元美金
 _SUFFIX_CUR = r"人民币|美金|美元|港币|港元|新台币|台币|澳门币"
 # 123元1角1分, 五元三毛, 50元6角三分: the smaller coins of a yuan amount
