@@ -416,7 +416,7 @@ def test_acronym_metrics_rate_nouns_and_national_new_areas():
     money = {f.text: f for f in _facts(ex, "money")}
     assert (money["2.62万亿元"].metric, money["2.62万亿元"].region_code) == ("GDP", "440300")
     assert [(p.metric, p.change, p.change_basis) for p in _facts(ex, "percent")] == [
-        ("GDP", None, None), ("CPI", "up", "yoy"), ("CPI", "down", "mom")]
+        ("GDP", "up", None), ("CPI", "up", "yoy"), ("CPI", "down", "mom")]  # 增速5.4%: a growth rate, up
     assert money["超过6500亿元"].metric == "完成投资"  # not 雄安新区已累计完成投资
     regions = [(r.text, r.code) for r in ex.regions]
     assert ("雄安新区", "macro:雄安新区") in regions

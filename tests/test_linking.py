@@ -182,3 +182,13 @@ def test_hong_kong_year_and_month_bases():
     got = [(f.change, f.change_basis) for f in extract("首季本地生产总值按年增长2.7%，零售额按月下跌1.2%。", PUB).facts
            if f.kind == "percent"]
     assert got == [("up", "yoy"), ("down", "mom")]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("受此影响，当日股价跌幅达10%。", "down"),
+    ("全年居民消费价格涨幅为3%。", "up"),
+    ("一季度地区生产总值增速为5.3%。", "up"),
+    ("增速回落至5.2%。", "down"),  # a verb wins over the noun
+])
+def test_a_rate_noun_gives_the_direction_when_no_verb_does(text, want):
+    assert [f.change for f in extract(text, PUB).facts if f.kind == "percent"] == [want]

@@ -115,6 +115,9 @@ _UP = r"增长|增加|上涨|提高|提升|上升|上调|回升|攀升|扩大|�
 _DOWN = r"下降|下跌|减少|回落|下滑|下调|降低|缩小|收窄|减|降|跌"
 _CHANGE_RE = re.compile(f"(?P<up>{_UP})|(?P<down>{_DOWN})")
 _CHANGE_NOUNS = re.compile(r"增速|增幅|涨幅|降幅|跌幅|增长率|增量|升级|提升率")
+_RATE_DIRECTION = {"增速": "up", "增幅": "up", "涨幅": "up", "增长率": "up", "上涨幅度": "up", "增长幅度": "up",
+                   "降幅": "down", "跌幅": "down", "下降幅度": "down", "下跌幅度": "down"}
+_RATE_NOUN_DIRECTION = re.compile("|".join(sorted(_RATE_DIRECTION, key=len, reverse=True)))
 _CHANGE_AFTER = re.compile(r"[，,]\s*(?:较|比|同比|环比)[^，,。；;]{0,12}?(?:" + _UP + "|" + _DOWN + ")")
 # the base of a comparison: 比上年同期增长 is year on year, 较上月下降 month on month (比上年末 is neither)
 # 年增/月减 are the Taiwan and Hong Kong forms (营收年增36%)
@@ -574,6 +577,10 @@ def _change(norm: str, cs: int, f: Fact, se: int):
         if m:
             ch = _last_change(m.group())
             basis = _basis(m.group()) or basis
+    if ch is None:
+        # 跌幅达10%, 涨幅为3%: with no verb, the rate noun says which way
+        nouns = _RATE_NOUN_DIRECTION.findall(clause)
+        ch = _RATE_DIRECTION[nouns[-1]] if nouns else None
     return ch, basis
 
 
