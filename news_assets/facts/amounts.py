@@ -16,15 +16,15 @@ from itertools import chain as _chain
 
 from . import _ref
 from .hits import CountHit, MoneyHit, PercentHit
-from .numbers import parse_number, parse_pair
+from .numbers import UNIT_CHARS, parse_number, parse_pair
 
 _D = "零〇一二两三四五六七八九壹贰叁参肆伍陆柒捌玖"
 _AR = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
 # 五点五亿, 十二点五万: a decimal in Chinese digits, before its big unit
 _CN = r"(?:[" + _D + r"十百千拾佰仟]+点[" + _D + r"]+[万亿兆]*|[" + _D + r"十百千拾佰仟万亿兆几数]+)"
 # a figure goes on after a unit with the next group: 1亿5000万, 3万5千, 1千5百万 are one number
-_QTY = (r"(?:(?:" + _AR + r")(?:多|余|几)?[十百千拾佰仟万亿兆]*(?:(?<=[十百千拾佰仟万亿兆])(?:" + _AR + r")"
-        r"[十百千拾佰仟万亿兆]*)*"
+_QTY = (r"(?:(?:" + _AR + r")(?:多|余|几)?[" + UNIT_CHARS + r"]*(?:(?<=[" + UNIT_CHARS + r"])(?:" + _AR + r")"
+        r"[" + UNIT_CHARS + r"]*)*"
         r"|" + _CN + r")(?:多|余)?[万亿兆]*")
 # an amount in 万/亿 (for money written without a currency word)
 _BIG = (r"(?:(?:" + _AR + r")(?:多|余)?[千百]?[万亿兆]+(?:(?:" + _AR + r")[千百]?[万亿兆]+)*"
@@ -92,7 +92,7 @@ def _inside_number(norm: str, s: int, also: str = "") -> bool:
 
 
 _DIGITS = frozenset("0123456789" + _D)
-_UNITS = frozenset("十百千拾佰仟万亿兆")
+_UNITS = frozenset(UNIT_CHARS)
 _UNITS_AND_POINT = _UNITS | {"点"}  # 三点|五亿: the decimal point of a Chinese numeral
 # what may stand before the minus sign of a negative amount (净利润为-1.2亿元, 收益：-0.12元); after a
 # figure, a unit, a currency word or a Latin letter the dash is a range mark or part of a code (1-2亿, A-100)
@@ -144,11 +144,14 @@ def _anchor_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _symbol_re() -> re.Pattern:
-    """A currency sign before an amount in digits: ¥1,299, $100, US$9.9亿, €50万, RMB 5000."""
-    signs = "|".join(re.escape(w) for w in sorted(_ref.currency_symbols(), key=len, reverse=True))
-    return re.compile(r"(?<![A-Za-z0-9])(?P<sym>" + signs + r")[ \u00a0]?(?P<q1>" + _AR + r")(?P<big>[万亿]*)"
-                      r"(?![\d.%‰])")
+def _symbol_re() -> tuple[re.Pattern, frozenset[str]]:
+    """A currency sign before an amount in digits (¥1,299, $100, US$9.9亿, €50万, RMB 5000), and the last
+    characters of the signs (where the scan looks)."""
+    syms = _ref.currency_symbols()
+    signs = "|".join(re.escape(w) for w in sorted(syms, key=len, reverse=True))
+    rx = re.compile(r"(?<![A-Za-z0-9])(?P<sym>" + signs + r")[ \u00a0]?(?P<q1>" + _AR + r")(?P<big>[万亿]*)"
+                    r"(?![\d.%‰])")
+    return rx, frozenset(w[-1] for w in syms)
 
 
 @lru_cache(maxsize=1)
@@ -310,9 +313,10 @@ def find_money(norm: str) -> list[MoneyHit]:
 def _symbol_money(norm: str, taken: list[tuple[int, int]]) -> list[MoneyHit]:
     """Amounts after a currency sign (¥1,299, US$9.9亿) that no currency word already took (￥5999元)."""
     syms = _ref.currency_symbols()
-    anchors = sorted(i for ch in {w[-1] for w in syms} for i in _finds(norm, ch))
+    rx, last_chars = _symbol_re()
+    anchors = sorted(i for ch in last_chars for i in _finds(norm, ch))
     out = []
-    for m in _scan(_symbol_re(), norm, anchors, 3, 32):
+    for m in _scan(rx, norm, anchors, 3, 32):
         s0, e0 = m.start(), m.end()
         if any(a < e0 and s0 < b for a, b in taken):
             continue

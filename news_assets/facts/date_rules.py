@@ -119,6 +119,11 @@ def day_span(d: date | None) -> Span | None:
     return (d, d, "day") if d else None
 
 
+def day_range(d: date | None, d2: date | None) -> Span | None:
+    """d .. d2 as one range; None unless both are days and d2 comes after d (a backwards range is no date)."""
+    return (d, d2, "range") if d and d2 and d2 > d else None
+
+
 def monday(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
@@ -329,7 +334,7 @@ def _q(g, y, st):
 
 
 def _first_part(g, y, st):  # 首季 = the first quarter, 首月 = January
-    return _q({"q": "一"}, y, st) if g["first"].startswith("季") else month_span(y, 1)
+    return (date(y, 1, 1), month_end(y, 3), "quarter") if g["first"].startswith("季") else month_span(y, 1)
 
 
 def _half(g, y, st):
@@ -424,8 +429,7 @@ def _in_month(g, y: int, mo: int, st: Ctx) -> Span | None:
     if g["d"]:
         d = safe(y, mo, num(g["d"]) or 0)
         if d and g["dh"]:
-            d2 = safe(y, mo, num(g["dh"]) or 0)
-            return (d, d2, "range") if d2 and d2 > d else None
+            return day_range(d, safe(y, mo, num(g["dh"]) or 0))
         return day_span(d)
     if g["mpart"]:
         a = {"上": 1, "初": 1, "中": 11, "下": 21, "底": 21, "末": 21}[g["mpart"][0]]
@@ -647,8 +651,7 @@ def _iso_day(g, st):  # 2024-05-26, 2024/1/10, 2024.5.26; 2024.5.1-2024.5.31, 20
         st.saw_year(d.year)
     if d is None or not g["d2"]:
         return day_span(d)
-    d2 = safe(int(g["y2"] or g["y"]), int(g["m2"]), int(g["d2"]))
-    return (d, d2, "range") if d2 and d2 > d else None
+    return day_range(d, safe(int(g["y2"] or g["y"]), int(g["m2"]), int(g["d2"])))
 
 
 @rule(r"(?<![\d.])(?P<m>" + MON_AR + r")\.(?P<d>3[01]|[12]\d|0?[1-9])(?:-(?:(?P<m2>" + MON_AR
@@ -658,8 +661,7 @@ def _dotted_day(g, st):  # 6.12日, 6.13-6.14日, 6.12-14日: days of the publis
     d = safe(y, int(g["m"]), int(g["d"]))
     if d is None or not g["d2"]:
         return day_span(d)
-    d2 = safe(y, int(g["m2"] or g["m"]), int(g["d2"]))
-    return (d, d2, "range") if d2 and d2 > d else None
+    return day_range(d, safe(y, int(g["m2"] or g["m"]), int(g["d2"])))
 
 
 def _n_or_pair(s: str) -> tuple[int, int] | None:
@@ -807,8 +809,7 @@ def _bare_day(g, st):  # 23日: in the reference month, or the last one when it 
     last = _day_of_ref_month(int(g["d"]), st)
     if g["d0"] is None or last is None:
         return last
-    first = safe(last[0].year, last[0].month, int(g["d0"]))
-    return (first, last[0], "range") if first and first < last[0] else None
+    return day_range(safe(last[0].year, last[0].month, int(g["d0"])), last[0])
 
 
 @rule(r"(?<![月\d一二三四五六七八九十第每前近数几了初廿])(?P<d>二十[一二三四五六七八九]?|三十一?|十[一二三四五六七八九])"

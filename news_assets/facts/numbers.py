@@ -13,7 +13,7 @@ SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟":
 # 兆 is 10^12 as Taiwan, Hong Kong and Japan write money (四十九兆九千五百九十二億元)
 BIG_UNITS = {"万": Decimal(10000), "亿": Decimal(100000000), "兆": Decimal(10) ** 12}
 VAGUE = {"几", "数", "多", "余", "来"}
-_UNIT_CHARS = frozenset(SMALL_UNITS) | frozenset(BIG_UNITS)
+UNIT_CHARS = "".join(SMALL_UNITS) + "".join(BIG_UNITS)  # 十拾百佰千仟万亿兆
 
 _ZERO = Decimal(0)
 _SKIP = str.maketrans("", "", ",， \u3000\t\n\r")
@@ -98,7 +98,7 @@ def parse_number(s: str, positional: bool = False) -> tuple[Decimal, bool] | Non
         i += 1
     if not seen_any:
         return None
-    if number is not None and n > 1 and s[-2] in _UNIT_CHARS and (s[-1] in CN_DIGITS or s[-1].isdigit()):
+    if number is not None and n > 1 and s[-2] in UNIT_CHARS and (s[-1] in CN_DIGITS or s[-1].isdigit()):
         number *= Decimal(unit) / 10  # 一万五 = 15000, 三千五 = 3500, 三百二 = 320: the next unit is left out
     return sum((g for g, _ in groups), _ZERO) + section + (number or _ZERO), vague
 
