@@ -192,3 +192,8 @@ def test_hong_kong_year_and_month_bases():
 ])
 def test_a_rate_noun_gives_the_direction_when_no_verb_does(text, want):
     assert [f.change for f in extract(text, PUB).facts if f.kind == "percent"] == [want]
+
+
+def test_a_rate_where_a_change_starts_takes_no_direction_from_its_noun():
+    got = [(f.text, f.change) for f in extract("今年全球经济增长率将从3%降至2.3%。", PUB).facts if f.kind == "percent"]
+    assert got == [("3%", None), ("2.3%", "down")]

@@ -577,8 +577,9 @@ def _change(norm: str, cs: int, f: Fact, se: int):
         if m:
             ch = _last_change(m.group())
             basis = _basis(m.group()) or basis
-    if ch is None:
-        # 跌幅达10%, 涨幅为3%: with no verb, the rate noun says which way
+    if ch is None and not clause.endswith(("从", "由")):
+        # 跌幅达10%, 涨幅为3%: with no verb, the rate noun says which way (增长率将从3%降至2.3%: 3% is
+        # where a change starts, not a change)
         nouns = _RATE_NOUN_DIRECTION.findall(clause)
         ch = _RATE_DIRECTION[nouns[-1]] if nouns else None
     return ch, basis
